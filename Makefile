@@ -1,0 +1,54 @@
+# Two commands for a new user: `make run` and `make test`. Everything else is a helper they call.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+AXE := .cache/axe/node_modules/axe-core/axe.min.js
+
+.PHONY: run test install check lint format bench serve-check clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip "setuptools<81" wheel
+	# xstatic-bootstrap ships only an sdist that needs pkg_resources at build time.
+	$(BIN)/python -m pip install --quiet --no-build-isolation "xstatic-bootstrap>=5.3,<5.4"
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Bring the site up on SQLite at http://127.0.0.1:8000
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py check
+	@echo "Triggerlab is starting at http://127.0.0.1:8000 (Ctrl+C to stop)"
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+## Run the whole suite: lint, content validation, unit, HTTP and browser tests
+test: install $(AXE)
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py check
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest
+
+# axe-core for the accessibility scans comes from the npm registry at test set-up; it is never committed.
+$(AXE):
+	@if command -v npm >/dev/null 2>&1; then \
+		npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4 ; \
+	else echo "npm not found: accessibility scans will be skipped"; fi
+
+check: install
+	$(BIN)/python manage.py check
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python tests/bench/pages.py
+
+clean:
+	rm -rf $(VENV) .cache .pytest_cache staticfiles
