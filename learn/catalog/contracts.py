@@ -93,9 +93,14 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
     for position, failure in enumerate(failures):
         identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
         if not isinstance(identifier, str) or not identifier:
-            problems.append(f"batchItemFailures[{position}] needs a non-empty itemIdentifier; the whole batch would be retried.")
+            problems.append(
+                f"batchItemFailures[{position}] needs a non-empty itemIdentifier; the whole batch would be retried."
+            )
         elif identifier not in known:
-            problems.append(f"batchItemFailures[{position}] names {identifier!r}, which is not a {what} in this batch; the whole batch would be retried.")
+            problems.append(
+                f"batchItemFailures[{position}] names {identifier!r}, which is not a {what} in this batch; "
+                "the whole batch would be retried."
+            )
     return problems
 
 
@@ -135,14 +140,21 @@ def _firehose(event: Any, result: Any) -> Problems:
         if record.get("result") == "Ok" and not _is_base64(record.get("data")):
             problems.append(f"records[{position}].data must be base64-encoded.")
     if sorted(map(str, returned)) != sorted(map(str, expected)):
-        problems.append("Every input recordId must come back exactly once; Firehose treats missing or extra IDs as a failed transformation.")
+        problems.append(
+            "Every input recordId must come back exactly once; "
+            "Firehose treats missing or extra IDs as a failed transformation."
+        )
     return problems
 
 
 def _s3_batch(event: Any, result: Any) -> Problems:
     if not isinstance(result, dict):
         return ["Return a dict with invocationSchemaVersion, treatMissingKeysAs, invocationId and results."]
-    problems = [f"{key} is required." for key in ("invocationSchemaVersion", "treatMissingKeysAs", "invocationId", "results") if key not in result]
+    problems = [
+        f"{key} is required."
+        for key in ("invocationSchemaVersion", "treatMissingKeysAs", "invocationId", "results")
+        if key not in result
+    ]
     tasks = {t.get("taskId") for t in event.get("tasks", [])} if isinstance(event, dict) else set()
     for position, item in enumerate(result.get("results") or []):
         if not isinstance(item, dict):
@@ -173,7 +185,13 @@ def _lex_v2(event: Any, result: Any) -> Problems:
     if not isinstance(result, dict) or not isinstance(result.get("sessionState"), dict):
         return ["Return a dict with sessionState."]
     action = result["sessionState"].get("dialogAction")
-    if not isinstance(action, dict) or action.get("type") not in ("Close", "ConfirmIntent", "Delegate", "ElicitIntent", "ElicitSlot"):
+    if not isinstance(action, dict) or action.get("type") not in (
+        "Close",
+        "ConfirmIntent",
+        "Delegate",
+        "ElicitIntent",
+        "ElicitSlot",
+    ):
         return ["sessionState.dialogAction.type must be Close, ConfirmIntent, Delegate, ElicitIntent or ElicitSlot."]
     if action["type"] == "ElicitSlot" and not action.get("slotToElicit"):
         return ["An ElicitSlot dialog action needs slotToElicit."]

@@ -92,8 +92,14 @@ def source_to_dict(source: Source) -> dict[str, Any]:
 def catalog_to_dict(catalog: Catalog) -> dict[str, Any]:
     return {
         "models": [
-            {"id": m.id, "name": m.name, "summary": m.summary, "who_waits": m.who_waits,
-             "who_retries": m.who_retries, "facts": _facts(m.facts)}
+            {
+                "id": m.id,
+                "name": m.name,
+                "summary": m.summary,
+                "who_waits": m.who_waits,
+                "who_retries": m.who_retries,
+                "facts": _facts(m.facts),
+            }
             for m in catalog.models.values()
         ],
         "rules": [rule_to_dict(rule) for rule in catalog.rules.values()],

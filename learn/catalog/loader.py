@@ -30,8 +30,8 @@ from .types import (
     DocLink,
     EventField,
     ExampleHandler,
-    Failure,
     Fact,
+    Failure,
     GuideOption,
     GuidePoint,
     GuideQuestion,
@@ -75,8 +75,13 @@ def load(content_dir: Path) -> Catalog:
     for source in sources.values():
         for slug in source.related:
             if slug not in sources:
-                errors.append(ContentError(_rel(sources_dir / source.slug / "source.toml", base), "related",
-                                           f"{slug!r} is not a source in the catalog"))
+                errors.append(
+                    ContentError(
+                        _rel(sources_dir / source.slug / "source.toml", base),
+                        "related",
+                        f"{slug!r} is not a source in the catalog",
+                    )
+                )
     guide_file = content_dir / "guide" / "guide.toml"
     guide = _load_guide(guide_file, base, errors, set(sources)) if guide_file.exists() else ()
     if errors:
@@ -186,9 +191,13 @@ def _check_knob_default(knob: Knob, item: Reader) -> None:
             item.error("default", f"must be one of the choices {list(knob.choices)}")
     elif isinstance(value, bool) or not isinstance(value, int | float):
         item.error("default", f"must be a number for an {knob.type} knob")
-    elif value not in knob.special and knob.minimum is not None and knob.maximum is not None:
-        if not knob.minimum <= value <= knob.maximum:
-            item.error("default", f"{value} is outside the range {knob.minimum}–{knob.maximum}")
+    elif (
+        value not in knob.special
+        and knob.minimum is not None
+        and knob.maximum is not None
+        and not knob.minimum <= value <= knob.maximum
+    ):
+        item.error("default", f"{value} is outside the range {knob.minimum}–{knob.maximum}")
 
 
 def _load_model(path: Path, base: Path, errors: list[ContentError]) -> InvocationModel | None:
@@ -257,7 +266,9 @@ def load_source(folder: Path, base: Path, errors: list[ContentError], rules: dic
     fields = []
     for item in reader.tables("fields", required=True):
         meaning = item.text("meaning")
-        fields.append(EventField(path=item.text("path"), meaning=meaning, meaning_html=rendering.inline_markdown(meaning)))
+        fields.append(
+            EventField(path=item.text("path"), meaning=meaning, meaning_html=rendering.inline_markdown(meaning))
+        )
         item.close()
     docs = []
     for item in reader.tables("docs", required=True):
@@ -278,7 +289,9 @@ def load_source(folder: Path, base: Path, errors: list[ContentError], rules: dic
         order=reader.integer("order", required=False, default=100) or 100,
         wiring=_section(reader, "wiring", Wiring, kind=lambda t: t.choice("kind", WIRING_KINDS, default="trigger")),
         batching=batching,
-        ordering=_section(reader, "ordering", Ordering, guarantee=lambda t: t.choice("guarantee", ORDERING, default="none")),
+        ordering=_section(
+            reader, "ordering", Ordering, guarantee=lambda t: t.choice("guarantee", ORDERING, default="none")
+        ),
         retries=retries,
         failure=_section(
             reader,
@@ -315,12 +328,12 @@ def _batching(table: Reader) -> Batching:
         window_default_s=table.number("window_default_s", required=supported),
         window_max_s=table.number("window_max_s", required=supported),
     )
-    if supported and batching.default_batch_size and batching.max_batch_size:
-        if not 1 <= batching.default_batch_size <= batching.max_batch_size:
-            table.error("default_batch_size", "must be between 1 and max_batch_size")
-    if supported and batching.window_default_s is not None and batching.window_max_s is not None:
-        if not 0 <= batching.window_default_s <= batching.window_max_s:
-            table.error("window_default_s", "must be between 0 and window_max_s")
+    sizes = (batching.default_batch_size, batching.max_batch_size)
+    if supported and None not in sizes and not 1 <= sizes[0] <= sizes[1]:
+        table.error("default_batch_size", "must be between 1 and max_batch_size")
+    windows = (batching.window_default_s, batching.window_max_s)
+    if supported and None not in windows and not 0 <= windows[0] <= windows[1]:
+        table.error("window_default_s", "must be between 0 and window_max_s")
     table.close()
     return batching
 
@@ -422,13 +435,22 @@ def _handlers(reader: Reader, folder: Path, base: Path, event_files: set[str]) -
             continue
         defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
         if function not in defined:
-            reader.errors.append(ContentError(_rel(path, base), "", f"does not define a top-level function {function}()"))
+            reader.errors.append(
+                ContentError(_rel(path, base), "", f"does not define a top-level function {function}()")
+            )
             continue
-        handlers.append(ExampleHandler(
-            file=path.name, function=function, title=title, description=description,
-            events=events or tuple(sorted(event_files)), code=code, html=rendering.highlight_python(code),
-            path=str(path),
-        ))
+        handlers.append(
+            ExampleHandler(
+                file=path.name,
+                function=function,
+                title=title,
+                description=description,
+                events=events or tuple(sorted(event_files)),
+                code=code,
+                html=rendering.highlight_python(code),
+                path=str(path),
+            )
+        )
     if not handlers and not any(err.file == reader.file and err.field.startswith("handlers") for err in reader.errors):
         reader.error("handlers", "needs at least one example handler")
     return tuple(handlers)
@@ -448,12 +470,17 @@ def _load_guide(path: Path, base: Path, errors: list[ContentError], slugs: set[s
                 slug = p.text("source")
                 if slug and slug not in slugs:
                     p.error("source", f"{slug!r} is not a source in the catalog")
-                points.append(GuidePoint(slug, p.integer("points") or 0, p.text("reason"), p.url("doc", required=False)))
+                points.append(
+                    GuidePoint(slug, p.integer("points") or 0, p.text("reason"), p.url("doc", required=False))
+                )
                 p.close()
             options.append(GuideOption(value=o.text("value"), label=o.text("label"), points=tuple(points)))
             o.close()
-        questions.append(GuideQuestion(id=q.text("id"), text=q.text("text"), help=q.text("help", required=False),
-                                       options=tuple(options)))
+        questions.append(
+            GuideQuestion(
+                id=q.text("id"), text=q.text("text"), help=q.text("help", required=False), options=tuple(options)
+            )
+        )
         q.close()
     reader.close()
     return tuple(questions)

@@ -14,7 +14,9 @@ from learn.catalog.export import catalog_to_dict
 from . import grid, guide, search
 
 
-def _partial_or_page(request: HttpRequest, template: str, partial: str, context: dict, status: int = 200) -> HttpResponse:
+def _partial_or_page(
+    request: HttpRequest, template: str, partial: str, context: dict, status: int = 200
+) -> HttpResponse:
     """One template, two renderings: the named partial for htmx swaps, the full page otherwise."""
     name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
     return render(request, name, context, status=status)
@@ -23,25 +25,34 @@ def _partial_or_page(request: HttpRequest, template: str, partial: str, context:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
-    return render(request, "lessons/home.html", {
-        "models": [cat.models[m] for m in ("sync", "async", "poll")],
-        "counts": {m: len(cat.sources_for_model(m)) for m in ("sync", "async", "poll")},
-        "source_count": len(cat.sources),
-        "featured": [cat.sources[s] for s in ("api-gateway-http", "sqs", "s3", "kinesis") if s in cat.sources],
-    })
+    return render(
+        request,
+        "lessons/home.html",
+        {
+            "models": [cat.models[m] for m in ("sync", "async", "poll")],
+            "counts": {m: len(cat.sources_for_model(m)) for m in ("sync", "async", "poll")},
+            "source_count": len(cat.sources),
+            "featured": [cat.sources[s] for s in ("api-gateway-http", "sqs", "s3", "kinesis") if s in cat.sources],
+        },
+    )
 
 
 @require_GET
 def source_list(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     filters = grid.parse_filters(request.GET)
-    return _partial_or_page(request, "lessons/sources.html", "grid", {
-        "filters": filters,
-        "sources": grid.filter_sources(cat, filters),
-        "total": len(cat.sources),
-        "categories": grid.category_choices(cat),
-        "models": [cat.models[m] for m in ("sync", "async", "poll")],
-    })
+    return _partial_or_page(
+        request,
+        "lessons/sources.html",
+        "grid",
+        {
+            "filters": filters,
+            "sources": grid.filter_sources(cat, filters),
+            "total": len(cat.sources),
+            "categories": grid.category_choices(cat),
+            "models": [cat.models[m] for m in ("sync", "async", "poll")],
+        },
+    )
 
 
 @require_GET
@@ -51,14 +62,18 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if source is None:
         return not_found(request)
     previous, following = cat.neighbours(slug)
-    return render(request, "lessons/lesson.html", {
-        "source": source,
-        "rules": [cat.rules[r] for r in source.retries.rules],
-        "models": [cat.models[m] for m in source.models],
-        "related": [cat.sources[s] for s in source.related],
-        "previous": previous,
-        "next": following,
-    })
+    return render(
+        request,
+        "lessons/lesson.html",
+        {
+            "source": source,
+            "rules": [cat.rules[r] for r in source.retries.rules],
+            "models": [cat.models[m] for m in source.models],
+            "related": [cat.sources[s] for s in source.related],
+            "previous": previous,
+            "next": following,
+        },
+    )
 
 
 @require_GET
@@ -67,25 +82,36 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     model = cat.models.get(model_id)
     if model is None:
         return not_found(request)
-    return render(request, "lessons/model.html", {
-        "model": model,
-        "sources": cat.sources_for_model(model_id),
-        "rules": [r for r in cat.rules.values() if r.model == model_id],
-        "other_models": [cat.models[m] for m in ("sync", "async", "poll") if m != model_id],
-    })
+    return render(
+        request,
+        "lessons/model.html",
+        {
+            "model": model,
+            "sources": cat.sources_for_model(model_id),
+            "rules": [r for r in cat.rules.values() if r.model == model_id],
+            "other_models": [cat.models[m] for m in ("sync", "async", "poll") if m != model_id],
+        },
+    )
 
 
 @require_GET
 def choose(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     state = guide.read_state(cat, request.GET)
-    return _partial_or_page(request, "lessons/choose.html", "guide", {
-        "state": state,
-        "answered": [
-            (q, q.option(state.answers[q.id]), state.query_without(q.id)) for q in cat.guide if q.id in state.answers
-        ],
-        "recommendations": guide.recommend(cat, state.answers) if state.finished else [],
-    })
+    return _partial_or_page(
+        request,
+        "lessons/choose.html",
+        "guide",
+        {
+            "state": state,
+            "answered": [
+                (q, q.option(state.answers[q.id]), state.query_without(q.id))
+                for q in cat.guide
+                if q.id in state.answers
+            ],
+            "recommendations": guide.recommend(cat, state.answers) if state.finished else [],
+        },
+    )
 
 
 @require_GET
@@ -94,11 +120,16 @@ def search_page(request: HttpRequest) -> HttpResponse:
     notice = ""
     if len(query) > search.MAX_QUERY:
         notice = f"Your search was long, so we used its first {search.MAX_QUERY} characters."
-    return _partial_or_page(request, "lessons/search.html", "results", {
-        "query": query[: search.MAX_QUERY],
-        "hits": search.search(catalog.load(), query),
-        "notice": notice,
-    })
+    return _partial_or_page(
+        request,
+        "lessons/search.html",
+        "results",
+        {
+            "query": query[: search.MAX_QUERY],
+            "hits": search.search(catalog.load(), query),
+            "notice": notice,
+        },
+    )
 
 
 @require_GET
@@ -113,7 +144,12 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
     slugs = list(cat.sources)
     close = difflib.get_close_matches(wanted, slugs, n=4, cutoff=0.4)
     close += [s for s in slugs if wanted and wanted in s and s not in close][: 4 - len(close)]
-    return render(request, "404.html", {
-        "suggestions": [cat.sources[s] for s in close],
-        "path": request.path,
-    }, status=404)
+    return render(
+        request,
+        "404.html",
+        {
+            "suggestions": [cat.sources[s] for s in close],
+            "path": request.path,
+        },
+        status=404,
+    )

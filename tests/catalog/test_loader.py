@@ -3,15 +3,43 @@ from __future__ import annotations
 from learn.catalog.types import MODELS
 
 REQUIRED_SLUGS = {
-    "api-gateway-rest", "api-gateway-http", "function-urls", "alb", "s3", "s3-batch", "sqs", "sns", "mq", "ses",
-    "eventbridge", "eventbridge-scheduler", "dynamodb-streams", "documentdb", "kinesis", "msk", "kafka", "firehose",
-    "step-functions", "codepipeline", "cloudwatch-logs", "config", "cognito", "lex", "alexa", "connect", "cloudfront",
-    "cloudformation", "codecommit", "iot", "secrets-manager", "sdk-invoke",
+    "api-gateway-rest",
+    "api-gateway-http",
+    "function-urls",
+    "alb",
+    "s3",
+    "s3-batch",
+    "sqs",
+    "sns",
+    "mq",
+    "ses",
+    "eventbridge",
+    "eventbridge-scheduler",
+    "dynamodb-streams",
+    "documentdb",
+    "kinesis",
+    "msk",
+    "kafka",
+    "firehose",
+    "step-functions",
+    "codepipeline",
+    "cloudwatch-logs",
+    "config",
+    "cognito",
+    "lex",
+    "alexa",
+    "connect",
+    "cloudfront",
+    "cloudformation",
+    "codecommit",
+    "iot",
+    "secrets-manager",
+    "sdk-invoke",
 }
 
 
 def test_real_content_loads_with_every_required_source(real_catalog):
-    assert REQUIRED_SLUGS <= set(real_catalog.sources)
+    assert set(real_catalog.sources) >= REQUIRED_SLUGS
 
 
 def test_every_model_and_rule_is_present(real_catalog):
@@ -34,7 +62,9 @@ def test_every_fact_cites_an_aws_documentation_page(real_catalog):
     facts += [f for m in real_catalog.models.values() for f in m.facts]
     assert len(facts) > 300
     for fact in facts:
-        assert fact.doc.startswith(("https://docs.aws.amazon.com/", "https://aws.amazon.com/", "https://docs.amazonaws.cn/")), fact
+        assert fact.doc.startswith(
+            ("https://docs.aws.amazon.com/", "https://aws.amazon.com/", "https://docs.amazonaws.cn/")
+        ), fact
 
 
 def test_markdown_is_rendered_once_at_load(real_catalog):
@@ -79,8 +109,11 @@ def test_unknown_model_and_category_are_reported(tree):
 
 def test_fact_without_aws_doc_url_is_rejected(tree):
     tree.add_source()
-    tree.edit("example", "https://docs.aws.amazon.com/lambda/latest/dg/lambda-services.html\" }]",
-              "https://example-blog.com/lambda\" }]")
+    tree.edit(
+        "example",
+        'https://docs.aws.amazon.com/lambda/latest/dg/lambda-services.html" }]',
+        'https://example-blog.com/lambda" }]',
+    )
     assert any("wiring.facts[0].doc: must be an AWS documentation URL" in e for e in tree.errors())
 
 
