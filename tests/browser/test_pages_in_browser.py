@@ -77,7 +77,7 @@ def test_lesson_page_on_a_phone(phone):
     toggler = phone.get_by_role("button", name="Show navigation")
     expect(toggler).to_be_visible()
     toggler.click()
-    expect(phone.get_by_role("link", name="Event sources")).to_be_visible()
+    expect(phone.get_by_role("navigation", name="Main").get_by_role("link", name="Event sources")).to_be_visible()
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page is wider than the phone: {width}px"
     screenshot(phone, "lesson-kinesis-phone")

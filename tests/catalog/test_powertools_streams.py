@@ -13,16 +13,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from aws_lambda_powertools.utilities.data_classes import (
-    ActiveMQEvent,
     DynamoDBStreamEvent,
     KafkaEvent,
     KinesisStreamEvent,
-    RabbitMQEvent,
 )
+from aws_lambda_powertools.utilities.data_classes.active_mq_event import ActiveMQEvent
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import (
     DynamoDBRecordEventName,
     StreamViewType,
 )
+from aws_lambda_powertools.utilities.data_classes.rabbit_mq_event import RabbitMQEvent
 
 CONTENT = Path(__file__).resolve().parents[2] / "content"
 
@@ -38,7 +38,7 @@ def test_kinesis_batch():
     raw = load("kinesis", "batch.json")
     records = list(KinesisStreamEvent(raw).records)
     assert len(records) == 3
-    for parsed, source in zip(records, raw["Records"]):
+    for parsed, source in zip(records, raw["Records"], strict=True):
         assert parsed.event_source == "aws:kinesis"
         assert parsed.event_name == "aws:kinesis:record"
         assert parsed.event_source_arn == source["eventSourceARN"]
@@ -138,7 +138,7 @@ def check_kafka(raw: dict) -> list:
     records = list(event.records)
     flat = [r for chunk in raw["records"].values() for r in chunk]
     assert len(records) == len(flat)
-    for parsed, source in zip(records, flat):
+    for parsed, source in zip(records, flat, strict=True):
         assert f"{parsed.topic}-{parsed.partition}" in raw["records"]
         assert parsed.offset == source["offset"]
         assert parsed.timestamp == source["timestamp"]
@@ -176,7 +176,7 @@ def test_activemq():
     assert event.event_source_arn == raw["eventSourceArn"]
     messages = list(event.messages)
     assert len(messages) == 2
-    for parsed, source in zip(messages, raw["messages"]):
+    for parsed, source in zip(messages, raw["messages"], strict=True):
         assert parsed.message_id == source["messageID"]
         assert parsed.message_type == source["messageType"]
         assert parsed.decoded_data == base64.b64decode(source["data"]).decode()
