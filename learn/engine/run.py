@@ -1,0 +1,137 @@
+"""The simulation's bookkeeping: a clock, a time-ordered agenda, the trace being written, invocations."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .outcomes import OutcomeSource, for_batch
+from .types import DISPOSITIONS, Disposition, Invocation, Outcome, Step, Trace
+
+MAX_INVOCATIONS = 400
+MAX_STEPS = 1500
+SECOND = 1000
+MINUTE = 60 * SECOND
+HOUR = 60 * MINUTE
+DAY = 24 * HOUR
+
+
+@dataclass
+class Record:
+    """One event, message or stream record as the engine tracks it."""
+
+    id: str
+    position: int
+    group: str = ""
+    shard: str = "shard-1"
+    key: str = ""
+    matches_filter: bool = True
+    arrived_ms: int = 0
+    receive_count: int = 0
+    attempts: int = 0
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+class Run:
+    def __init__(self, trace: Trace, outcomes: OutcomeSource, records: list[Record]):
+        self.trace = trace
+        self.outcomes = outcomes
+        self.records = records
+        self.now = 0
+        self._agenda: list[tuple[int, int, Callable[[], None]]] = []
+        self._seq = itertools.count()
+        self.stopped = False
+        self.real_invocations = 0  # compressed loops add to trace.invocations but not to this
+        self.partial_responses = False  # set by families whose source accepts a partial batch response
+
+    # -- time and agenda -------------------------------------------------------------------------
+    def at(self, t_ms: int, action: Callable[[], None]) -> None:
+        heapq.heappush(self._agenda, (max(t_ms, self.now), next(self._seq), action))
+
+    def after(self, delay_ms: int, action: Callable[[], None]) -> None:
+        self.at(self.now + delay_ms, action)
+
+    def run(self) -> None:
+        while self._agenda and not self.stopped:
+            t_ms, _, action = heapq.heappop(self._agenda)
+            self.now = max(self.now, t_ms)
+            action()
+            if self.real_invocations >= MAX_INVOCATIONS or len(self.trace.steps) >= MAX_STEPS:
+                self.stop(
+                    f"The simulation stopped after {self.real_invocations} invocations; records still in play "
+                    "are marked as still being retried."
+                )
+
+    def stop(self, note: str) -> None:
+        if not self.stopped:
+            self.stopped = True
+            self.trace.truncated = True
+            self.trace.notes.append(note)
+
+    # -- writing the trace ------------------------------------------------------------------------
+    def step(
+        self,
+        actor: str,
+        target: str | None,
+        kind: str,
+        summary: str,
+        records=(),
+        doc: str = "",
+        note: str = "",
+        **state: Any,
+    ) -> Step:
+        for actor_id in (actor, target):
+            if actor_id and actor_id not in self.trace.actors:
+                self.trace.actors.append(actor_id)
+        step = Step(
+            index=len(self.trace.steps),
+            t_ms=self.now,
+            actor=actor,
+            target=target,
+            kind=kind,
+            summary=summary,
+            records=tuple(records),
+            state=state,
+            in_flight=self.in_flight(),
+            doc=doc,
+            note=note,
+        )
+        self.trace.steps.append(step)
+        return step
+
+    def in_flight(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.records if r.id not in self.trace.dispositions)
+
+    def dispose(self, record: Record, kind: str, detail: str, status_code: int | None = None, doc: str = "") -> None:
+        assert kind in DISPOSITIONS, kind
+        if record.id in self.trace.dispositions:
+            raise AssertionError(f"record {record.id} already has a disposition")
+        self.trace.dispositions[record.id] = Disposition(record.id, kind, detail, self.now, status_code, doc)
+
+    def settled(self, record: Record) -> bool:
+        return record.id in self.trace.dispositions
+
+    # -- invoking the function --------------------------------------------------------------------
+    def invoke(self, batch: list[Record], attempt: int, **state: Any) -> Outcome:
+        self.trace.invocations += 1
+        self.real_invocations += 1
+        for record in batch:
+            record.attempts += 1
+        invocation = Invocation(self.trace.invocations, attempt, tuple(r.id for r in batch), self.now, dict(state))
+        return for_batch(self.outcomes.next(invocation), batch, self.partial_responses)
+
+    def will_repeat(self, outcome: Outcome) -> bool:
+        """True when every later invocation of the same records is known to end exactly like this one."""
+        raw = outcome.origin
+        if self.outcomes.peek_steady() != raw:
+            return False
+        return raw.kind != "flaky" and (raw.kind == "poison" or raw == outcome)
+
+    def finish(self, kind: str, detail: str) -> None:
+        """Give every record still in play the same final disposition (used when the simulation stops)."""
+        for record in self.records:
+            if not self.settled(record):
+                self.dispose(record, kind, detail)
