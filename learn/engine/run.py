@@ -44,6 +44,7 @@ class Run:
         self._agenda: list[tuple[int, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self.stopped = False
+        self._unsettled = dict.fromkeys(r.id for r in records)  # insertion-ordered set, kept up to date
         self.real_invocations = 0  # compressed loops add to trace.invocations but not to this
         self.partial_responses = False  # set by families whose source accepts a partial batch response
 
@@ -103,13 +104,15 @@ class Run:
         return step
 
     def in_flight(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.records if r.id not in self.trace.dispositions)
+        """Records not yet at a final disposition."""
+        return tuple(self._unsettled)
 
     def dispose(self, record: Record, kind: str, detail: str, status_code: int | None = None, doc: str = "") -> None:
         assert kind in DISPOSITIONS, kind
         if record.id in self.trace.dispositions:
             raise AssertionError(f"record {record.id} already has a disposition")
         self.trace.dispositions[record.id] = Disposition(record.id, kind, detail, self.now, status_code, doc)
+        self._unsettled.pop(record.id, None)
 
     def settled(self, record: Record) -> bool:
         return record.id in self.trace.dispositions
