@@ -87,16 +87,7 @@ def _age(run: Run, record: Record) -> int:
 def _attempt(run: Run, ctx: Context, record: Record, number: int, throttles: int) -> None:
     max_age = ctx["maximum_event_age_s"] * SECOND
     if _age(run, record) > max_age:
-        run.step(
-            "async-queue",
-            None,
-            "discard",
-            f"The event is older than MaximumEventAgeInSeconds ({span(max_age)}).",
-            [record.id],
-            doc=ERRORS,
-            age_s=_age(run, record) // SECOND,
-        )
-        _give_up(run, ctx, record, "Event too old", condition="EventAgeExceeded")
+        _too_old(run, ctx, record, "Event too old")
         return
     run.step(
         "async-queue",
@@ -112,7 +103,7 @@ def _attempt(run: Run, ctx: Context, record: Record, number: int, throttles: int
     if outcome.kind == "throttle":
         _throttled(run, ctx, record, number, throttles, outcome)
         return
-    duration = ctx.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, ctx.timeout_ms)
+    duration = ctx.run_time(outcome)
     run.after(duration, lambda: _completed(run, ctx, record, number, throttles, outcome))
 
 
@@ -201,20 +192,26 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
             doc=ERRORS,
             compressed=more,
         )
-        run.step(
-            "async-queue",
-            None,
-            "discard",
-            f"The event is older than MaximumEventAgeInSeconds ({span(max_age)}).",
-            [record.id],
-            doc=ERRORS,
-        )
-        _give_up(run, ctx, record, "Throttled until the event was too old", condition="EventAgeExceeded")
+        _too_old(run, ctx, record, "Throttled until the event was too old")
         return
     run.step(
         "async-queue", None, "retry-wait", f"Back off {wait // SECOND} s before trying again.", [record.id], doc=ERRORS
     )
     run.after(wait, lambda: _attempt(run, ctx, record, number, throttles + 1))
+
+
+def _too_old(run: Run, ctx: Context, record: Record, why: str) -> None:
+    max_age = ctx["maximum_event_age_s"] * SECOND
+    run.step(
+        "async-queue",
+        None,
+        "discard",
+        f"The event is older than MaximumEventAgeInSeconds ({span(max_age)}).",
+        [record.id],
+        doc=ERRORS,
+        age_s=_age(run, record) // SECOND,
+    )
+    _give_up(run, ctx, record, why, condition="EventAgeExceeded")
 
 
 def _give_up(run: Run, ctx: Context, record: Record, why: str, condition: str) -> None:

@@ -27,7 +27,7 @@ def simulate_mq(run: Run, ctx: Context) -> None:
         )
         run.step("poller", "function", "invoke", "Invoke synchronously with the batch.", ids)
         outcome = run.invoke(batch, delivery)
-        run.now += ctx.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, ctx.timeout_ms)
+        run.now += ctx.run_time(outcome)
         if outcome.kind in ("ok", "malformed", "partial"):
             note = "" if outcome.kind == "ok" else "Amazon MQ mappings have no partial batch response."
             if outcome.kind == "partial":

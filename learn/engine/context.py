@@ -7,6 +7,8 @@ from typing import Any
 
 from learn.catalog.types import Source
 
+from .types import Outcome
+
 LDG = "https://docs.aws.amazon.com/lambda/latest/dg/"
 APIGW = "https://docs.aws.amazon.com/apigateway/latest/developerguide/"
 
@@ -25,3 +27,9 @@ class Context:
     @property
     def timeout_ms(self) -> int:
         return int(self.settings.get("timeout_s", 3)) * 1000
+
+    def run_time(self, outcome: Outcome) -> int:
+        """How long an invocation with this outcome runs: throttles never start, timeouts use it all."""
+        if outcome.kind == "throttle":
+            return 0
+        return self.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, self.timeout_ms)

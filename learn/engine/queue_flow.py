@@ -185,11 +185,7 @@ class Queue:
             receive_count=counts,
         )
         outcome = run.invoke(batch, max(r.receive_count for r in batch), receive_count=counts)
-        duration = (
-            0
-            if outcome.kind == "throttle"
-            else (ctx.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, ctx.timeout_ms))
-        )
+        duration = ctx.run_time(outcome)
         run.after(duration, lambda: self.finish(batch, outcome, received_at))
 
     def finish(self, batch: list[Record], outcome: Outcome, received_at: int) -> None:

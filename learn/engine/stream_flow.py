@@ -121,11 +121,7 @@ class Stream:
             attempt=lane.retries + 1,
         )
         outcome = run.invoke(batch, lane.retries + 1, checkpoint=ids[0])
-        duration = (
-            0
-            if outcome.kind == "throttle"
-            else (ctx.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, ctx.timeout_ms))
-        )
+        duration = ctx.run_time(outcome)
         run.after(duration, lambda: self.handle(lane, batch, outcome))
 
     def handle(self, lane: Lane, batch: list[Record], outcome: Outcome) -> None:

@@ -32,7 +32,7 @@ FRONT_DOOR_LABELS = {
 
 
 def _duration(ctx: Context, outcome: Outcome) -> int:
-    return ctx.timeout_ms if outcome.kind == "timeout" else min(outcome.duration_ms, ctx.timeout_ms)
+    return ctx.run_time(outcome)
 
 
 def simulate_front_door(run: Run, ctx: Context) -> None:
