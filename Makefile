@@ -49,6 +49,7 @@ format: install
 
 bench: install
 	$(BIN)/python tests/bench/pages.py
+	$(BIN)/python tests/bench/engine.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache staticfiles
