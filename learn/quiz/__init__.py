@@ -1,0 +1,1 @@
+"""Quizzes: the item bank (content/quiz), grading, attempts and review scheduling."""
