@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "learn.catalog",
     "learn.lessons",
+    "learn.quiz",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +103,17 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ["DATABASE_URL"])
     if os.environ.get("DATABASE_URL")
-    else {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}
+    else {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": BASE_DIR / "db.sqlite3",
+        # Concurrent answers must never hit "database is locked": WAL lets readers and a writer overlap,
+        # IMMEDIATE transactions take the write lock up front, and the timeout waits for it.
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

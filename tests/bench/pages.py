@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -134,6 +135,7 @@ def wsgi_throughput(total: int, clients: int, workers: int) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+        shutil.rmtree(static_root, ignore_errors=True)
 
 
 def main() -> None:

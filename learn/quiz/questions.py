@@ -1,0 +1,20 @@
+"""The whole bank (authored items plus engine-computed variants), loaded once per process."""
+
+from __future__ import annotations
+
+import functools
+
+from learn import catalog
+
+from . import bank, predict
+
+
+@functools.cache
+def load() -> bank.Bank:
+    cat = catalog.load()
+    quiz_dir = catalog.content_dir() / "quiz"
+    authored = bank.load(quiz_dir, set(cat.sources))
+    items = dict(authored.items)
+    for item in predict.load(quiz_dir / "predict.toml", catalog=cat):
+        items[item.id] = item
+    return bank.Bank(items=items, misconceptions=authored.misconceptions)

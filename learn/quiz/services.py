@@ -1,0 +1,239 @@
+"""Quiz rules, in one place: who owns an attempt, what may be answered when, grading, results, review.
+
+Views call these and turn the typed errors into 400/403 responses with a message; nothing here touches HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from fsrs import Card, Rating, Scheduler
+
+from .bank import Bank, Item
+from .grading import Grade, InvalidAnswer, grade
+from .models import Answer, Attempt, ReviewCard
+
+PASS_MARK = 0.72
+EXAM_FORMS = {65: 130, 30: 60, 15: 30}  # items -> minutes (the real exam: 65 questions in 130 minutes)
+SCHEDULER = Scheduler()
+
+
+class NotYours(PermissionError):
+    """The attempt belongs to another learner."""
+
+
+class Closed(ValueError):
+    """The attempt was submitted or its time ran out; nothing more can be recorded."""
+
+
+@dataclass(frozen=True)
+class Owner:
+    user_id: int | None
+    session_key: str
+
+    def filter(self) -> Q:
+        return Q(user_id=self.user_id) if self.user_id else Q(user__isnull=True, session_key=self.session_key)
+
+    def fields(self) -> dict[str, Any]:
+        return {"user_id": self.user_id} if self.user_id else {"session_key": self.session_key}
+
+
+def owns(owner: Owner, attempt: Attempt) -> bool:
+    if owner.user_id:
+        return attempt.user_id == owner.user_id
+    return attempt.user_id is None and attempt.session_key == owner.session_key
+
+
+# -- choosing items ---------------------------------------------------------------------------------
+def matching(bank: Bank, *, source: str = "", model: str = "", exam: str = "", misconception: str = "") -> list[Item]:
+    return [
+        i
+        for i in bank.items.values()
+        if (not source or source in i.sources)
+        and (not model or i.model == model)
+        and (not exam or exam in i.exam)
+        and (not misconception or misconception in i.misconceptions)
+    ]
+
+
+def pick(items: list[Item], count: int, seed: str) -> list[str]:
+    """A varied sample: at most one variant per engine template, spread over sources."""
+    rng = random.Random(seed)
+    by_family: dict[str, list[Item]] = defaultdict(list)
+    for item in items:
+        by_family[item.id.partition("--")[0]].append(item)
+    families = list(by_family.values())
+    rng.shuffle(families)
+    return [rng.choice(family).id for family in families[:count]]
+
+
+# -- attempts ---------------------------------------------------------------------------------------
+def start(
+    owner: Owner, mode: str, item_ids: list[str], title: str, *, minutes: int | None = None, now: dt.datetime
+) -> Attempt:
+    deadline = now + dt.timedelta(minutes=minutes) if minutes else None
+    attempt = Attempt.objects.create(mode=mode, title=title, item_ids=item_ids, deadline=deadline, **owner.fields())
+    Answer.objects.bulk_create([Answer(attempt=attempt, item_id=i) for i in item_ids])
+    return attempt
+
+
+def get_for(owner: Owner, attempt_id) -> Attempt:
+    attempt = Attempt.objects.filter(id=attempt_id).first()
+    if attempt is None or not owns(owner, attempt):
+        raise NotYours("This attempt does not belong to you.")
+    return attempt
+
+
+def expired(attempt: Attempt, now: dt.datetime) -> bool:
+    return attempt.deadline is not None and now >= attempt.deadline
+
+
+def record_answer(
+    owner: Owner,
+    attempt: Attempt,
+    bank: Bank,
+    item_id: str,
+    keys: list[str] | None,
+    *,
+    confidence: str = "",
+    now: dt.datetime,
+    time_spent_ms: int = 0,
+) -> tuple[Answer, Grade]:
+    """Save (and grade) one answer. Exams accept changes until submitted; practice keeps the first answer."""
+    if not owns(owner, attempt):
+        raise NotYours("This attempt does not belong to you.")
+    if item_id not in attempt.item_ids or item_id not in bank.items:
+        raise InvalidAnswer("That question is not part of this attempt.")
+    if confidence and confidence not in Answer.Confidence.values:
+        raise InvalidAnswer("Unknown confidence level.")
+    item = bank.items[item_id]
+    result = grade(item, keys)  # raises InvalidAnswer before anything is written
+    if expired(attempt, now):
+        finish(attempt, bank, now)  # its own transaction, so refusing the answer cannot roll it back
+        raise Closed("Time is up: the exam was submitted with the answers saved before the deadline.")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.submitted_at:
+            raise Closed("This attempt has already been submitted; your answers are saved.")
+        answer = Answer.objects.select_for_update().get(attempt=locked, item_id=item_id)
+        if answer.answered_at and not locked.is_exam:
+            return answer, grade(item, answer.choice) if not answer.dont_know else grade(item, None)
+        answer.choice = list(result.given) if keys is not None else None
+        answer.dont_know = keys is None
+        answer.correct = result.correct
+        answer.confidence = confidence
+        answer.answered_at = now
+        answer.time_spent_ms = min(answer.time_spent_ms + max(time_spent_ms, 0), 24 * 3600 * 1000)
+        answer.save()
+    if not locked.is_exam:
+        schedule_review(owner, item_id, result, confidence, now)
+    return answer, result
+
+
+def set_flag(owner: Owner, attempt: Attempt, item_id: str, flagged: bool) -> None:
+    if not owns(owner, attempt):
+        raise NotYours("This attempt does not belong to you.")
+    if item_id not in attempt.item_ids:
+        raise InvalidAnswer("That question is not part of this attempt.")
+    if attempt.submitted_at:
+        raise Closed("This attempt has already been submitted.")
+    Answer.objects.filter(attempt=attempt, item_id=item_id).update(flagged=flagged)
+
+
+def finish(attempt: Attempt, bank: Bank, now: dt.datetime) -> Attempt:
+    """Submit: score what was answered (unanswered counts as wrong) and schedule reviews. Idempotent."""
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.submitted_at:
+            return locked
+        answers = list(locked.answers.all())
+        correct = sum(1 for a in answers if a.correct)
+        locked.score = correct / len(answers) if answers else 0.0
+        locked.submitted_at = min(now, locked.deadline) if locked.deadline else now
+        locked.save(update_fields=["score", "submitted_at"])
+    if locked.is_exam:
+        owner = Owner(locked.user_id, locked.session_key)
+        for answer in answers:
+            if answer.item_id in bank.items:
+                result = Grade(bool(answer.correct), tuple(answer.choice or ()), (), answer.dont_know)
+                schedule_review(owner, answer.item_id, result, answer.confidence, now)
+    return locked
+
+
+def results(attempt: Attempt, bank: Bank) -> dict[str, Any]:
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    topics: dict[str, list[bool]] = defaultdict(list)
+    tasks: dict[str, list[bool]] = defaultdict(list)
+    for item_id in attempt.item_ids:
+        item, answer = bank.items.get(item_id), answers.get(item_id)
+        if item is None or answer is None:
+            continue
+        for source in item.sources or ("general",):
+            topics[source].append(bool(answer.correct))
+        for task in item.exam:
+            tasks[task].append(bool(answer.correct))
+    total = len(attempt.item_ids)
+    right = sum(1 for a in answers.values() if a.correct)
+    ratio = right / total if total else 0.0
+    return {
+        "right": right,
+        "total": total,
+        "ratio": ratio,
+        "passed_estimate": ratio >= PASS_MARK,
+        "by_topic": sorted((k, sum(v), len(v)) for k, v in topics.items()),
+        "by_task": sorted((k, sum(v), len(v)) for k, v in tasks.items()),
+        "unanswered": sum(1 for a in answers.values() if not a.answered_at),
+    }
+
+
+# -- spaced repetition ------------------------------------------------------------------------------
+def rating_for(result: Grade, confidence: str) -> Rating:
+    if not result.correct:
+        return Rating.Again
+    return {"low": Rating.Hard, "high": Rating.Easy}.get(confidence, Rating.Good)
+
+
+def schedule_review(owner: Owner, item_id: str, result: Grade, confidence: str, now: dt.datetime) -> None:
+    existing = ReviewCard.objects.filter(owner.filter(), item_id=item_id).first()
+    if existing is None and result.correct:
+        return  # only missed items enter the review deck
+    card = Card.from_dict(existing.card) if existing else Card()
+    card, _ = SCHEDULER.review_card(card, rating_for(result, confidence), now)
+    if existing is None:
+        ReviewCard.objects.create(item_id=item_id, card=card.to_dict(), due=card.due, lapses=1, **owner.fields())
+    else:
+        existing.card, existing.due = card.to_dict(), card.due
+        existing.lapses += 0 if result.correct else 1
+        existing.save(update_fields=["card", "due", "lapses"])
+
+
+def due_items(owner: Owner, now: dt.datetime) -> list[str]:
+    return list(
+        ReviewCard.objects.filter(owner.filter(), due__lte=now).order_by("due").values_list("item_id", flat=True)
+    )
+
+
+def missed_items(owner: Owner) -> list[str]:
+    return list(
+        Answer.objects.filter(attempt__in=Attempt.objects.filter(owner.filter()), correct=False)
+        .values_list("item_id", flat=True)
+        .distinct()
+    )
+
+
+def hand_over(session_key: str, user_id: int) -> int:
+    """When an anonymous learner signs up or logs in, their attempts and reviews become the account's."""
+    moved = Attempt.objects.filter(user__isnull=True, session_key=session_key).update(user_id=user_id, session_key="")
+    for card in ReviewCard.objects.filter(user__isnull=True, session_key=session_key):
+        if ReviewCard.objects.filter(user_id=user_id, item_id=card.item_id).exists():
+            card.delete()
+        else:
+            card.user_id, card.session_key = user_id, ""
+            card.save(update_fields=["user", "session_key"])
+    return moved
