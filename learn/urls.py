@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("learn.lessons.urls")),
+    path("quiz/", include("learn.quiz.urls")),
     path("admin/", admin.site.urls),
 ]
 

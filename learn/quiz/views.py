@@ -1,0 +1,232 @@
+"""Quiz pages: thin views over learn.quiz.services; typed errors become 400/403 with a message."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from learn import catalog
+
+from . import forms, questions, services
+from .grading import InvalidAnswer, presented_options
+from .models import Answer, ProblemReport
+
+
+def owner_of(request: HttpRequest) -> services.Owner:
+    if request.user.is_authenticated:
+        return services.Owner(request.user.id, "")
+    if not request.session.session_key:
+        request.session.save()
+    return services.Owner(None, request.session.session_key)
+
+
+def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    return render(request, "quiz/error.html", {"message": message}, status=status)
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    bank, cat = questions.load(), catalog.load()
+    owner = owner_of(request)
+    counts: dict[str, int] = {}
+    for item in bank.items.values():
+        for slug in item.sources:
+            counts[slug] = counts.get(slug, 0) + 1
+    return render(
+        request,
+        "quiz/home.html",
+        {
+            "sources": [(s, counts.get(s.slug, 0)) for s in cat.ordered_sources()],
+            "misconceptions": sorted(bank.misconceptions.values(), key=lambda m: m.belief),
+            "tasks": sorted({t for i in bank.items.values() for t in i.exam}),
+            "total": len(bank.items),
+            "due": len(services.due_items(owner, timezone.now())),
+            "mistakes": len(services.missed_items(owner)),
+            "exam_forms": sorted(services.EXAM_FORMS.items()),
+        },
+    )
+
+
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    bank, now, owner = questions.load(), timezone.now(), owner_of(request)
+    try:
+        wanted = forms.start_request(request.POST, set(catalog.load().sources), set(bank.misconceptions))
+    except InvalidAnswer as error:
+        return _error(request, str(error), 400)
+    mode, size = wanted["mode"], int(wanted["size"])
+    seed = f"{owner.session_key or owner.user_id}-{now.timestamp()}"
+    minutes = None
+    if mode == "exam":
+        item_ids = services.pick(list(bank.items.values()), size, seed)
+        minutes, title = services.EXAM_FORMS[size], f"{size} questions in {services.EXAM_FORMS[size]} minutes"
+    elif mode == "review":
+        item_ids, title = services.due_items(owner, now)[:size], "Review: questions due"
+    elif mode == "mistakes":
+        item_ids, title = services.missed_items(owner)[:size], "Retry my mistakes"
+        mode = "review"
+    else:
+        filters = {k: str(wanted[k]) for k in ("source", "model", "exam", "misconception")}
+        item_ids = services.pick(services.matching(bank, **filters), size, seed)
+        title = "Practice: " + (", ".join(v for v in filters.values() if v) or "all topics")
+    if not item_ids:
+        messages.info(request, "No questions match that choice yet: try a wider one.")
+        return redirect("quiz:home")
+    attempt = services.start(owner, mode, item_ids, title, minutes=minutes, now=now)
+    return redirect("quiz:question", attempt_id=attempt.id, number=1)
+
+
+def _load(request: HttpRequest, attempt_id):
+    try:
+        return services.get_for(owner_of(request), attempt_id), None
+    except services.NotYours as error:
+        return None, _error(request, str(error), 403)
+
+
+def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
+    attempt, failure = _load(request, attempt_id)
+    if failure:
+        return failure
+    if not 1 <= number <= len(attempt.item_ids):
+        return _error(request, "That question number is not part of this attempt.", 404)
+    bank, now = questions.load(), timezone.now()
+    if attempt.is_exam and not attempt.submitted_at and services.expired(attempt, now):
+        services.finish(attempt, bank, now)
+        messages.warning(request, "Time is up: your exam was submitted with the answers you saved.")
+        return redirect("quiz:results", attempt_id=attempt.id)
+    item_id = attempt.item_ids[number - 1]
+    item = bank.items.get(item_id)
+    if item is None:
+        return _error(request, "This question was retired from the bank.", 410)
+    answer = Answer.objects.get(attempt=attempt, item_id=item_id)
+    error, status, result = "", 200, None
+    if request.method == "POST":
+        action = request.POST.get("action", "answer")
+        try:
+            if action == "flag":
+                services.set_flag(owner_of(request), attempt, item_id, not answer.flagged)
+            else:
+                keys = forms.answer_keys(item, request.POST)
+                spent = _int(request.POST.get("spent_ms"))
+                answer, result = services.record_answer(
+                    owner_of(request),
+                    attempt,
+                    bank,
+                    item_id,
+                    keys,
+                    confidence=request.POST.get("confidence", ""),
+                    now=now,
+                    time_spent_ms=spent,
+                )
+        except InvalidAnswer as exc:
+            error, status = str(exc), 400
+        except services.Closed as exc:
+            messages.warning(request, str(exc))
+            return redirect("quiz:results", attempt_id=attempt.id)
+        else:
+            if attempt.is_exam and action != "flag" and number < len(attempt.item_ids):
+                return redirect("quiz:question", attempt_id=attempt.id, number=number + 1)
+            if attempt.is_exam and action != "flag":
+                return redirect("quiz:review", attempt_id=attempt.id)
+        answer.refresh_from_db()
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    context = {
+        "attempt": attempt,
+        "item": item,
+        "number": number,
+        "total": len(attempt.item_ids),
+        "answer": answer,
+        "options": list(zip("ABCDEF", presented_options(item, attempt.seed), strict=False)),
+        "last_letter": "ABCDEF"[len(item.options) - 1],
+        "error": error,
+        "show_feedback": not attempt.is_exam and answer.answered_at is not None,
+        "submitted": request.POST if error else None,
+        "progress": [(i + 1, answers.get(iid)) for i, iid in enumerate(attempt.item_ids)],
+        "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
+        "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
+        "misconceptions": [bank.misconceptions[m] for m in item.misconceptions if m in bank.misconceptions],
+    }
+    template = "quiz/question.html#question" if request.htmx else "quiz/question.html"
+    return render(request, template, context, status=status)
+
+
+def _int(raw: str | None) -> int:
+    try:
+        return max(0, min(int(raw or 0), 3_600_000))
+    except ValueError:
+        return 0
+
+
+@require_GET
+def review(request: HttpRequest, attempt_id) -> HttpResponse:
+    attempt, failure = _load(request, attempt_id)
+    if failure:
+        return failure
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    rows = [(n, answers[i]) for n, i in enumerate(attempt.item_ids, start=1)]
+    return render(
+        request,
+        "quiz/review.html",
+        {
+            "attempt": attempt,
+            "rows": rows,
+            "unanswered": [n for n, a in rows if not a.answered_at],
+            "flagged": [n for n, a in rows if a.flagged],
+            "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
+            "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds()))
+            if attempt.deadline
+            else None,
+        },
+    )
+
+
+@require_POST
+def submit(request: HttpRequest, attempt_id) -> HttpResponse:
+    attempt, failure = _load(request, attempt_id)
+    if failure:
+        return failure
+    if attempt.submitted_at:
+        messages.info(request, "This attempt was already submitted.")
+    services.finish(attempt, questions.load(), timezone.now())
+    return redirect("quiz:results", attempt_id=attempt.id)
+
+
+@require_GET
+def results(request: HttpRequest, attempt_id) -> HttpResponse:
+    attempt, failure = _load(request, attempt_id)
+    if failure:
+        return failure
+    bank = questions.load()
+    if not attempt.submitted_at:
+        if not attempt.is_exam:
+            services.finish(attempt, bank, timezone.now())
+        else:
+            return redirect("quiz:review", attempt_id=attempt.id)
+    answers = {a.item_id: a for a in attempt.answers.all()}
+    rows = [(n, bank.items.get(i), answers[i]) for n, i in enumerate(attempt.item_ids, start=1)]
+    return render(
+        request,
+        "quiz/results.html",
+        {
+            "attempt": attempt,
+            "report": services.results(attempt, bank),
+            "rows": rows,
+            "pass_mark": int(services.PASS_MARK * 100),
+        },
+    )
+
+
+@require_POST
+def report_problem(request: HttpRequest, item_id: str) -> HttpResponse:
+    bank = questions.load()
+    message = request.POST.get("message", "").strip()
+    if item_id not in bank.items:
+        return _error(request, "There is no such question.", 404)
+    if not 5 <= len(message) <= 2000:
+        return _error(request, "Please describe the problem in 5 to 2,000 characters.", 400)
+    ProblemReport.objects.create(item_id=item_id, message=message, **owner_of(request).fields())
+    messages.success(request, "Thank you: the report was saved and an editor will look at it.")
+    return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/quiz/") else "quiz:home")
