@@ -129,7 +129,7 @@ def _options(key: str, choices: list[str], explain: str, wrong_because: dict[str
     options = []
     for position, text in enumerate(picked):
         correct = text == key
-        rationale = explain if correct else wrong_because.get(text, f"Not what happens: {explain}")
+        rationale = explain if correct else wrong_because.get(text, f"The simulation does not give {text}. {explain}")
         options.append(
             Option("abcd"[position], text, inline_markdown(text), correct, rationale, inline_markdown(rationale))
         )
