@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "learn.catalog",
     "learn.lessons",
     "learn.quiz",
+    "learn.progress",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,11 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
+
+EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "progress:dashboard"
+LOGOUT_REDIRECT_URL = "lessons:home"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

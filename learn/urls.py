@@ -3,9 +3,14 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from learn.progress import views as progress_views
+
 urlpatterns = [
     path("", include("learn.lessons.urls")),
     path("quiz/", include("learn.quiz.urls")),
+    path("progress/", include("learn.progress.urls")),
+    path("accounts/signup/", progress_views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
 

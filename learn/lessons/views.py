@@ -10,6 +10,8 @@ from django.views.decorators.http import require_GET
 
 from learn import catalog
 from learn.catalog.export import catalog_to_dict
+from learn.progress import services as progress
+from learn.progress.learners import owner_of
 
 from . import grid, guide, search
 
@@ -61,6 +63,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     source = cat.sources.get(slug)
     if source is None:
         return not_found(request)
+    progress.mark_lesson_read(owner_of(request), slug)
     previous, following = cat.neighbours(slug)
     return render(
         request,

@@ -9,18 +9,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from learn import catalog
+from learn.progress.learners import owner_of
 
 from . import forms, questions, services
 from .grading import InvalidAnswer, presented_options
 from .models import Answer, ProblemReport
-
-
-def owner_of(request: HttpRequest) -> services.Owner:
-    if request.user.is_authenticated:
-        return services.Owner(request.user.id, "")
-    if not request.session.session_key:
-        request.session.save()
-    return services.Owner(None, request.session.session_key)
 
 
 def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:

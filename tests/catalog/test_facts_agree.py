@@ -19,7 +19,11 @@ import pytest
 def test_batching_numbers(real_catalog, slug, default, maximum, window_default, window_max, fact):
     b = real_catalog.sources[slug].batching
     assert (b.default_batch_size, b.max_batch_size, b.window_default_s, b.window_max_s) == (
-        default, maximum, window_default, window_max), fact
+        default,
+        maximum,
+        window_default,
+        window_max,
+    ), fact
 
 
 def _knob(catalog, rule, name):
@@ -30,7 +34,15 @@ def _knob(catalog, rule, name):
     ("rule", "knob", "default", "minimum", "maximum", "special", "fact"),
     [
         ("async", "maximum_retry_attempts", 2, 0, 2, (), "async MaximumRetryAttempts 0–2, default 2"),
-        ("async", "maximum_event_age_s", 21_600, 60, 21_600, (), "async MaximumEventAgeInSeconds 60–21,600, default 6 h"),
+        (
+            "async",
+            "maximum_event_age_s",
+            21_600,
+            60,
+            21_600,
+            (),
+            "async MaximumEventAgeInSeconds 60–21,600, default 6 h",
+        ),
         ("stream", "maximum_retry_attempts", -1, 0, 10_000, (-1,), "stream retries -1 (infinite) default, max 10,000"),
         ("stream", "maximum_record_age_s", -1, 60, 604_800, (-1,), "record age -1 or 60–604,800"),
         ("stream", "parallelization_factor", 1, 1, 10, (), "ParallelizationFactor 1–10"),
@@ -46,21 +58,41 @@ def test_retry_knobs(real_catalog, rule, knob, default, minimum, maximum, specia
 @pytest.mark.parametrize(
     ("slug", "models"),
     [
-        ("api-gateway-rest", ("sync",)), ("api-gateway-http", ("sync",)), ("function-urls", ("sync",)),
-        ("alb", ("sync",)), ("s3", ("async",)), ("sns", ("async",)), ("eventbridge", ("async",)),
-        ("eventbridge-scheduler", ("async",)), ("cloudwatch-logs", ("async",)), ("iot", ("async",)),
-        ("codepipeline", ("async",)), ("config", ("async",)), ("cloudformation", ("async",)),
-        ("codecommit", ("async",)), ("sqs", ("poll",)), ("kinesis", ("poll",)), ("dynamodb-streams", ("poll",)),
-        ("msk", ("poll",)), ("kafka", ("poll",)), ("mq", ("poll",)), ("documentdb", ("poll",)),
-        ("cognito", ("sync",)), ("lex", ("sync",)), ("firehose", ("sync",)), ("s3-batch", ("sync",)),
+        ("api-gateway-rest", ("sync",)),
+        ("api-gateway-http", ("sync",)),
+        ("function-urls", ("sync",)),
+        ("alb", ("sync",)),
+        ("s3", ("async",)),
+        ("sns", ("async",)),
+        ("eventbridge", ("async",)),
+        ("eventbridge-scheduler", ("async",)),
+        ("cloudwatch-logs", ("async",)),
+        ("iot", ("async",)),
+        ("codepipeline", ("async",)),
+        ("config", ("async",)),
+        ("cloudformation", ("async",)),
+        ("codecommit", ("async",)),
+        ("sqs", ("poll",)),
+        ("kinesis", ("poll",)),
+        ("dynamodb-streams", ("poll",)),
+        ("msk", ("poll",)),
+        ("kafka", ("poll",)),
+        ("mq", ("poll",)),
+        ("documentdb", ("poll",)),
+        ("cognito", ("sync",)),
+        ("lex", ("sync",)),
+        ("firehose", ("sync",)),
+        ("s3-batch", ("sync",)),
     ],
 )
 def test_invocation_model_per_source(real_catalog, slug, models):
     assert real_catalog.sources[slug].models == models
 
 
-@pytest.mark.parametrize(("slug", "models"), [("step-functions", {"sync", "async"}), ("ses", {"sync", "async"}),
-                                               ("sdk-invoke", {"sync", "async"})])
+@pytest.mark.parametrize(
+    ("slug", "models"),
+    [("step-functions", {"sync", "async"}), ("ses", {"sync", "async"}), ("sdk-invoke", {"sync", "async"})],
+)
 def test_sources_with_several_models(real_catalog, slug, models):
     assert set(real_catalog.sources[slug].models) == models
 

@@ -85,9 +85,10 @@ def test_config_configuration_change():
     assert item.configuration["instanceType"] == "m5.large"
     assert item.region == "us-east-1"
     assert item.tags == {"Name": "reporting-worker-1", "CostCenter": "cc-4410"}
-    assert item.configuration_item_capture_time == json.loads(raw["invokingEvent"])["configurationItem"][
-        "configurationItemCaptureTime"
-    ]
+    assert (
+        item.configuration_item_capture_time
+        == json.loads(raw["invokingEvent"])["configurationItem"]["configurationItemCaptureTime"]
+    )
 
 
 def test_config_periodic():

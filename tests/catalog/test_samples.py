@@ -56,7 +56,9 @@ def _decodes_to_json(text: str) -> bool:
 
 
 def test_kinesis_data_is_base64_json_except_the_poison_record(real_catalog):
-    decoded = [_decodes_to_json(r["kinesis"]["data"]) for e in _events(real_catalog, "kinesis") for r in e.data["Records"]]
+    decoded = [
+        _decodes_to_json(r["kinesis"]["data"]) for e in _events(real_catalog, "kinesis") for r in e.data["Records"]
+    ]
     assert decoded.count(True) >= 3
     assert False in decoded  # the poison-record sample really is poisonous
 

@@ -9,6 +9,7 @@ from learn.catalog import loader
 
 from ..conftest import CONTENT
 
+pytestmark = pytest.mark.django_db
 SLUGS = sorted(loader.load(CONTENT).sources)
 HTMX = {"HX-Request": "true"}
 

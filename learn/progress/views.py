@@ -1,0 +1,43 @@
+"""Accounts (sign up; Django's own views do the rest) and the progress dashboard."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from learn import catalog
+from learn.quiz import questions
+
+from . import services
+from .learners import owner_of
+
+
+def signup(request: HttpRequest) -> HttpResponse:
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user)  # the login signal hands anonymous work over to the new account
+        messages.success(request, "Welcome! Everything you did before signing up is kept in your account.")
+        return redirect("progress:dashboard")
+    return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    owner, bank, cat = owner_of(request), questions.load(), catalog.load()
+    data = services.dashboard(owner, bank, timezone.now())
+    read = services.lessons_read(owner)
+    return render(
+        request,
+        "progress/dashboard.html",
+        {
+            **data,
+            "chart": services.score_chart(data["scores"]),
+            "read": [cat.sources[s] for s in read if s in cat.sources],
+            "lesson_total": len(cat.sources),
+            "names": {s.slug: s.short_name for s in cat.sources.values()},
+        },
+    )
