@@ -104,3 +104,15 @@ def test_report_a_problem_is_stored(client):
 def test_question_number_out_of_range_is_404(client):
     attempt = start(client)
     assert client.get(f"/quiz/a/{attempt.id}/99/").status_code == 404
+
+
+def test_export_quiz_dumps_items_with_keys_and_rationales(capsys):
+    import json
+
+    from django.core.management import call_command
+
+    call_command("export_quiz", "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["items"]) == len(questions.load().items)
+    first = data["items"][0]
+    assert first["key"] and all(o["rationale"] for o in first["options"])
