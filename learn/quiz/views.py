@@ -120,10 +120,13 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
             messages.warning(request, str(exc))
             return redirect("quiz:results", attempt_id=attempt.id)
         else:
+            # Post/redirect/get, so a reload never re-sends an answer or toggles a flag back.
             if attempt.is_exam and action != "flag" and number < len(attempt.item_ids):
                 return redirect("quiz:question", attempt_id=attempt.id, number=number + 1)
             if attempt.is_exam and action != "flag":
                 return redirect("quiz:review", attempt_id=attempt.id)
+            if not request.htmx:
+                return redirect("quiz:question", attempt_id=attempt.id, number=number)
         answer.refresh_from_db()
     answers = {a.item_id: a for a in attempt.answers.all()}
     context = {

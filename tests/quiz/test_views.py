@@ -33,7 +33,7 @@ def test_practice_gives_feedback_with_every_rationale(client):
     key, item = option_for(attempt, True)
     if item.type != "single":
         pytest.skip("first item is not single-answer")
-    html = client.post(f"/quiz/a/{attempt.id}/1/", {"choice": key}).content.decode()
+    html = client.post(f"/quiz/a/{attempt.id}/1/", {"choice": key}, follow=True).content.decode()
     assert "Right!" in html
     assert html.count('class="rationale') == len(item.options)
 

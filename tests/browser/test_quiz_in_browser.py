@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from learn.quiz import questions
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def keyboard_answer(page, bank):
+    """Answer the current question with the keyboard only; returns the item."""
+    match = re.search(r"/quiz/a/([0-9a-f-]+)/(\d+)/", page.url)
+    from learn.quiz.models import Attempt
+
+    attempt = Attempt.objects.get(id=match.group(1))
+    item = bank.items[attempt.item_ids[int(match.group(2)) - 1]]
+    if item.type == "ordering":
+        for position, option in enumerate(item.options, start=1):
+            page.locator(f"#pos-{option.key}").select_option(str(position))
+        page.locator("body").focus()
+    else:
+        page.locator("body").focus()
+        page.keyboard.press("1")
+        if item.type == "multiple":
+            page.keyboard.press("2")
+    page.keyboard.press("Enter")
+    return item
+
+
+def test_practice_page(page):
+    page.goto("/quiz/")
+    assert axe_violations(page) == []
+    screenshot(page, "quiz-home")
+    page.get_by_role("button", name="Start practising").click()
+    expect(page.locator(".question-card")).to_be_visible()
+    keyboard_answer(page, questions.load())
+    expect(page.locator(".rationale").first).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "quiz-practice-feedback")
+
+
+def test_short_exam_with_the_keyboard_reload_and_resume(page):
+    bank = questions.load()
+    page.goto("/quiz/")
+    page.get_by_label("Length").select_option("15")
+    page.get_by_role("button", name="Start the exam").click()
+    expect(page.get_by_role("timer")).to_contain_text("Time left")
+    assert axe_violations(page) == []
+    screenshot(page, "quiz-exam-question")
+    keyboard_answer(page, bank)
+    expect(page).to_have_url(re.compile(r"/2/$"))
+    page.locator("body").focus()
+    page.keyboard.press("f")  # flag question 2
+    expect(page.locator('a.qnum.current.flagged')).to_be_visible()
+    page.reload()  # nothing is lost: the answer and the flag live on the server
+    expect(page.locator("a.qnum.answered")).to_have_count(1)
+    expect(page.locator("a.qnum.flagged")).to_have_count(1)
+    page.keyboard.press("ArrowLeft")
+    expect(page).to_have_url(re.compile(r"/1/$"))
+    review_url = page.url.rsplit("/1/", 1)[0] + "/review/"
+    page.goto(review_url)
+    expect(page.get_by_role("heading", name="Review before you submit")).to_be_visible()
+    page.get_by_role("button", name="Submit the exam").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("score")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "quiz-exam-results")
+
+
+def test_progress_dashboard(page):
+    page.goto("/sources/sqs/")
+    page.goto("/progress/")
+    expect(page.get_by_role("heading", name="Your progress")).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page, "progress-dashboard")
