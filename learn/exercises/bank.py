@@ -1,0 +1,135 @@
+"""Graded exercises from content/exercises/<slug>/: statement, starter code, events, visible and hidden steps.
+
+A step runs one or more events through the learner's handler in ONE environment (so idempotency and warm
+state can be tested) and checks the last invocation. Hidden steps' events and expectations stay on the
+host: the learner sees only each step's name, pass or fail, and a message.
+"""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from learn.catalog.errors import CatalogInvalid, ContentError
+from learn.catalog.reader import Reader
+from learn.catalog.rendering import highlight_json, markdown_to_html
+
+from .checks import CHECKS
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    visible: bool
+    events: tuple[Any, ...]
+    event_files: tuple[str, ...]
+    expect: tuple[tuple[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Exercise:
+    slug: str
+    title: str
+    source: str
+    difficulty: int
+    summary: str
+    statement_html: str
+    handler: str
+    hints: tuple[str, ...]
+    docs: tuple[str, ...]
+    starter: str
+    solution: str
+    steps: tuple[Step, ...]
+    examples: tuple[tuple[str, str], ...]  # (file, highlighted JSON) of the visible events
+
+    @property
+    def visible_steps(self) -> tuple[Step, ...]:
+        return tuple(s for s in self.steps if s.visible)
+
+
+def load(root: Path, sources: set[str]) -> dict[str, Exercise]:
+    root = Path(root)
+    errors: list[ContentError] = []
+    exercises: dict[str, Exercise] = {}
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()) if root.is_dir() else []:
+        exercise = _load_one(folder, root.parent.parent, errors, sources)
+        if exercise:
+            exercises[exercise.slug] = exercise
+    if errors:
+        raise CatalogInvalid(errors)
+    return exercises
+
+
+def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set[str]) -> Exercise | None:
+    path = folder / "exercise.toml"
+    rel = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
+    try:
+        reader = Reader(tomllib.loads(path.read_text(encoding="utf-8")), rel, errors)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        errors.append(ContentError(rel, "", f"cannot be read: {error}"))
+        return None
+    slug = reader.text("slug")
+    if slug != folder.name:
+        reader.error("slug", f"must equal the folder name {folder.name!r}")
+    source = reader.choice("source", sorted(sources))
+    events: dict[str, Any] = {}
+    steps = []
+    for table in reader.tables("steps", required=True):
+        files = table.text_list("events", required=True)
+        loaded = []
+        for name in files:
+            if name not in events:
+                event_path = folder / "events" / name
+                try:
+                    events[name] = json.loads(event_path.read_text(encoding="utf-8"))
+                except (OSError, json.JSONDecodeError) as error:
+                    table.error("events", f"{name}: {error}")
+                    continue
+            loaded.append(events.get(name))
+        expect = table.raw("expect", required=True) or {}
+        for check in expect:
+            if check not in CHECKS:
+                table.error("expect", f"{check!r} is not a check; use {', '.join(CHECKS)}")
+        steps.append(
+            Step(
+                table.text("name"),
+                table.boolean("visible", required=False),
+                tuple(loaded),
+                files,
+                tuple(expect.items()),
+            )
+        )
+        table.close()
+    texts = {}
+    for name in ("starter.py", "solution.py"):
+        file = folder / name
+        if not file.exists():
+            reader.error("", f"{name} is missing")
+        texts[name] = file.read_text(encoding="utf-8") if file.exists() else ""
+    hints = reader.text_list("hints", required=True)
+    if len(hints) < 2:
+        reader.error("hints", "give at least two progressive hints")
+    if not any(s.visible for s in steps) or all(s.visible for s in steps):
+        reader.error("steps", "needs both visible steps (examples) and hidden steps")
+    exercise = Exercise(
+        slug=slug,
+        title=reader.text("title"),
+        source=source,
+        difficulty=reader.integer("difficulty", default=2) or 2,
+        summary=reader.text("summary"),
+        statement_html=markdown_to_html(reader.text("statement")),
+        handler=reader.text("handler", required=False, default="handler"),
+        hints=hints,
+        docs=tuple(reader.text_list("docs", required=True)),
+        starter=texts["starter.py"],
+        solution=texts["solution.py"],
+        steps=tuple(steps),
+        examples=tuple(
+            (f, highlight_json(events[f])[1]) for s in steps if s.visible for f in s.event_files if f in events
+        ),
+    )
+    reader.close()
+    return exercise

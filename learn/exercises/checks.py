@@ -1,0 +1,138 @@
+"""Checks that grade an exercise run. They compare on the host: expected values never enter the sandbox.
+
+Each check gets the sandbox's result for one invocation (response or error, logs) and returns a Feedback
+with a plain-words message. The source's response contract is always checked first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from learn.catalog import contracts
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """What one run of the learner's handler produced (a RunResult reduced to what checks need)."""
+
+    status: str  # ok | error | timeout | crash | ...
+    response: Any
+    error: dict | None
+    logs: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Feedback:
+    passed: bool
+    message: str
+
+
+def _path(value: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        elif isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            raise KeyError(dotted)
+    return value
+
+
+def succeeded(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
+    if run.status == "ok":
+        return Feedback(True, "The handler returned without an error.")
+    if run.error:
+        return Feedback(False, f"The handler failed with {run.error.get('errorType')}: {run.error.get('errorMessage')}")
+    return Feedback(False, f"The run ended with {run.status}.")
+
+
+def raises(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
+    if run.status == "error":
+        return Feedback(True, "The handler raised, so the whole batch is retried — as intended here.")
+    return Feedback(False, "The handler should raise an exception for this event, so the source retries it.")
+
+
+def contract_ok(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
+    if run.status != "ok":
+        return Feedback(False, "No response to check: the handler did not return.")
+    problems = contracts.check(contract, event, run.response)
+    return Feedback(not problems, "The response has the shape the source expects." if not problems else problems[0])
+
+
+def batch_item_failures(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
+    if run.status != "ok":
+        return Feedback(False, "The handler failed instead of reporting the failed items.")
+    failures = (run.response or {}).get("batchItemFailures") if isinstance(run.response, dict) else None
+    got = sorted(f.get("itemIdentifier") for f in failures or [] if isinstance(f, dict))
+    want = sorted(spec)
+    if got == want:
+        return Feedback(True, f"Exactly the right item(s) reported as failed: {want or 'none'}.")
+    if not want:
+        return Feedback(
+            False, f"Nothing failed here, but the handler reported {got}: those would be retried needlessly."
+        )
+    return Feedback(False, f"Expected batchItemFailures {want}, got {got}.")
+
+
+def response_path(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """spec: {"statusCode": 200, "body.json.orderId": "o-1"}; a `.json` step parses a JSON string."""
+    if run.status != "ok":
+        return Feedback(False, "The handler failed, so there is no response to check.")
+    for dotted, expected in spec.items():
+        value: Any = run.response
+        try:
+            for part in dotted.split("."):
+                if part == "json" and isinstance(value, str):
+                    import json
+
+                    value = json.loads(value)
+                else:
+                    value = _path(value, part)
+        except (KeyError, ValueError):
+            return Feedback(False, f"The response has no {dotted}.")
+        if value != expected:
+            return Feedback(False, f"{dotted} should be {expected!r}, got {value!r}.")
+    return Feedback(True, "The response has the expected values.")
+
+
+def records_by_result(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """Firehose and S3 Batch: {"record-id": "Ok"} against records[].result or results[].resultCode."""
+    if run.status != "ok" or not isinstance(run.response, dict):
+        return Feedback(False, "The handler failed or returned something that is not an object.")
+    rows = run.response.get("records") or run.response.get("results") or []
+    got = {
+        str(r.get("recordId", r.get("taskId"))): r.get("result", r.get("resultCode"))
+        for r in rows
+        if isinstance(r, dict)
+    }
+    wrong = {k: (v, got.get(k)) for k, v in spec.items() if got.get(k) != v}
+    if not wrong:
+        return Feedback(True, "Every record has the right result.")
+    key, (want, have) = next(iter(wrong.items()))
+    return Feedback(False, f"Record {key} should be {want}, got {have}.")
+
+
+def logs_contain(run: Invocation, spec: str, event: Any, contract: str) -> Feedback:
+    found = any(spec in line for line in run.logs)
+    return Feedback(found, f"The log mentions {spec!r}." if found else f"The log should mention {spec!r}.")
+
+
+def logs_lack(run: Invocation, spec: str, event: Any, contract: str) -> Feedback:
+    found = any(spec in line for line in run.logs)
+    return Feedback(
+        not found, f"The log does not mention {spec!r}." if not found else f"{spec!r} should not be logged here."
+    )
+
+
+CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
+    "succeeds": succeeded,
+    "raises": raises,
+    "contract": contract_ok,
+    "batch_item_failures": batch_item_failures,
+    "response": response_path,
+    "record_results": records_by_result,
+    "logs_contain": logs_contain,
+    "logs_lack": logs_lack,
+}
