@@ -44,7 +44,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    # bypass_csp lets add_script_tag inject axe-core (test tooling, an inline script our CSP rightly blocks);
+    # test_csp_in_browser.py checks the pages with the policy enforced.
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url, bypass_csp=True)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))

@@ -56,7 +56,7 @@ def test_short_exam_with_the_keyboard_reload_and_resume(page):
     expect(page).to_have_url(re.compile(r"/2/$"))
     page.locator("body").focus()
     page.keyboard.press("f")  # flag question 2
-    expect(page.locator('a.qnum.current.flagged')).to_be_visible()
+    expect(page.locator("a.qnum.current.flagged")).to_be_visible()
     page.reload()  # nothing is lost: the answer and the flag live on the server
     expect(page.locator("a.qnum.answered")).to_have_count(1)
     expect(page.locator("a.qnum.flagged")).to_have_count(1)
