@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install check lint format bench serve-check clean
+.PHONY: run test install check lint format bench serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ $(AXE):
 	@if command -v npm >/dev/null 2>&1; then \
 		npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4 ; \
 	else echo "npm not found: accessibility scans will be skipped"; fi
+
+## The production profile on this machine: gunicorn + WhiteNoise, DEBUG off (plain http on 127.0.0.1:8000).
+## Uses DATABASE_URL / REDIS_URL when set; the secret key is generated once into .venv/serve-secret.
+serve: install
+	test -s $(VENV)/serve-secret || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $(VENV)/serve-secret
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat $(VENV)/serve-secret)" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" sh -c '\
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	  $(BIN)/python -m gunicorn learn.wsgi --bind 127.0.0.1:8000 --workers $${WEB_WORKERS:-2} --threads 4 --access-logfile -'
 
 check: install
 	$(BIN)/python manage.py check

@@ -6,7 +6,7 @@ import difflib
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from learn import catalog
 from learn.catalog.export import catalog_to_dict
@@ -24,7 +24,7 @@ def _partial_or_page(
     return render(request, name, context, status=status)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     return render(
@@ -39,7 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def source_list(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     filters = grid.parse_filters(request.GET)
@@ -57,7 +57,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     cat = catalog.load()
     source = cat.sources.get(slug)
@@ -79,7 +79,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     cat = catalog.load()
     model = cat.models.get(model_id)
@@ -97,7 +97,7 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def choose(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     state = guide.read_state(cat, request.GET)
@@ -117,7 +117,7 @@ def choose(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     notice = ""
@@ -135,7 +135,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def catalog_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(catalog_to_dict(catalog.load()), json_dumps_params={"indent": 2})
 

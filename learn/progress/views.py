@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -12,8 +13,25 @@ from django.utils import timezone
 from learn import catalog
 from learn.quiz import questions
 
-from . import services
+from . import services, throttle
 from .learners import owner_of
+
+
+class ThrottledLoginView(LoginView):
+    """Django's login, refusing with a clear message after too many failures for a name or an address."""
+
+    def post(self, request, *args, **kwargs):
+        username, address = request.POST.get("username", ""), request.META.get("REMOTE_ADDR", "")
+        if throttle.blocked(username, address):
+            form = self.get_form()
+            form.add_error(None, "Too many failed attempts. Wait 15 minutes, or reset your password.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        response = super().post(request, *args, **kwargs)
+        if response.status_code == 302:
+            throttle.succeeded(username, address)
+        else:
+            throttle.failed(username, address)
+        return response
 
 
 def signup(request: HttpRequest) -> HttpResponse:

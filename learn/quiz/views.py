@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_safe, require_POST
 
 from learn import catalog
 from learn.progress.learners import owner_of
@@ -20,7 +20,7 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
     return render(request, "quiz/error.html", {"message": message}, status=status)
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     bank, cat = questions.load(), catalog.load()
     owner = owner_of(request)
@@ -156,7 +156,7 @@ def _int(raw: str | None) -> int:
         return 0
 
 
-@require_GET
+@require_safe
 def review(request: HttpRequest, attempt_id) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
     if failure:
@@ -190,7 +190,7 @@ def submit(request: HttpRequest, attempt_id) -> HttpResponse:
     return redirect("quiz:results", attempt_id=attempt.id)
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest, attempt_id) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
     if failure:

@@ -189,3 +189,8 @@ def test_pages_are_offline_no_external_assets(client):
         html = client.get(url).content.decode()
         for tag in ('<script src="http', '<link rel="stylesheet" href="http'):
             assert tag not in html, url
+
+
+@pytest.mark.parametrize("url", ["/", "/sources/", "/sources/sqs/", "/quiz/"])
+def test_head_requests_are_answered(client, url):
+    assert client.head(url).status_code == 200

@@ -93,3 +93,16 @@ def test_logout_is_a_post(client):
     client.post("/accounts/login/", {"username": "ken", "password": PASSWORD})
     assert client.post("/accounts/logout/").status_code in (200, 302)
     assert "Log in" in client.get("/").content.decode()
+
+
+def test_login_is_throttled_after_repeated_failures(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    User.objects.create_user("eve", password=PASSWORD)
+    for _ in range(5):
+        assert client.post("/accounts/login/", {"username": "eve", "password": "wrong-guess"}).status_code == 200
+    blocked = client.post("/accounts/login/", {"username": "eve", "password": PASSWORD})
+    assert blocked.status_code == 429 and "Too many failed attempts" in blocked.content.decode()
+    cache.clear()
+    assert client.post("/accounts/login/", {"username": "eve", "password": PASSWORD}).status_code == 302
