@@ -29,6 +29,12 @@ test: install $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest
+	@# With TEST_DATABASE_URL set (CI sets it), the suite runs again on that database (PostgreSQL);
+	@# pytest-django creates and drops a throw-away test database next to it.
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== The suite again on $${TEST_DATABASE_URL%%@*}@… (browser tests excluded)"; \
+		DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest --ignore=tests/browser -q; \
+	fi
 
 # axe-core for the accessibility scans comes from the npm registry at test set-up; it is never committed.
 $(AXE):
