@@ -171,8 +171,15 @@ X_FRAME_OPTIONS = "DENY"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
-                          "KEY_PREFIX": "triggerlab", "TIMEOUT": 300}}
+    CACHES = {
+        "default": {
+            "BACKEND": "learn.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "triggerlab",
+            "TIMEOUT": 300,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 if not DEBUG:
