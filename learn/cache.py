@@ -44,6 +44,20 @@ class TolerantRedisCache(RedisCache):
             _warn(error)
             return {}
 
+    def has_key(self, key: str, version: int | None = None) -> bool:
+        try:
+            return super().has_key(key, version)
+        except _errors() as error:
+            _warn(error)
+            return False
+
+    def set_many(self, *args, **kwargs) -> list:
+        try:
+            return super().set_many(*args, **kwargs)
+        except _errors() as error:
+            _warn(error)
+            return []
+
     def set(self, *args, **kwargs) -> None:
         try:
             super().set(*args, **kwargs)
