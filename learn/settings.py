@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "learn.lessons",
     "learn.quiz",
     "learn.progress",
+    "learn.diagrams",
 ]
 
 MIDDLEWARE = [

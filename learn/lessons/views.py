@@ -6,10 +6,12 @@ import difflib
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
 from learn import catalog
 from learn.catalog.export import catalog_to_dict
+from learn.diagrams.flows import MODEL_FLOWS, render_flow
 from learn.progress import services as progress
 from learn.progress.learners import owner_of
 
@@ -70,6 +72,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         "lessons/lesson.html",
         {
             "source": source,
+            "flow": mark_safe(render_flow(request, slug, "lesson")),  # our own rendered template
             "rules": [cat.rules[r] for r in source.retries.rules],
             "models": [cat.models[m] for m in source.models],
             "related": [cat.sources[s] for s in source.related],
@@ -85,11 +88,16 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     model = cat.models.get(model_id)
     if model is None:
         return not_found(request)
+    flows = [
+        mark_safe(render_flow(request, slug, f"{model_id}-{n}", params))  # our own rendered template
+        for n, (slug, params) in enumerate(MODEL_FLOWS[model_id], start=1)
+    ]
     return render(
         request,
         "lessons/model.html",
         {
             "model": model,
+            "flows": flows,
             "sources": cat.sources_for_model(model_id),
             "rules": [r for r in cat.rules.values() if r.model == model_id],
             "other_models": [cat.models[m] for m in ("sync", "async", "poll") if m != model_id],

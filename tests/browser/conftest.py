@@ -65,11 +65,14 @@ def phone(browser, live_server):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a full-page screenshot as a test artifact (tests/artifacts/), to be looked at."""
+def screenshot(target, name: str) -> Path:
+    """Save a screenshot of a page (full page) or of one element, as a test artifact to be looked at."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if hasattr(target, "goto"):
+        target.screenshot(path=str(path), full_page=True)
+    else:
+        target.screenshot(path=str(path))
     return path
 
 

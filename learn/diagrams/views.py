@@ -1,0 +1,26 @@
+"""Diagram pages and the what-if endpoint: thin views over the engine and learn.diagrams.layout."""
+
+from __future__ import annotations
+
+import re
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from learn import catalog
+from learn.lessons.views import not_found
+
+from .flows import flow_context
+
+
+@require_safe
+def diagram(request: HttpRequest, slug: str) -> HttpResponse:
+    cat = catalog.load()
+    if slug not in cat.sources:
+        return not_found(request)
+    uid = re.sub(r"[^a-z0-9-]", "", request.GET.get("uid", "main").lower())[:40] or "main"
+    context = flow_context(slug, request.GET, uid, cat)
+    context["source"] = cat.sources[slug]
+    template = "diagrams/flow.html#flow" if request.htmx else "diagrams/page.html"
+    return render(request, template, context)
