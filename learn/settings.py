@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "learn.quiz",
     "learn.progress",
     "learn.diagrams",
+    "learn.playground",
 ]
 
 MIDDLEWARE = [

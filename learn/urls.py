@@ -10,6 +10,7 @@ urlpatterns = [
     path("quiz/", include("learn.quiz.urls")),
     path("progress/", include("learn.progress.urls")),
     path("diagrams/", include("learn.diagrams.urls")),
+    path("", include("learn.playground.urls")),
     path("accounts/signup/", progress_views.signup, name="signup"),
     path("accounts/login/", progress_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

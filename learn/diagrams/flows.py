@@ -87,3 +87,27 @@ MODEL_FLOWS = {
         ),
     ],
 }
+
+
+def replay_context(diagram: layout.Diagram, slug: str, uid: str) -> dict:
+    """Context for the flow partial showing a trace from real invocations (no what-if form: it is not a scenario)."""
+    total = len(diagram.steps)
+    return {
+        "uid": uid,
+        "slug": slug,
+        "diagram": diagram,
+        "replay": True,
+        "current": diagram.step(0),
+        "step": 1,
+        "total": total,
+        "first": 1,
+        "last": total,
+        "prev": 1,
+        "next": min(2, total),
+        "base_query": "",
+        "steps_json": diagram.to_json(),
+        "steps_id": f"steps-{uid}",
+        "choice": whatif.WhatIf(preset=""),
+        "presets": [],
+        "knobs": [],
+    }

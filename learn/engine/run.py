@@ -36,7 +36,9 @@ class Record:
 
 
 class Run:
-    def __init__(self, trace: Trace, outcomes: OutcomeSource, records: list[Record]):
+    def __init__(
+        self, trace: Trace, outcomes: OutcomeSource, records: list[Record], max_invocations: int = MAX_INVOCATIONS
+    ):
         self.trace = trace
         self.outcomes = outcomes
         self.records = records
@@ -44,6 +46,7 @@ class Run:
         self._agenda: list[tuple[int, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self.stopped = False
+        self.max_invocations = max_invocations
         self._unsettled = dict.fromkeys(r.id for r in records)  # insertion-ordered set, kept up to date
         self.real_invocations = 0  # compressed loops add to trace.invocations but not to this
         self.partial_responses = False  # set by families whose source accepts a partial batch response
@@ -60,7 +63,7 @@ class Run:
             t_ms, _, action = heapq.heappop(self._agenda)
             self.now = max(self.now, t_ms)
             action()
-            if self.real_invocations >= MAX_INVOCATIONS or len(self.trace.steps) >= MAX_STEPS:
+            if self.real_invocations >= self.max_invocations or len(self.trace.steps) >= MAX_STEPS:
                 self.stop(
                     f"The simulation stopped after {self.real_invocations} invocations; records still in play "
                     "are marked as still being retried."

@@ -52,6 +52,7 @@ def simulate(
     outcomes: Outcomes = None,
     *,
     catalog: Catalog | None = None,
+    max_invocations: int = 400,
 ) -> Trace:
     """Simulate what happens to `records` sent by `source` when the function behaves as `outcomes` says.
 
@@ -59,6 +60,7 @@ def simulate(
     records: a count, a list of ids, or a list of dicts (id, group, shard, key, matches_filter).
     outcomes: one outcome per invocation ('ok', 'error', 'timeout', 'throttle', 'malformed', 'partial:ID+ID',
     'poison:ID', 'flaky:ID'); the last one repeats. Or a callable(Invocation) -> outcome.
+    max_invocations: stop (records still in play end as "blocking") after this many real invocations.
     """
     catalog = catalog or default_catalog()
     if source not in catalog.sources:
@@ -70,7 +72,7 @@ def simulate(
     trace = Trace(
         source=source, model=model, rule=rule, settings=resolved, actors=[], steps=[], dispositions={}, records=[]
     )
-    run = Run(trace, OutcomeSource(outcomes), _records(records))
+    run = Run(trace, OutcomeSource(outcomes), _records(records), max_invocations=max_invocations)
     trace.records = [r.id for r in run.records]
     ctx = Context(src, resolved)
     _dispatch(run, ctx, model)

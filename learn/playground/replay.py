@@ -81,7 +81,19 @@ def outcome_for(source: str, contract: str, event: Any, status: str, response: A
     return Outcome("malformed", detail=problems[0]) if problems else Outcome("ok")
 
 
-def replay(source: str, settings: dict[str, Any], event: Any, run: Runner, *, catalog=None, contract: str) -> Replay:
+MAX_REAL_INVOCATIONS = 12
+
+
+def replay(
+    source: str,
+    settings: dict[str, Any],
+    event: Any,
+    run: Runner,
+    *,
+    catalog=None,
+    contract: str,
+    max_invocations: int = MAX_REAL_INVOCATIONS,
+) -> Replay:
     """Simulate `source` delivering `event`, invoking the real handler through `run` every time."""
     result = Replay(trace=None)  # type: ignore[arg-type]
 
@@ -102,5 +114,7 @@ def replay(source: str, settings: dict[str, Any], event: Any, run: Runner, *, ca
         )
         return outcome
 
-    result.trace = engine.simulate(source, settings, records_of(source, event), decide, catalog=catalog)
+    result.trace = engine.simulate(
+        source, settings, records_of(source, event), decide, catalog=catalog, max_invocations=max_invocations
+    )
     return result

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "playground"
+
+urlpatterns = [
+    path("sandbox/", views.sandbox, name="sandbox"),
+    path("sources/<slug:slug>/sandbox/", views.sandbox, name="source_sandbox"),
+]

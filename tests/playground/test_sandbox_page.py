@@ -1,0 +1,114 @@
+"""The sandbox page, with runtime.run replaced by the trusted local runner (isolation is tested in tests/sandbox)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from learn.exercises.local_runner import run_trusted
+from learn.playground import events, runtime
+
+from ..conftest import CONTENT
+
+pytestmark = pytest.mark.django_db
+GOOD = "import json\n\ndef handler(event, context):\n    print('got', len(event['Records']))\n    return {'batchItemFailures': []}\n"
+FAILS_SECOND = (
+    "def handler(event, context):\n"
+    "    return {'batchItemFailures': [{'itemIdentifier': r['messageId']} for r in event['Records']"
+    " if r['messageId'].startswith('2e14') and r['attributes']['ApproximateReceiveCount'] == '1']}\n"
+)
+
+
+@pytest.fixture
+def fake_sandbox(monkeypatch):
+    def run(code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128):
+        result = run_trusted(code, handler, [event], learner)[-1]
+        return runtime.Run(
+            result.status,
+            result.response,
+            result.error,
+            ("START RequestId: x", *result.logs),
+            duration_ms=1.5,
+            billed_duration_ms=2,
+            isolation="bubblewrap",
+        )
+
+    monkeypatch.setattr(runtime, "run", run)
+
+
+def sqs_event() -> str:
+    return (CONTENT / "sources" / "sqs" / "events" / "standard.json").read_text()
+
+
+def post(client, **data):
+    form = {"action": "run", "code": GOOD, "event": sqs_event(), "handler": "handler", "timeout": "3", "memory": "128"}
+    return client.post("/sources/sqs/sandbox/", {**form, **data})
+
+
+def test_page_is_prefilled_from_the_lesson(client):
+    html = client.get("/sources/sqs/sandbox/").content.decode()
+    assert "batchItemFailures" in html and "messageId" in html
+
+
+def test_a_run_shows_response_logs_and_what_happens_next(client, fake_sandbox):
+    html = post(client).content.decode()
+    assert "Succeeded" in html and "got 2" in html
+    assert "What SQS does next" in html and "Processed successfully" in html
+
+
+def test_the_engine_reinvokes_the_handler_with_a_rising_receive_count(client, fake_sandbox):
+    html = post(client, code=FAILS_SECOND).content.decode()
+    assert "2 real invocations" in html
+    assert html.count("Processed successfully") == 2
+
+
+def test_contract_problems_are_explained(client, fake_sandbox):
+    code = "def handler(event, context):\n    return {'batchItemFailures': [{'itemIdentifier': 'nope'}]}\n"
+    html = post(client, code=code).content.decode()
+    assert "would not accept this response" in html and "not a messageId in this batch" in html
+
+
+def test_bad_json_keeps_the_code_and_explains(client, fake_sandbox):
+    response = post(client, event="{oops")
+    html = response.content.decode()
+    assert response.status_code == 400 and "not valid JSON" in html and "got" in html  # the code is still there
+    assert "{oops" in client.get("/sources/sqs/sandbox/").content.decode()  # and survives a reload
+
+
+def test_oversized_code_and_bad_limits_are_refused(client, fake_sandbox):
+    assert post(client, code="x = 1\n" * 20000).status_code == 400
+    assert post(client, timeout="60").status_code == 400
+
+
+def test_without_the_sandbox_the_page_refuses_to_run(client):
+    response = post(client)
+    assert response.status_code == 503 and "sandbox is not installed" in response.content.decode()
+
+
+def test_too_many_runs_get_a_friendly_429(client, fake_sandbox, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    statuses = [post(client).status_code for _ in range(32)]
+    assert statuses[:30] == [200] * 30 and statuses[-1] == 429
+    cache.clear()
+
+
+def test_htmx_run_returns_only_the_result(client, fake_sandbox):
+    form = {"action": "run", "code": GOOD, "event": sqs_event(), "handler": "handler", "timeout": "3", "memory": "128"}
+    html = client.post("/sources/sqs/sandbox/", form, headers={"HX-Request": "true"}).content.decode()
+    assert html.lstrip().startswith('<section id="result"') and '<nav class="navbar' not in html
+
+
+def test_lint_flags_a_body_that_is_not_a_string():
+    sample = json.loads(sqs_event())
+    bad = json.loads(sqs_event())
+    bad["Records"][0]["body"] = {"orderId": "o-1"}
+    assert events.lint(bad, sample) == ["Records[0].body must be a string (as the source sends it), not an object."]
+
+
+def test_generate_makes_a_fifo_batch_with_fresh_ids():
+    batch = events.generate("sqs", json.loads(sqs_event()), 4, fifo=True)
+    ids = [r["messageId"] for r in batch["Records"]]
+    assert len(set(ids)) == 4 and all(r["attributes"]["MessageGroupId"] for r in batch["Records"])
