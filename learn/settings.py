@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "learn.progress",
     "learn.diagrams",
     "learn.playground",
+    "learn.exercises",
 ]
 
 MIDDLEWARE = [

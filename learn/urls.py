@@ -11,6 +11,7 @@ urlpatterns = [
     path("progress/", include("learn.progress.urls")),
     path("diagrams/", include("learn.diagrams.urls")),
     path("", include("learn.playground.urls")),
+    path("exercises/", include("learn.exercises.urls")),
     path("accounts/signup/", progress_views.signup, name="signup"),
     path("accounts/login/", progress_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),

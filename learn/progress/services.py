@@ -30,7 +30,15 @@ def lessons_read(owner: Owner) -> list[str]:
 
 
 def hand_over_all(token: str, user_id: int) -> None:
+    from learn.exercises.models import ExercisePass
+
     hand_over(token, user_id)
+    for row in ExercisePass.objects.filter(user__isnull=True, session_key=token):
+        if ExercisePass.objects.filter(user_id=user_id, slug=row.slug).exists():
+            row.delete()
+        else:
+            row.user_id, row.session_key = user_id, ""
+            row.save(update_fields=["user", "session_key"])
     for row in LessonRead.objects.filter(user__isnull=True, session_key=token):
         if LessonRead.objects.filter(user_id=user_id, slug=row.slug).exists():
             row.delete()

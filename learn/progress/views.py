@@ -48,6 +48,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     owner, bank, cat = owner_of(request), questions.load(), catalog.load()
     data = services.dashboard(owner, bank, timezone.now())
     read = services.lessons_read(owner)
+    from learn.exercises import service as exercises
+
+    done = sorted(exercises.passed(owner))
     return render(
         request,
         "progress/dashboard.html",
@@ -56,6 +59,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": services.score_chart(data["scores"]),
             "read": [cat.sources[s] for s in read if s in cat.sources],
             "lesson_total": len(cat.sources),
+            "exercises_passed": done,
+            "exercise_total": len(exercises.exercises()),
             "names": {s.slug: s.short_name for s in cat.sources.values()},
         },
     )
