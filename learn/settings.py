@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "learn.diagrams",
     "learn.playground",
     "learn.exercises",
+    "learn.sandbox",
 ]
 
 MIDDLEWARE = [
@@ -184,6 +185,10 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# The handler sandbox needs bubblewrap + python3-seccomp. Where they are missing (e.g. macOS), a developer may
+# allow a limits-only fallback; it only ever runs with DEBUG on, and every result says isolation is weak.
+SANDBOX_ALLOW_UNSAFE_FALLBACK = env_bool("SANDBOX_ALLOW_UNSAFE_FALLBACK", False)
 
 if not DEBUG:
     # WhiteNoise serves compressed, hashed static files in production; runserver serves them in development.

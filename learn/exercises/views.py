@@ -59,7 +59,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
             except (ValueError, playground.RateLimited) as exc:
                 error, status = str(exc), 429 if isinstance(exc, playground.RateLimited) else 400
             except runtime.Refused as exc:
-                error, status = str(exc), 503
+                error, status = str(exc), exc.status
             else:
                 if action == "submit" and report.passed:
                     service.record_pass(owner, slug, code)

@@ -61,6 +61,8 @@ def event_for(source: str, template: Any, invocation: Invocation) -> Any:
     event = {**template, "Records": []}
     counts = invocation.state.get("receive_count", {})
     for record_id in invocation.records:
+        if record_id not in by_id:  # an empty or hand-edited batch: nothing to send for this engine record
+            continue
         record = copy.deepcopy(by_id[record_id])
         if source == "sqs" and record_id in counts:
             record.setdefault("attributes", {})["ApproximateReceiveCount"] = str(counts[record_id])

@@ -54,6 +54,7 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
         "result": None,
         "error": "",
         "status": 200,
+        "isolation": runtime.status(),
     }
     if request.method == "POST":
         draft.update(
@@ -120,9 +121,7 @@ def _run(request: HttpRequest, cat, slug: str, draft: dict) -> dict:
     except service.RateLimited as error:
         return {"error": str(error), "status": 429, "result": None}
     except runtime.Refused as error:
-        status = 503 if error.busy else 503
-        message = f"{error} Retry in {error.retry_after_s} s." if error.busy else str(error)
-        return {"error": message, "status": status, "result": None}
+        return {"error": str(error), "status": error.status, "result": None}
     run = outcome.run
     diagram = layout.build(outcome.replay.trace, "What the source does with your handler") if outcome.replay else None
     return {

@@ -81,9 +81,15 @@ def test_oversized_code_and_bad_limits_are_refused(client, fake_sandbox):
     assert post(client, timeout="60").status_code == 400
 
 
-def test_without_the_sandbox_the_page_refuses_to_run(client):
-    response = post(client)
-    assert response.status_code == 503 and "sandbox is not installed" in response.content.decode()
+def test_without_the_sandbox_the_page_refuses_to_run(client, monkeypatch):
+    from learn.sandbox import runner
+
+    monkeypatch.setattr(runner, "probe", lambda: (False, "bubblewrap (bwrap) is not installed"))
+    assert "Handlers cannot run on this server" in client.get("/sources/sqs/sandbox/").content.decode()
+    response = post(client, code=GOOD + "# mine\n")
+    html = response.content.decode()
+    assert response.status_code == 503 and "cannot run here (bubblewrap (bwrap) is not installed)" in html
+    assert "# mine" in html  # the learner's code is kept
 
 
 def test_too_many_runs_get_a_friendly_429(client, fake_sandbox, settings):

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.core import checks
+
+
+@checks.register()
+def check_isolation(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from .runner import mode
+
+    kind, why = mode()
+    if kind == "bwrap":
+        return []
+    if kind == "unsafe":
+        return [checks.Warning(f"The handler sandbox runs WITHOUT isolation (limits-only fallback): {why}.",
+                               hint="Learner code can read files and reach the network. Only for a developer "
+                                    "machine; install bubblewrap and python3-seccomp for real isolation.",
+                               id="sandbox.W002")]
+    return [checks.Warning(f"The handler sandbox cannot run: {why}. Sandbox pages will refuse to run code.",
+                           hint="apt-get install bubblewrap python3-seccomp, and allow unprivileged user namespaces.",
+                           id="sandbox.W001")]

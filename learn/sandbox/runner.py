@@ -1,0 +1,194 @@
+"""`sandbox.run()`: run a learner's handler once, in its execution environment, and report it like Lambda.
+
+Learner code never runs in the web process. Normally it runs in bubblewrap with a seccomp filter. Where that
+cannot work (no bubblewrap, no user namespaces, no python3-seccomp), the sandbox refuses to run, unless
+DEBUG is on AND settings.SANDBOX_ALLOW_UNSAFE_FALLBACK is set: then a limits-only fallback runs and every
+result says plainly that isolation is weak. `manage.py check` warns in both cases.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+import os
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from . import environments, seccomp_filter
+from .environments import Busy, Pool, Unavailable
+
+MAX_CODE = 64 * 1024
+MAX_EVENT = 1_000_000
+ISOLATION = "bubblewrap (namespaces, read-only /usr, no network, seccomp, rlimits)"
+UNSAFE = "none (UNSAFE: rlimits only — no filesystem, network or process isolation)"
+log = logging.getLogger(__name__)
+_pools: dict[str, Pool] = {}
+_pool_lock = threading.Lock()
+_probe: tuple[bool, str] | None = None
+
+
+class InvalidRequest(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class RunResult:
+    status: str  # ok | error | timeout | crash
+    response: Any
+    error: dict | None
+    logs: tuple[str, ...]
+    duration_ms: float
+    billed_duration_ms: float
+    init_duration_ms: float | None
+    max_memory_used_mb: int | None
+    cold: bool
+    isolation: str
+    request_id: str
+
+
+def probe() -> tuple[bool, str]:
+    """Can this machine isolate code? Runs a tiny program through bubblewrap + seccomp once per process."""
+    global _probe
+    if _probe is None:
+        _probe = _probe_once()
+    return _probe
+
+
+def _probe_once() -> tuple[bool, str]:
+    if not environments.bwrap_path():
+        return False, "bubblewrap (bwrap) is not installed: apt-get install bubblewrap"
+    path, why = seccomp_filter.compiled()
+    if path is None:
+        return False, f"the seccomp filter cannot be built: {why}"
+    fd = seccomp_filter.open_fd()
+    try:
+        check = subprocess.run([*environments.bwrap_prefix(fd), environments.PYTHON, "-I", "-S", "-c", "print(1)"],
+                               capture_output=True, text=True, timeout=20, env=environments.BWRAP_ENV, pass_fds=(fd,))
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return False, f"bubblewrap cannot start: {error}"
+    finally:
+        os.close(fd)
+    if check.returncode == 0 and check.stdout.strip() == "1":
+        return True, "ok"
+    return False, f"bubblewrap cannot create a sandbox here (user namespaces blocked?): {check.stderr.strip()[:200]}"
+
+
+def fallback_allowed() -> bool:
+    from django.conf import settings
+
+    return bool(settings.DEBUG and getattr(settings, "SANDBOX_ALLOW_UNSAFE_FALLBACK", False))
+
+
+def mode() -> tuple[str | None, str]:
+    """("bwrap", "ok"), ("unsafe", why) when the weak fallback is allowed, or (None, why) to refuse."""
+    ok, why = probe()
+    if ok:
+        return "bwrap", "ok"
+    if fallback_allowed():
+        return "unsafe", why
+    return None, why
+
+
+def available() -> tuple[bool, str]:
+    """Will `run()` execute code here? (True for the weak fallback too: check `mode()` for which.)"""
+    chosen, why = mode()
+    return chosen is not None, why
+
+
+def pool(kind: str = "bwrap") -> Pool:
+    with _pool_lock:
+        if kind not in _pools:
+            _pools[kind] = Pool(mode=kind)
+        return _pools[kind]
+
+
+def shutdown() -> None:
+    for each in list(_pools.values()):
+        each.shutdown()
+
+
+def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
+        memory_mb: int = 128) -> RunResult:
+    if len(code.encode()) > MAX_CODE:
+        raise InvalidRequest("The code is larger than 64 KB.")
+    try:
+        event_size = len(json.dumps(event))
+    except (TypeError, ValueError):
+        raise InvalidRequest("The event must be JSON.") from None
+    if event_size > MAX_EVENT:
+        raise InvalidRequest("The event is larger than 1 MB.")
+    if not 1 <= timeout_s <= 15 or not 128 <= memory_mb <= 10240:
+        raise InvalidRequest("The timeout must be 1–15 s and memory 128–10,240 MB.")
+    if not handler.isidentifier():
+        raise InvalidRequest(f"{handler!r} is not a Python function name.")
+    kind, why = mode()
+    if kind is None:
+        raise Unavailable(f"The sandbox cannot run here ({why}), so handlers are not executed.")
+    if kind == "unsafe":
+        log.warning("Running learner code WITHOUT isolation (limits-only fallback): %s", why)
+    runs = pool(kind)
+    if not runs.running.acquire(timeout=5):
+        raise Busy(3)
+    try:
+        env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb)
+        with env.lock:
+            return _invoke(runs, env, cold, event, timeout_s, memory_mb, ISOLATION if kind == "bwrap" else UNSAFE)
+    finally:
+        runs.running.release()
+
+
+def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb: int, isolation: str) -> RunResult:
+    rid = environments.request_id()
+    lines: list[str] = []
+    if cold:
+        init = env.receive(timeout_s + environments.START_ALLOWANCE_S + 10)
+        if init is None:
+            runs.discard(env)
+            raise Unavailable("The sandbox did not start in time.")
+        env.init_ms = init["init_ms"]
+        lines.append("INIT_START Runtime Version: python:3.11.triggerlab\tRuntime Version ARN: (sandbox)")
+        lines += [line for line in init.get("logs", "").splitlines() if line]
+    lines.append(f"START RequestId: {rid} Version: $LATEST")
+    env.send({"event": event, "request_id": rid, "timeout_s": timeout_s, "memory_mb": memory_mb,
+              "function_name": "triggerlab-function", "log_stream": env.log_stream})
+    env.invocations += 1
+    try:
+        frame = env.receive(timeout_s + 0.25)
+    except Unavailable as error:
+        runs.discard(env)
+        lines += [f"END RequestId: {rid}", _report(rid, 0, memory_mb, None, env.init_ms if cold else None)]
+        return RunResult("crash", None, {"errorType": "Runtime.ExitError", "errorMessage": str(error), "requestId": rid,
+                                         "stackTrace": []}, tuple(lines), 0, 0, env.init_ms if cold else None, None,
+                         cold, isolation, rid)
+    if frame is None:  # the host's wall clock ran out: kill the environment, as Lambda resets it
+        runs.discard(env)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        lines += [f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds", f"END RequestId: {rid}",
+                  _report(rid, timeout_s * 1000, memory_mb, None, env.init_ms if cold else None)]
+        error = {"errorMessage": f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds",
+                 "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
+        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000,
+                         env.init_ms if cold else None, None, cold, isolation, rid)
+    env.last_used = time.monotonic()
+    lines += list(str(frame.get("logs", "")).splitlines())
+    if frame.get("dropped"):
+        lines.append(f"[Triggerlab] {frame['dropped']} characters of output were dropped (256 KB cap).")
+    duration = float(frame.get("duration_ms", 0))
+    rss = int(frame.get("max_rss_mb") or 0) or None
+    lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, env.init_ms if cold else None)]
+    status = "ok" if frame.get("status") == "ok" else "error"
+    return RunResult(status, frame.get("response") if status == "ok" else None, frame.get("error"), tuple(lines),
+                     duration, math.ceil(duration), env.init_ms if cold else None, rss, cold, isolation, rid)
+
+
+def _report(rid: str, duration: float, memory_mb: int, rss: int | None, init_ms: float | None) -> str:
+    parts = [f"REPORT RequestId: {rid}", f"Duration: {duration:.2f} ms", f"Billed Duration: {math.ceil(duration)} ms",
+             f"Memory Size: {memory_mb} MB", f"Max Memory Used: {rss or 0} MB"]
+    if init_ms is not None:
+        parts.append(f"Init Duration: {init_ms:.2f} ms")
+    return "\t".join(parts)

@@ -1,0 +1,74 @@
+"""Sandbox benchmark (prints figures; asserts nothing).
+
+Bare `python3 -I -S -c pass` start; median and p95 end-to-end latency of a trivial handler through the full
+sandbox, cold (new environment) and warm (same environment); warm runs per second with two concurrent clients.
+Targets from the issue: warm median below the bare start; cold median at most 4x it; 100+ warm runs/s.
+
+Run: `.venv/bin/python tests/bench/sandbox.py [--runs 40]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from learn.sandbox import runner  # noqa: E402
+
+CODE = "def handler(event, context):\n    print('hi')\n    return {'ok': True}\n"
+
+
+def stats(samples: list[float]) -> str:
+    samples = sorted(samples)
+    return f"median {statistics.median(samples):6.2f} ms   p95 {samples[max(0, int(len(samples) * 0.95) - 1)]:6.2f} ms"
+
+
+def timed(fn) -> float:
+    started = time.perf_counter()
+    fn()
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Sandbox speed")
+    parser.add_argument("--runs", type=int, default=40)
+    args = parser.parse_args()
+    ok, why = runner.available()
+    if not ok:
+        print(f"sandbox unavailable: {why}")
+        return
+    bare = [timed(lambda: subprocess.run(["/usr/bin/python3", "-I", "-S", "-c", "pass"], check=True))
+            for _ in range(args.runs)]
+    cold = [timed(lambda n=n: runner.run(CODE, {}, learner=f"cold-{n}")) for n in range(args.runs)]
+    runner.shutdown()
+    runner.run(CODE, {}, learner="warm")
+    warm = [timed(lambda: runner.run(CODE, {}, learner="warm")) for _ in range(args.runs * 5)]
+    print(f"bare interpreter start       {stats(bare)}")
+    print(f"sandbox, cold (new env)      {stats(cold)}   ({statistics.median(cold) / statistics.median(bare):.1f}x bare)")
+    print(f"sandbox, warm (same env)     {stats(warm)}")
+    done = [0]
+    stop = time.monotonic() + 3
+
+    def client(name: str) -> None:
+        runner.run(CODE, {}, learner=name)
+        while time.monotonic() < stop:
+            runner.run(CODE, {}, learner=name)
+            done[0] += 1
+
+    threads = [threading.Thread(target=client, args=(f"client-{i}",)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print(f"warm runs/s, 2 concurrent clients: {done[0] / 3:.0f}")
+    runner.shutdown()
+
+
+if __name__ == "__main__":
+    main()
