@@ -1,6 +1,7 @@
 // Quiz keyboard shortcuts and exam timer: progressive enhancement over plain forms and links.
 (function () {
   var started = Date.now();
+  document.documentElement.dataset.quizKeys = "ready"; // lets tests wait until the shortcuts listen
   function form() { return document.getElementById("answer-form"); }
   document.addEventListener("keydown", function (event) {
     var target = event.target;
