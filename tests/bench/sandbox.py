@@ -49,6 +49,8 @@ def main() -> None:
     runner.shutdown()
     runner.run(CODE, {}, learner="warm")
     warm = [timed(lambda: runner.run(CODE, {}, learner="warm")) for _ in range(args.runs * 5)]
+    last = runner.run(CODE, {}, learner="warm")
+    assert last.status == "ok" and last.response == {"ok": True} and not last.cold, last  # real warm invocations
     print(f"bare interpreter start       {stats(bare)}")
     print(f"sandbox, cold (new env)      {stats(cold)}   ({statistics.median(cold) / statistics.median(bare):.1f}x bare)")
     print(f"sandbox, warm (same env)     {stats(warm)}")

@@ -115,3 +115,10 @@ def test_models_page(page):
     expect(page.locator(".knob-table").first).to_contain_text("MaximumRetryAttempts")
     assert axe_violations(page) == []
     screenshot(page, "model-async")
+
+
+@pytest.mark.parametrize("path", ["/", "/sources/", "/sources/sqs/", "/quiz/", "/sandbox/", "/exercises/", "/progress/"])
+def test_no_horizontal_scroll_on_a_laptop_screen(page, path):
+    """At 1280 px the expanded navigation and the page body fit (a regression seen once: the navbar overflowed)."""
+    page.goto(path)
+    assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1

@@ -34,7 +34,9 @@ def fake_sandbox(monkeypatch):
             isolation="bubblewrap",
         )
 
-    monkeypatch.setattr(runtime, "run", run)
+    calls = []
+    monkeypatch.setattr(runtime, "run", lambda *a, **kw: calls.append(a[1]) or run(*a, **kw))
+    return calls
 
 
 def sqs_event() -> str:
@@ -118,3 +120,8 @@ def test_generate_makes_a_fifo_batch_with_fresh_ids():
     batch = events.generate("sqs", json.loads(sqs_event()), 4, fifo=True)
     ids = [r["messageId"] for r in batch["Records"]]
     assert len(set(ids)) == 4 and all(r["attributes"]["MessageGroupId"] for r in batch["Records"])
+
+
+def test_a_successful_batch_invokes_the_handler_exactly_once(client, fake_sandbox):
+    post(client)
+    assert len(fake_sandbox) == 1  # the engine's first delivery reuses the run, it is not a second invocation

@@ -106,6 +106,14 @@ def test_logging_has_the_lambda_prefix_and_warning_level():
     assert not any("quiet" in line for line in result.logs)
 
 
+def test_basic_config_does_nothing_because_the_runtime_configured_logging_first():
+    code = ("import logging\nlogging.basicConfig(level=logging.INFO)\ndef handler(e, c):\n    logging.info('hidden')\n"
+            "    logging.getLogger().setLevel(logging.INFO)\n    logging.info('shown')\n    return 1\n")
+    result = run(code)
+    assert not any("hidden" in line for line in result.logs)
+    assert any(line.startswith("[INFO]\t") and line.endswith("\tshown") for line in result.logs)
+
+
 def test_infinite_loop_times_out_and_the_environment_is_reset():
     code = "N = []\ndef handler(e, c):\n    N.append(1)\n    if e.get('spin'):\n        while True: pass\n    return len(N)\n"
     assert run(code).response == 1
