@@ -15,6 +15,8 @@ from learn.catalog.errors import CatalogInvalid, ContentError
 from learn.catalog.reader import Reader
 from learn.catalog.rendering import inline_markdown, markdown_to_html
 
+from . import factrows
+
 ITEM_TYPES = ("single", "multiple", "ordering")
 MODELS = ("sync", "async", "poll", "mixed")
 ITEM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -56,6 +58,7 @@ class Item:
     last_verified: dt.date
     options: tuple[Option, ...]
     file: str
+    facts: tuple[str, ...] = ()  # the aws-facts.md rows the item relies on
 
     @property
     def correct_keys(self) -> tuple[str, ...]:
@@ -72,9 +75,14 @@ class Bank:
         return [i for i in self.items.values() if slug in i.sources]
 
 
-def load(quiz_dir: Path, source_slugs: set[str] | None = None, disputed_docs: set[str] | None = None) -> Bank:
-    """Read misconceptions*.toml and items/*.toml; raise CatalogInvalid listing every problem."""
+def load(quiz_dir: Path, source_slugs: set[str] | None = None) -> Bank:
+    """Read misconceptions*.toml and items/*.toml; raise CatalogInvalid listing every problem.
+
+    When `fact-rows.toml` is present, every item must cite the aws-facts.md rows it relies on, and none of them
+    may be marked `conflict` or `unverified` (see factrows.py).
+    """
     quiz_dir = Path(quiz_dir)
+    rows = factrows.load(quiz_dir / "fact-rows.toml") if (quiz_dir / "fact-rows.toml").exists() else None
     base = quiz_dir.parent.parent
     errors: list[ContentError] = []
     misconceptions: dict[str, Misconception] = {}
@@ -94,7 +102,7 @@ def load(quiz_dir: Path, source_slugs: set[str] | None = None, disputed_docs: se
         if reader is None:
             continue
         for table in reader.tables("items", required=True):
-            item = _item(table, misconceptions, source_slugs)
+            item = _item(table, misconceptions, source_slugs, rows)
             table.close()
             if item is None:
                 continue
@@ -117,7 +125,9 @@ def _open(path: Path, base: Path, errors: list[ContentError]) -> Reader | None:
     return Reader(data, rel, errors)
 
 
-def _item(table: Reader, misconceptions: dict[str, Misconception], slugs: set[str] | None) -> Item | None:
+def _item(
+    table: Reader, misconceptions: dict[str, Misconception], slugs: set[str] | None, rows: dict[str, str] | None
+) -> Item | None:
     item_id = table.text("id")
     table.path = f"items[{item_id or '?'}]"
     if item_id and not ITEM_ID.match(item_id):
@@ -145,6 +155,9 @@ def _item(table: Reader, misconceptions: dict[str, Misconception], slugs: set[st
     if not docs:
         table.error("docs", "needs at least one AWS documentation URL")
     last_verified = table.date("last_verified")
+    facts = table.text_list("facts", required=rows is not None)
+    for problem in factrows.problems(facts, rows) if rows is not None else []:
+        table.error("facts", problem)
     options = []
     for position, o in enumerate(table.tables("options", required=True)):
         text, rationale = o.text("text"), o.text("rationale")
@@ -183,6 +196,7 @@ def _item(table: Reader, misconceptions: dict[str, Misconception], slugs: set[st
         last_verified,
         tuple(options),
         table.file,
+        facts,
     )
 
 

@@ -116,9 +116,66 @@ def test_real_bank_loads():
     from learn.catalog import loader
 
     loaded = bank.load(CONTENT / "quiz", set(loader.load(CONTENT).sources))
-    assert len(loaded.misconceptions) >= 4
+    assert len(loaded.misconceptions) >= 20 and len(loaded.items) >= 250
     for item in loaded.items.values():
-        assert item.docs and all(o.rationale for o in item.options)
+        assert item.docs and item.facts and all(o.rationale for o in item.options)
+
+
+CORE = ["api-gateway-rest", "api-gateway-http", "function-urls", "alb", "s3", "sqs", "sns", "eventbridge",
+        "eventbridge-scheduler", "dynamodb-streams", "kinesis", "msk", "kafka", "step-functions", "sdk-invoke"]
+
+
+def test_every_source_has_enough_items_and_every_misconception_is_tested():
+    from learn.catalog import loader
+
+    sources = loader.load(CONTENT).sources
+    loaded = bank.load(CONTENT / "quiz", set(sources))
+    counts = {slug: sum(slug in item.sources for item in loaded.items.values()) for slug in sources}
+    assert {slug: n for slug, n in counts.items() if n < (8 if slug in CORE else 2)} == {}
+    tested = {m for item in loaded.items.values() for m in item.misconceptions}
+    assert set(loaded.misconceptions) - tested == set()
+
+
+def with_rows(quiz: Path, facts_line: str) -> Path:
+    (quiz / "fact-rows.toml").write_text(
+        '[[rows]]\nsection = 5\nlabel = "Batch size (FIFO)"\nstatus = "yes"\n\n'
+        '[[rows]]\nsection = 5\nlabel = "Default ceiling per ESM"\nstatus = "conflict"\n'
+    )
+    item = quiz / "items" / "t.toml"
+    item.write_text(item.read_text().replace('id = "t-one"', 'id = "t-one"\n' + facts_line))
+    return quiz
+
+
+@pytest.mark.parametrize(
+    ("facts_line", "problem"),
+    [
+        ("", "is required"),
+        ("facts = []", "must cite at least one fact row"),
+        ("facts = ['§5 \"No such row\"']", "is not a row of aws-facts.md"),
+        ("facts = ['§5 \"Default ceiling per ESM\"']", "is marked 'conflict'"),
+        ("facts = ['Batch size']", "is not a citation"),
+    ],
+)
+def test_items_must_cite_usable_fact_rows(tmp_path, facts_line, problem):
+    quiz = with_rows(write(tmp_path, FOUR), facts_line)
+    assert any(problem in e for e in errors(quiz)), errors(quiz)
+
+
+def test_an_item_citing_a_verified_row_loads(tmp_path):
+    quiz = with_rows(write(tmp_path, FOUR), "facts = ['§5 \"Batch size (FIFO)\"']")
+    assert errors(quiz) == []
+
+
+def test_fact_rows_are_read_from_the_reference_tables():
+    from learn.quiz import factrows
+
+    reference = (
+        "## 5. Amazon SQS\n\n| fact | value | doc URL | verified? |\n| --- | --- | --- | --- |\n"
+        "| Batch size (FIFO) | 1-10 | LDG/x.html | yes |\n| Ceiling | 1,000 or 1,250 | LDG/y.html | conflict |\n\n"
+        "## Common claims in popular articles, checked\n\n| claim | verdict | correct statement | URL |\n"
+        "| \"x\" | Wrong | y | z |\n"
+    )
+    assert factrows.parse_reference(reference) == {'§5 "Batch size (FIFO)"': "yes", '§5 "Ceiling"': "conflict"}
 
 
 @pytest.mark.parametrize("field", ["belief", "truth", "doc"])
