@@ -83,7 +83,9 @@ class Reader:
             return default
         return value
 
-    def text_list(self, key: str, required: bool = False, choices: Iterable[str] | None = None) -> tuple[str, ...]:
+    def text_list(
+        self, key: str, required: bool = False, choices: Iterable[str] | None = None, unique: bool = True
+    ) -> tuple[str, ...]:
         value = self._get(key, required)
         if value is _MISSING:
             return ()
@@ -94,7 +96,7 @@ class Reader:
         for item in value:
             if allowed is not None and item not in allowed:
                 self.error(key, f"{item!r} is not one of {', '.join(allowed)}")
-        if len(set(value)) != len(value):
+        if unique and len(set(value)) != len(value):
             self.error(key, "has duplicates")
         return tuple(v.strip() for v in value if allowed is None or v in allowed)
 

@@ -78,7 +78,7 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
     events: dict[str, Any] = {}
     steps = []
     for table in reader.tables("steps", required=True):
-        files = table.text_list("events", required=True)
+        files = table.text_list("events", required=True, unique=False)  # a repeat = a redelivered event
         loaded = []
         for name in files:
             if name not in events:

@@ -50,8 +50,8 @@ def succeeded(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback
 
 def raises(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
     if run.status == "error":
-        return Feedback(True, "The handler raised, so the whole batch is retried — as intended here.")
-    return Feedback(False, "The handler should raise an exception for this event, so the source retries it.")
+        return Feedback(True, "The handler raised an exception, as this event requires.")
+    return Feedback(False, "The handler should raise an exception for this event, so the invocation counts as failed.")
 
 
 def contract_ok(run: Invocation, spec: Any, event: Any, contract: str) -> Feedback:
@@ -126,6 +126,51 @@ def logs_lack(run: Invocation, spec: str, event: Any, contract: str) -> Feedback
     )
 
 
+def raises_with(run: Invocation, spec: str, event: Any, contract: str) -> Feedback:
+    """The handler must raise, with `spec` somewhere in the error message (e.g. a message the caller shows).
+
+    Unlike `raises`, the feedback says nothing about retries, so it suits synchronous callers such as a
+    Cognito trigger that rejects a request by raising.
+    """
+    if run.status != "error" or not run.error:
+        return Feedback(False, f"The handler should raise an exception whose message contains {spec!r}.")
+    message = str(run.error.get("errorMessage", ""))
+    if spec not in message:
+        return Feedback(False, f"The handler raised, but its message {message!r} should contain {spec!r}.")
+    return Feedback(True, f"The handler raised with a message containing {spec!r}.")
+
+
+def record_json(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """Firehose: {"record-id": {"field": value}}. Each named record's base64 `data` must decode to UTF-8 text
+    holding one JSON object terminated by a newline, with at least the given fields and values."""
+    import base64
+    import binascii
+    import json
+
+    if run.status != "ok" or not isinstance(run.response, dict):
+        return Feedback(False, "The handler failed or returned something that is not an object.")
+    rows = {str(r.get("recordId")): r for r in run.response.get("records") or [] if isinstance(r, dict)}
+    for record_id, fields in spec.items():
+        if record_id not in rows:
+            return Feedback(False, f"Record {record_id} is missing from the response.")
+        try:
+            text = base64.b64decode(rows[record_id].get("data") or "", validate=True).decode("utf-8")
+        except (binascii.Error, ValueError, TypeError):
+            return Feedback(False, f"Record {record_id}: data is not base64 of UTF-8 text.")
+        if not text.endswith("\n"):
+            return Feedback(False, f"Record {record_id}: the decoded data should end with a newline.")
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return Feedback(False, f"Record {record_id}: the decoded data is not one JSON object.")
+        if not isinstance(value, dict):
+            return Feedback(False, f"Record {record_id}: the decoded data is not a JSON object.")
+        for key, expected in fields.items():
+            if value.get(key) != expected:
+                return Feedback(False, f"Record {record_id}: {key} should be {expected!r}, got {value.get(key)!r}.")
+    return Feedback(True, "The transformed records hold the expected JSON, one newline-terminated object each.")
+
+
 CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
     "succeeds": succeeded,
     "raises": raises,
@@ -135,4 +180,6 @@ CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
     "record_results": records_by_result,
     "logs_contain": logs_contain,
     "logs_lack": logs_lack,
+    "raises_with": raises_with,
+    "record_json": record_json,
 }

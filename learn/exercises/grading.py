@@ -19,6 +19,8 @@ HIDDEN_FAILURE = {
     "record_results": "Some records have the wrong result.",
     "logs_contain": "The log is missing an expected line.",
     "logs_lack": "The log shows something it should not.",
+    "raises_with": "This hidden case should make the handler raise with the right message.",
+    "record_json": "Some transformed records do not hold the expected data.",
 }
 Runner = Callable[[str, str, Sequence[Any], str], list[Invocation]]
 
@@ -62,7 +64,7 @@ def _grade_step(exercise: Exercise, step: Step, code: str, runner: Runner, env_k
     feedback = [CHECKS[name](last, spec, event, contract) for name, spec in checks]
     if not step.visible:  # never reveal a hidden case's data or expected values
         feedback = [
-            f if f.passed else Feedback(False, HIDDEN_FAILURE[name])
+            f if f.passed else Feedback(False, HIDDEN_FAILURE.get(name, "This hidden case did not pass."))
             for (name, _), f in zip(checks, feedback, strict=True)
         ]
     return StepResult(step.name, step.visible, all(f.passed for f in feedback), tuple(feedback))
