@@ -65,8 +65,15 @@ def lint(event: Any, sample: Any, path: str = "", depth: int = 0) -> list[str]:
     return problems[:12]
 
 
-def generate(source: str, sample: Any, count: int, *, fifo: bool = False, body_bytes: int = 0) -> Any:
-    """A batch of `count` records cloned from the sample's first record, with fresh ids (SQS and streams)."""
+def generate(
+    source: str, sample: Any, count: int, *, fifo: bool = False, body_bytes: int = 0, base64_body: bool = False,
+    poison: bool = False,
+) -> Any:
+    """A batch of `count` records cloned from the sample's first record, with fresh ids (SQS and streams).
+
+    `base64_body` base64-encodes SQS bodies (as producers sending binary data do); `poison` makes the last
+    record's payload something that is not JSON, to practise partial batch failures.
+    """
     if not isinstance(sample, dict) or not sample.get("Records"):
         return sample
     count = max(1, min(count, 100))
@@ -78,6 +85,10 @@ def generate(source: str, sample: Any, count: int, *, fifo: bool = False, body_b
             record["messageId"] = str(uuid.UUID(int=n))
             body = {"orderId": f"o-{n}", "padding": "x" * max(0, body_bytes)} if body_bytes else {"orderId": f"o-{n}"}
             record["body"] = json.dumps(body)
+            if poison and n == count:
+                record["body"] = "not json {"
+            if base64_body:
+                record["body"] = base64.b64encode(record["body"].encode()).decode()
             attributes = record.setdefault("attributes", {})
             if fifo:
                 attributes.update(
@@ -90,6 +101,8 @@ def generate(source: str, sample: Any, count: int, *, fifo: bool = False, body_b
                     attributes.pop(key, None)
         elif source == "kinesis":
             payload = json.dumps({"reading": n, "padding": "x" * max(0, body_bytes)}).encode()
+            if poison and n == count:
+                payload = b"\xff not json"
             record["kinesis"]["data"] = base64.b64encode(payload).decode()
             record["kinesis"]["sequenceNumber"] = str(49590338271490256608559692538361571095921575989136588898 + n)
             record["eventID"] = f"shardId-000000000006:{record['kinesis']['sequenceNumber']}"

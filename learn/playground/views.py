@@ -73,6 +73,8 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
                 count,
                 fifo=bool(request.POST.get("fifo")),
                 body_bytes=_int(request.POST.get("size"), 0),
+                base64_body=bool(request.POST.get("base64")),
+                poison=bool(request.POST.get("poison")),
             )
             draft["event"] = json.dumps(generated, indent=2)
         request.session[key] = draft  # the learner's code and event survive errors and reloads

@@ -125,3 +125,22 @@ def test_generate_makes_a_fifo_batch_with_fresh_ids():
 def test_a_successful_batch_invokes_the_handler_exactly_once(client, fake_sandbox):
     post(client)
     assert len(fake_sandbox) == 1  # the engine's first delivery reuses the run, it is not a second invocation
+
+
+def test_generate_base64_bodies_and_a_poison_record():
+    import base64
+
+    batch = events.generate("sqs", json.loads(sqs_event()), 3, base64_body=True, poison=True)
+    bodies = [base64.b64decode(r["body"]).decode() for r in batch["Records"]]
+    assert json.loads(bodies[0]) == {"orderId": "o-1"} and bodies[-1] == "not json {"
+    kinesis = json.loads((CONTENT / "sources" / "kinesis" / "events").glob("*.json").__next__().read_text())
+    stream = events.generate("kinesis", kinesis, 2, poison=True)
+    assert json.loads(base64.b64decode(stream["Records"][0]["kinesis"]["data"]))["reading"] == 1
+    assert base64.b64decode(stream["Records"][1]["kinesis"]["data"]).startswith(b"\xff")
+
+
+def test_the_generator_form_posts_its_knobs(client):
+    html = client.post("/sources/sqs/sandbox/", {"action": "generate", "count": "2", "base64": "1",
+                                                 "code": GOOD, "event": sqs_event(), "handler": "handler",
+                                                 "timeout": "3", "memory": "128"}).content.decode()
+    assert "eyJvcmRlcklkIjogIm8tMSJ9" in html  # base64 of {"orderId": "o-1"}
