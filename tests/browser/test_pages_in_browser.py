@@ -40,6 +40,7 @@ def test_catalog_grid_filters_with_htmx(page):
     assert "sqs" in slugs and "kinesis" in slugs and "s3" not in slugs
     assert "model=poll" in page.url  # hx-push-url keeps the filter bookmarkable
     page.get_by_label("Category").select_option("streams")
+    expect(page.locator('table.comparison-grid tbody tr[data-slug="sqs"]')).to_have_count(0)  # the swap happened
     expect(rows.first).to_be_visible()
     slugs = rows.evaluate_all("rows => rows.map(r => r.dataset.slug)")
     assert "sqs" not in slugs and "kinesis" in slugs
