@@ -189,6 +189,13 @@ if REDIS_URL:
 # The handler sandbox needs bubblewrap + python3-seccomp. Where they are missing (e.g. macOS), a developer may
 # allow a limits-only fallback; it only ever runs with DEBUG on, and every result says isolation is weak.
 SANDBOX_ALLOW_UNSAFE_FALLBACK = env_bool("SANDBOX_ALLOW_UNSAFE_FALLBACK", False)
+# "rq": sandbox runs go through Redis (REDIS_URL) to `manage.py sandbox_worker` processes, which may live on
+# other machines. Empty (the default): the web process spawns the sandboxes itself.
+SANDBOX_WORKERS = os.environ.get("SANDBOX_WORKERS", "")
+if SANDBOX_WORKERS and SANDBOX_WORKERS != "rq":
+    raise ImproperlyConfigured("SANDBOX_WORKERS must be empty or 'rq'")
+if SANDBOX_WORKERS and not REDIS_URL:
+    raise ImproperlyConfigured("SANDBOX_WORKERS=rq needs REDIS_URL (the queue lives in Redis)")
 
 if not DEBUG:
     # WhiteNoise serves compressed, hashed static files in production; runserver serves them in development.

@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import environments, seccomp_filter
+from . import environments, remote, seccomp_filter
 from .environments import Busy, Pool, Unavailable
 
 MAX_CODE = 64 * 1024
@@ -85,7 +85,13 @@ def fallback_allowed() -> bool:
 
 
 def mode() -> tuple[str | None, str]:
-    """("bwrap", "ok"), ("unsafe", why) when the weak fallback is allowed, or (None, why) to refuse."""
+    """("bwrap", "ok"), ("remote", workers), ("unsafe", why) when the weak fallback is allowed, or (None, why)."""
+    if remote.enabled():
+        return remote.status()
+    return local_mode()
+
+
+def local_mode() -> tuple[str | None, str]:
     ok, why = probe()
     if ok:
         return "bwrap", "ok"
@@ -114,6 +120,14 @@ def shutdown() -> None:
 
 def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
         memory_mb: int = 128) -> RunResult:
+    """Run on a sandbox worker through the queue when SANDBOX_WORKERS=rq, else here (embedded default)."""
+    validate(code, event, handler, timeout_s, memory_mb)
+    if remote.enabled():
+        return remote.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+    return run_local(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+
+
+def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
     if len(code.encode()) > MAX_CODE:
         raise InvalidRequest("The code is larger than 64 KB.")
     try:
@@ -126,7 +140,13 @@ def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeou
         raise InvalidRequest("The timeout must be 1–15 s and memory 128–10,240 MB.")
     if not handler.isidentifier():
         raise InvalidRequest(f"{handler!r} is not a Python function name.")
-    kind, why = mode()
+
+
+def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
+              memory_mb: int = 128) -> RunResult:
+    """Run in a sandbox this process spawns (the web process by default, or a sandbox worker)."""
+    validate(code, event, handler, timeout_s, memory_mb)
+    kind, why = local_mode()
     if kind is None:
         raise Unavailable(f"The sandbox cannot run here ({why}), so handlers are not executed.")
     if kind == "unsafe":
