@@ -10,6 +10,7 @@ Run: `.venv/bin/python tests/bench/sandbox.py [--runs 40]`.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -17,7 +18,11 @@ import threading
 import time
 from pathlib import Path
 
+import django
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.settings")
+django.setup()
 
 from learn.sandbox import runner  # noqa: E402
 
