@@ -96,6 +96,9 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         return _error(request, "This question was retired from the bank.", 410)
     answer = Answer.objects.get(attempt=attempt, item_id=item_id)
     error, status, result = "", 200, None
+    if request.method == "POST" and attempt.submitted_at:  # before looking at the answer's shape
+        messages.warning(request, "This attempt is already submitted, so it cannot change any more.")
+        return redirect("quiz:results", attempt_id=attempt.id)
     if request.method == "POST":
         action = request.POST.get("action", "answer")
         try:

@@ -41,11 +41,12 @@ def test_practice_gives_feedback_with_every_rationale(client):
 def test_htmx_answer_returns_only_the_question_partial(client):
     attempt = start(client)
     key, item = option_for(attempt, False)
-    data = (
-        {"choice": key}
-        if item.type != "ordering"
-        else {f"position-{o.key}": str(n) for n, o in enumerate(item.options, 1)}
-    )
+    if item.type == "ordering":
+        data = {f"position-{o.key}": str(n) for n, o in enumerate(item.options, 1)}
+    elif item.type == "multiple":
+        data = {"choice": [o.key for o in item.options[: item.choose]]}
+    else:
+        data = {"choice": key}
     response = client.post(f"/quiz/a/{attempt.id}/1/", data, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert (

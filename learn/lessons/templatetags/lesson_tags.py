@@ -18,3 +18,22 @@ def number(value) -> str:
     if isinstance(value, float) and not value.is_integer():
         return f"{value:g}"
     return f"{int(value):,}"
+
+
+GUIDES = {"lambda": "Lambda", "apigateway": "API Gateway", "sns": "SNS", "sqs": "SQS", "AmazonS3": "S3",
+          "eventbridge": "EventBridge", "scheduler": "Scheduler", "step-functions": "Step Functions",
+          "elasticloadbalancing": "ELB", "kinesis": "Kinesis", "amazondynamodb": "DynamoDB", "msk": "MSK",
+          "cognito": "Cognito", "ses": "SES", "firehose": "Firehose", "AWSCloudFormation": "CloudFormation",
+          "AmazonCloudFront": "CloudFront", "documentdb": "DocumentDB", "lexv2": "Lex", "iot": "IoT",
+          "config": "Config", "secretsmanager": "Secrets Manager", "powertools": "Powertools"}
+
+
+@register.filter
+def doc_label(url: str) -> str:
+    """A readable name for an AWS documentation link: '…/lambda/latest/dg/with-sqs.html' -> 'Lambda: with sqs'."""
+    parts = [p for p in str(url).split("#")[0].split("/") if p]
+    if len(parts) < 3:
+        return "AWS docs"
+    page = parts[-1].removesuffix(".html").replace("-", " ").replace("_", " ") or "overview"
+    guide = next((GUIDES[p] for p in parts[2:-1] if p in GUIDES), "AWS")
+    return f"{guide}: {page}"
