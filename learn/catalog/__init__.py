@@ -12,7 +12,7 @@ from pathlib import Path
 from .errors import CatalogInvalid, ContentError
 from .types import Catalog, Source
 
-__all__ = ["CatalogInvalid", "ContentError", "Catalog", "Source", "load", "content_dir"]
+__all__ = ["CatalogInvalid", "ContentError", "Catalog", "Source", "load", "content_dir", "version", "reload"]
 
 
 def content_dir() -> Path:
@@ -26,3 +26,23 @@ def load() -> Catalog:
     from . import loader
 
     return loader.load(content_dir())
+
+
+@functools.cache
+def version() -> str:
+    """A digest of every file under content/ (path, size, modification time): part of every cached page's key,
+    so pages cached in a shared cache (Redis) are never served for content that has since changed."""
+    import hashlib
+
+    root = content_dir()
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()[:16]
+
+
+def reload() -> None:
+    """Forget the loaded catalog and its version (after content changes, in a long-running process)."""
+    load.cache_clear()
+    version.cache_clear()

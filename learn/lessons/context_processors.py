@@ -6,7 +6,11 @@ from learn.catalog.types import MODELS
 
 
 def navigation(request: HttpRequest) -> dict:
-    return {"nav_models": MODELS}
+    from learn import catalog
+
+    # hx_request: cached page fragments vary on the HX-Request header (htmx swaps get partials)
+    hx = "1" if request.headers.get("HX-Request") == "true" else "0"
+    return {"nav_models": MODELS, "content_version": catalog.version(), "hx_request": hx}
 
 
 def csp_nonce(request: HttpRequest) -> dict:

@@ -72,7 +72,8 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         "lessons/lesson.html",
         {
             "source": source,
-            "flow": mark_safe(render_flow(request, slug, "lesson")),  # our own rendered template
+            # a callable: the template only calls it when the cached lesson fragment has to be rendered again
+            "flow": lambda: mark_safe(render_flow(request, slug, "lesson")),  # our own rendered template
             "rules": [cat.rules[r] for r in source.retries.rules],
             "models": [cat.models[m] for m in source.models],
             "related": [cat.sources[s] for s in source.related],
@@ -88,10 +89,12 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     model = cat.models.get(model_id)
     if model is None:
         return not_found(request)
-    flows = [
-        mark_safe(render_flow(request, slug, f"{model_id}-{n}", params))  # our own rendered template
-        for n, (slug, params) in enumerate(MODEL_FLOWS[model_id], start=1)
-    ]
+    def flows() -> list:  # called by the template only when its cached fragment is rendered again
+        return [
+            mark_safe(render_flow(request, slug, f"{model_id}-{n}", params))  # our own rendered template
+            for n, (slug, params) in enumerate(MODEL_FLOWS[model_id], start=1)
+        ]
+
     return render(
         request,
         "lessons/model.html",
