@@ -107,10 +107,9 @@ class Stack:
     def wait_for(self, port: int, within_s: float = 30) -> None:
         deadline = time.monotonic() + within_s
         while time.monotonic() < deadline:
-            with contextlib.suppress(OSError):
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    if response.status == 200:
-                        return
+            with contextlib.suppress(OSError), urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as page:
+                if page.status == 200:
+                    return
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn on port {port} did not come up; see {self.log_dir}")
 
