@@ -25,11 +25,26 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def sqlite_database(path) -> dict:
+    # Concurrent answers must never hit "database is locked": WAL lets readers and a writer overlap,
+    # IMMEDIATE transactions take the write lock up front, and the timeout waits for it.
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+
+
 def database_from_url(url: str) -> dict:
     """Turn DATABASE_URL (postgres://user:pass@host:port/name or sqlite:///path) into a DATABASES entry."""
     parsed = urlparse(url)
-    if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or BASE_DIR / "db.sqlite3"}
+    if parsed.scheme == "sqlite":  # sqlite:////abs/path.sqlite3 or sqlite:///relative/to/project.sqlite3
+        path = unquote(parsed.path)
+        return sqlite_database(path[1:] if path.startswith("//") else BASE_DIR / (path.lstrip("/") or "db.sqlite3"))
     if parsed.scheme in ("postgres", "postgresql"):
         return {
             "ENGINE": "django.db.backends.postgresql",
@@ -112,17 +127,7 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(os.environ["DATABASE_URL"])
     if os.environ.get("DATABASE_URL")
-    else {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": BASE_DIR / "db.sqlite3",
-        # Concurrent answers must never hit "database is locked": WAL lets readers and a writer overlap,
-        # IMMEDIATE transactions take the write lock up front, and the timeout waits for it.
-        "OPTIONS": {
-            "timeout": 20,
-            "transaction_mode": "IMMEDIATE",
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        },
-    }
+    else sqlite_database(BASE_DIR / "db.sqlite3")
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
