@@ -5,11 +5,16 @@ from django.core import checks
 
 @checks.register()
 def check_isolation(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from . import remote
     from .runner import mode
 
     kind, why = mode()
-    if kind == "bwrap":
+    if kind in ("bwrap", "remote"):
         return []
+    if remote.enabled():
+        return [checks.Warning(f"Sandbox runs go to workers through Redis, but {why}.",
+                               hint="Start `manage.py sandbox_worker` on a machine with bubblewrap; runs are "
+                                    "refused with a message until one is up.", id="sandbox.W003")]
     if kind == "unsafe":
         return [checks.Warning(f"The handler sandbox runs WITHOUT isolation (limits-only fallback): {why}.",
                                hint="Learner code can read files and reach the network. Only for a developer "

@@ -102,8 +102,16 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
         timeout=int(math.ceil(timeout_s)) + 30,
         job_id=f"run-{uuid.uuid4()}",
     )
-    result = job.latest_result(timeout=int(math.ceil(timeout_s + QUEUE_WAIT_S + 5)))
-    if result is None:  # the worker did not take it in time (busy, or gone): the learner retries
+    result = None
+    deadline = time.monotonic() + timeout_s + QUEUE_WAIT_S + 5
+    while result is None and time.monotonic() < deadline:
+        result = job.latest_result(timeout=1)
+        if result is None and worker not in live_workers(redis):  # its worker died: say so now, not at the deadline
+            with contextlib.suppress(Exception):
+                job.cancel()
+            raise Unavailable("The sandbox worker running your code stopped. Retry in a few seconds: the run will "
+                              "start in a fresh environment on another worker.")
+    if result is None:  # the worker did not take it in time (busy): the learner retries
         with contextlib.suppress(Exception):
             job.cancel()
         raise Busy(3)

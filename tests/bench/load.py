@@ -59,6 +59,7 @@ class Stats:
     acknowledged: list[tuple[str, int, list[str] | dict]] = field(default_factory=list)  # attempt, number, answer
     lost: list[tuple[str, int]] = field(default_factory=list)  # answers never acknowledged after retries
     events: list[str] = field(default_factory=list)
+    trouble: list[tuple[float, str, str]] = field(default_factory=list)  # (wall time, endpoint, status)
 
 
 class Learner:
@@ -78,11 +79,14 @@ class Learner:
         try:
             response = await self.client.request(method, self.url(path), **kw)
         except httpx.HTTPError as error:
+            self.stats.trouble.append((time.time(), name, type(error).__name__))
             self.stats.statuses[name][type(error).__name__] += 1
             self.stats.errors[name].append(type(error).__name__)
             return None
         self.stats.latencies[name].append((time.perf_counter() - started) * 1000)
         self.stats.statuses[name][str(response.status_code)] += 1
+        if response.status_code >= 429:
+            self.stats.trouble.append((time.time(), name, str(response.status_code)))
         if response.status_code not in ok:
             self.stats.errors[name].append(f"{response.status_code} {response.text[:120]!r}")
         return response
@@ -258,21 +262,23 @@ async def main_async(args: argparse.Namespace) -> None:
         if args.fault:
             await asyncio.sleep(args.seconds / 3)
             await inject(args.fault, stack, stats, private)
-        started = time.monotonic()
         await asyncio.gather(*tasks)
-        elapsed = args.seconds
-        del started
-        report(stats, elapsed)
+        report(stats, args.seconds)
         count, problems = await asyncio.to_thread(check_answers, stack, stats)
         print(f"\nanswers acknowledged: {count}; never acknowledged after 3 retries: {len(stats.lost)}; "
               f"exactly-once check: {'OK' if not problems else f'{len(problems)} PROBLEMS'}")
         for problem in problems[:10]:
             print("  ", problem)
-        for event in sorted(set(stats.events))[:5]:
+        for event in sorted({e for e in stats.events if not e.startswith("fault")})[:5]:
             print("  message seen:", event)
         for event in stats.events:
             if event.startswith("fault"):
                 print(" ", event)
+        if stats.trouble:
+            first, last = min(t for t, _, _ in stats.trouble), max(t for t, _, _ in stats.trouble)
+            kinds = sorted({f"{name} {status}" for _, name, status in stats.trouble})
+            print(f"  failed or refused requests between {time.strftime('%H:%M:%S', time.localtime(first))} and "
+                  f"{time.strftime('%H:%M:%S', time.localtime(last))}: {', '.join(kinds)}")
     finally:
         stack.stop()
         if private:

@@ -95,7 +95,7 @@ class Stack:
         log = open(self.log_dir / f"gunicorn-{port}.log", "ab")  # noqa: SIM115 - closed with the process
         self.web[port] = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "learn.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(self.web_workers), "--threads", str(self.threads), "--graceful-timeout", "5", "--timeout", "60"],
+             str(self.web_workers), "--threads", str(self.threads), "--graceful-timeout", "5", "--timeout", "60", "--keep-alive", "5"],
             cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
 
     def start_sandbox_worker(self, name: str) -> None:
