@@ -65,7 +65,9 @@ class Stats:
 class Learner:
     def __init__(self, n: int, urls: list[str], stats: Stats, sandbox_share: float):
         self.n, self.urls, self.stats, self.sandbox_share = n, urls, stats, sandbox_share
-        self.client = httpx.AsyncClient(timeout=60, follow_redirects=False)
+        # keep idle connections shorter than the server does (gunicorn --keep-alive 5), as browsers and proxies
+        # do, so a request never races the server closing an idle connection
+        self.client = httpx.AsyncClient(timeout=60, follow_redirects=False, limits=httpx.Limits(keepalive_expiry=2))
         self.random = random.Random(n)
 
     def url(self, path: str) -> str:
