@@ -15,6 +15,22 @@ import tomllib
 from pathlib import Path
 
 SECTION = re.compile(r"^## (\d+)\. ")
+SHORT_URLS = {  # the reference's abbreviations for its most cited guides
+    "LDG/": "https://docs.aws.amazon.com/lambda/latest/dg/",
+    "LAPI/": "https://docs.aws.amazon.com/lambda/latest/api/",
+    "LDG-2023/": "https://github.com/awsdocs/aws-lambda-developer-guide/blob/03f7fcb0b771f031f7cb3aa43e8b18407c00b3a8/doc_source/",
+}
+
+
+def first_url(cell: str) -> str:
+    """The first documentation address in a reference cell, with its abbreviation expanded ('' if none)."""
+    for part in re.split(r"\s*;\s*|\s+", cell):
+        for short, full in SHORT_URLS.items():
+            if part.startswith(short):
+                return full + part[len(short):]
+        if part.startswith("https://"):
+            return part.rstrip(").,")
+    return ""
 CITATION = re.compile(r'§(\d+) "(.+)"')
 USABLE = ("yes", "yes-2023")
 
@@ -36,6 +52,25 @@ def parse_reference(text: str) -> dict[str, str]:
         if len(cells) >= 4 and cells[0]:
             rows[cite(section, cells[0])] = cells[-1].strip("` ")
     return rows
+
+
+def reference_docs(text: str) -> dict[str, str]:
+    """{'§5 "Batch size (FIFO)"': 'https://docs.aws.amazon.com/…', ...}: where each row can be checked."""
+    docs: dict[str, str] = {}
+    section = None
+    for line in text.splitlines():
+        heading = SECTION.match(line)
+        if heading:
+            section = int(heading.group(1))
+            continue
+        if line.startswith("## "):
+            section = None
+        if section is None or not line.startswith("|") or line.startswith("| ---") or line.startswith("| fact |"):
+            continue
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 4 and cells[0]:
+            docs[cite(section, cells[0])] = first_url(cells[-2])
+    return docs
 
 
 def load(path: Path) -> dict[str, str]:
@@ -62,14 +97,18 @@ def problems(citations: tuple[str, ...], rows: dict[str, str]) -> list[str]:
     return found
 
 
-def render(rows: dict[str, str]) -> str:
-    out = ["# Row labels and verification status of aws-facts.md (the project's checked reference), so that quiz",
-           "# validation works in a clone without it. Regenerate: python -m learn.quiz.factrows ../shared/aws-facts.md",
+def render(rows: dict[str, str], docs: dict[str, str] | None = None) -> str:
+    out = ["# Row labels, verification status and documentation page of each row of aws-facts.md (the project's",
+           "# checked reference), so that quiz validation works in a clone without it.",
+           "# Regenerate: python -m learn.quiz.factrows ../shared/aws-facts.md",
            ""]
     for citation, status in rows.items():
         section, label = citation[1:].split(" ", 1)
         out += ["[[rows]]", f"section = {section}", f"label = {json.dumps(label[1:-1], ensure_ascii=False)}",
-                f'status = "{status}"', ""]
+                f'status = "{status}"']
+        if docs and docs.get(citation):
+            out.append(f"doc = {json.dumps(docs[citation])}")
+        out.append("")
     return "\n".join(out)
 
 
@@ -77,9 +116,10 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m learn.quiz.factrows PATH/TO/aws-facts.md", file=sys.stderr)
         return 2
-    rows = parse_reference(Path(argv[0]).read_text(encoding="utf-8"))
+    text = Path(argv[0]).read_text(encoding="utf-8")
+    rows = parse_reference(text)
     target = Path(__file__).resolve().parents[2] / "content" / "quiz" / "fact-rows.toml"
-    target.write_text(render(rows), encoding="utf-8")
+    target.write_text(render(rows, reference_docs(text)), encoding="utf-8")
     print(f"wrote {len(rows)} rows to {target}")
     return 0
 

@@ -176,6 +176,8 @@ def test_fact_rows_are_read_from_the_reference_tables():
         "| \"x\" | Wrong | y | z |\n"
     )
     assert factrows.parse_reference(reference) == {'§5 "Batch size (FIFO)"': "yes", '§5 "Ceiling"': "conflict"}
+    assert factrows.reference_docs(reference)['§5 "Batch size (FIFO)"'] == (
+        "https://docs.aws.amazon.com/lambda/latest/dg/x.html")
 
 
 @pytest.mark.parametrize("field", ["belief", "truth", "doc"])

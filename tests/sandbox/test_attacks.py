@@ -18,15 +18,10 @@ import pytest
 
 from learn.sandbox import runner
 
-OK, WHY = runner.probe()
-pytestmark = pytest.mark.skipif(not OK, reason=f"bubblewrap sandbox unavailable: {WHY} (CI installs it)")
+from .support import requires_sandbox
+
+pytestmark = requires_sandbox
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(autouse=True)
-def fresh_pool():
-    yield
-    runner.shutdown()
 
 
 def run(code: str, event=None, learner: str = "attacker", **kw):
@@ -144,6 +139,17 @@ def test_everything_but_tmp_is_read_only(path):  # rows 6c, 6d
 def test_host_files_are_absent(path):  # row 7
     result = run(f"def handler(e, c):\n    return open({path!r}).read()[:50]\n")
     assert result.status == "error" and result.error["errorType"] == "FileNotFoundError"
+
+
+def test_only_sandbox_processes_are_visible_and_no_environment_leaks():  # row 7
+    code = (
+        "import os\ndef handler(e, c):\n    pids = [p for p in os.listdir('/proc') if p.isdigit()]\n"
+        "    leaked = sorted(k for k in os.environ if 'SECRET' in k or 'DJANGO' in k or 'DATABASE' in k)\n"
+        "    return [len(pids), open('/proc/1/environ').read(), leaked]\n"
+    )
+    count, environ, leaked = run(code).response
+    assert count <= 3 and leaked == []  # the sandbox's init and the runtime: no host processes
+    assert "DJANGO" not in environ and "SECRET" not in environ and "/root" not in environ
 
 
 def test_tcp_to_the_host_is_refused():  # row 8

@@ -5,16 +5,10 @@ from __future__ import annotations
 import pytest
 
 from learn.exercises import service
-from learn.sandbox import runner
 
-OK, WHY = runner.probe()
-pytestmark = pytest.mark.skipif(not OK, reason=f"bubblewrap sandbox unavailable: {WHY} (CI installs it)")
+from .support import requires_sandbox
 
-
-@pytest.fixture(autouse=True)
-def fresh_pool():
-    yield
-    runner.shutdown()
+pytestmark = requires_sandbox
 
 
 @pytest.mark.parametrize("slug", sorted(service.exercises()))

@@ -14,9 +14,10 @@ import pytest
 from learn.sandbox import remote, runner
 from learn.sandbox.environments import Busy, Unavailable
 
+from .support import requires_sandbox
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
-OK, WHY = runner.probe()
 
 
 def redis_up() -> bool:
@@ -29,7 +30,7 @@ def redis_up() -> bool:
 
 
 pytestmark = [
-    pytest.mark.skipif(not OK, reason=f"bubblewrap sandbox unavailable: {WHY}"),
+    requires_sandbox,
     pytest.mark.skipif(not redis_up(), reason=f"Redis not reachable at {REDIS_URL} (set TEST_REDIS_URL)"),
 ]
 CODE = "import os\nN = []\ndef handler(e, c):\n    N.append(1)\n    return [len(N), os.environ['AWS_LAMBDA_LOG_STREAM_NAME']]\n"
