@@ -98,3 +98,18 @@ def test_phone_layout_has_no_horizontal_scroll(phone):
     overflow = phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 1
     screenshot(phone, "sandbox-phone")
+
+
+def test_generate_and_load_sample_swap_the_page_in_place(page):
+    page.goto("/sources/sqs/sandbox/")
+    type_code(page, "def handler(event, context):\n    return 'kept'\n")
+    page.get_by_label("Records").fill("4")
+    page.get_by_label("FIFO").check()
+    page.get_by_role("button", name="Generate").click()
+    page.wait_for_function("document.querySelector('#event').value.includes('MessageGroupId')")
+    assert page.locator("#event").input_value().count('"messageId"') == 4
+    assert page.locator("#code").input_value() == "def handler(event, context):\n    return 'kept'\n"
+    page.get_by_role("button", name="Load sample").click()
+    page.wait_for_function("!document.querySelector('#event').value.includes('group-2')")
+    expect(page.get_by_role("heading", name="Handler sandbox")).to_have_count(1)  # one page, not a page in a page
+    assert page.locator("#code").input_value() == "def handler(event, context):\n    return 'kept'\n"

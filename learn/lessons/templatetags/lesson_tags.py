@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -37,3 +38,11 @@ def doc_label(url: str) -> str:
     page = parts[-1].removesuffix(".html").replace("-", " ").replace("_", " ") or "overview"
     guide = next((GUIDES[p] for p in parts[2:-1] if p in GUIDES), "AWS")
     return f"{guide}: {page}"
+
+
+@register.filter
+def inline_md(text: str):
+    """Inline markdown (code spans, emphasis, links) for short author-written text such as hints."""
+    from learn.catalog.rendering import inline_markdown
+
+    return mark_safe(inline_markdown(str(text)))  # noqa: S308 - our own content, rendered by markdown
