@@ -63,9 +63,12 @@ format: install
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+## Benchmarks that print figures (the class load test is separate: tests/bench/load.py --help)
 bench: install
 	$(BIN)/python tests/bench/pages.py
 	$(BIN)/python tests/bench/engine.py
+	$(BIN)/python tests/bench/quiz.py
+	$(BIN)/python tests/bench/sandbox.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache staticfiles

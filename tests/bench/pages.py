@@ -29,9 +29,14 @@ PAGES = ["/", "/sources/", "/sources/sqs/", "/sources/kinesis/", "/sources/api-g
 
 def server_times(repeats: int) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "learn.settings")
+    # a throw-away database, so the benchmark needs no set-up and never touches the developer's db.sqlite3
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{tempfile.mkdtemp(prefix='triggerlab-bench-')}/bench.sqlite3")
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
     from django.test import Client
 
     from learn import catalog
@@ -100,6 +105,7 @@ def wsgi_throughput(total: int, clients: int, workers: int) -> None:
         DJANGO_SECRET_KEY="bench-only-secret-key-" + "x" * 40,
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_STATIC_ROOT=static_root,
+        DJANGO_HTTPS="0",  # plain http on loopback (no redirect to https)
     )
     python = sys.executable
     subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
