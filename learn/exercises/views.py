@@ -11,6 +11,7 @@ from learn.lessons.views import not_found
 from learn.playground import runtime
 from learn.playground import service as playground
 from learn.progress.learners import owner_of
+from learn.sessions import keep_on_error
 
 from . import service
 
@@ -78,4 +79,4 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         if request.htmx and request.method == "POST" and request.POST.get("action") in ("check", "submit")
         else "exercises/detail.html"
     )
-    return render(request, template, context, status=status)
+    return keep_on_error(request, render(request, template, context, status=status))  # the code must survive

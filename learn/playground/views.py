@@ -15,6 +15,7 @@ from learn.diagrams import layout
 from learn.diagrams.flows import replay_context
 from learn.lessons.views import not_found
 from learn.progress.learners import owner_of
+from learn.sessions import keep_on_error
 
 from . import events, runtime, service
 
@@ -88,7 +89,11 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     )
     if request.htmx and context["error"] and context["result"] is None:
         template = "playground/sandbox.html#result"
-    return render(request, template, context, status=context.pop("status"))
+    retry_after = context.pop("retry_after", 0)
+    response = render(request, template, context, status=context.pop("status"))
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return keep_on_error(request, response)  # a busy or missing sandbox must not lose the draft
 
 
 def _int(raw, default: int) -> int:
@@ -123,7 +128,7 @@ def _run(request: HttpRequest, cat, slug: str, draft: dict) -> dict:
     except service.RateLimited as error:
         return {"error": str(error), "status": 429, "result": None}
     except runtime.Refused as error:
-        return {"error": str(error), "status": error.status, "result": None}
+        return {"error": str(error), "status": error.status, "result": None, "retry_after": error.retry_after_s}
     run = outcome.run
     diagram = layout.build(outcome.replay.trace, "What the source does with your handler") if outcome.replay else None
     return {

@@ -24,6 +24,7 @@ from .environments import Busy, Pool, Unavailable
 
 MAX_CODE = 64 * 1024
 MAX_EVENT = 1_000_000
+QUEUE_WAIT_S = 5  # how long a run waits for a free slot before the learner is told to retry
 ISOLATION = "bubblewrap (namespaces, read-only /usr, no network, seccomp, rlimits)"
 UNSAFE = "none (UNSAFE: rlimits only — no filesystem, network or process isolation)"
 log = logging.getLogger(__name__)
@@ -152,7 +153,7 @@ def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", 
     if kind == "unsafe":
         log.warning("Running learner code WITHOUT isolation (limits-only fallback): %s", why)
     runs = pool(kind)
-    if not runs.running.acquire(timeout=5):
+    if not runs.running.acquire(timeout=QUEUE_WAIT_S):  # queued briefly, then "busy, retry"
         raise Busy(3)
     try:
         env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb)

@@ -71,6 +71,7 @@ def test_without_a_sandbox_grading_is_refused_and_code_kept(client, monkeypatch)
         "/exercises/sqs-partial-batch/", {"action": "check", "code": "def handler(e, c):\n    pass\n"}
     )
     assert response.status_code == 503 and "def handler(e, c)" in response.content.decode()
+    assert "def handler(e, c)" in client.get("/exercises/sqs-partial-batch/").content.decode()  # after a reload too
 
 
 def test_unknown_exercise_is_404(client):

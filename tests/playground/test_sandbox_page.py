@@ -43,9 +43,9 @@ def sqs_event() -> str:
     return (CONTENT / "sources" / "sqs" / "events" / "standard.json").read_text()
 
 
-def post(client, **data):
+def post(client, headers=None, **data):
     form = {"action": "run", "code": GOOD, "event": sqs_event(), "handler": "handler", "timeout": "3", "memory": "128"}
-    return client.post("/sources/sqs/sandbox/", {**form, **data})
+    return client.post("/sources/sqs/sandbox/", {**form, **data}, headers=headers or {})
 
 
 def test_page_is_prefilled_from_the_lesson(client):
@@ -144,3 +144,18 @@ def test_the_generator_form_posts_its_knobs(client):
                                                  "code": GOOD, "event": sqs_event(), "handler": "handler",
                                                  "timeout": "3", "memory": "128"}).content.decode()
     assert "eyJvcmRlcklkIjogIm8tMSJ9" in html  # base64 of {"orderId": "o-1"}
+
+
+def test_a_busy_sandbox_says_when_to_retry_and_keeps_the_code(client, monkeypatch):
+    from learn.sandbox import runner
+    from learn.sandbox.environments import Busy
+
+    def busy(*args, **kwargs):
+        raise Busy(3)
+
+    monkeypatch.setattr(runner, "run", busy)
+    response = post(client, code=GOOD + "# busy day\n", headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert response.status_code == 503 and response["Retry-After"] == "3"
+    assert "Retry in 3 s" in html and "Your code and event are kept" in html
+    assert "# busy day" in client.get("/sources/sqs/sandbox/").content.decode()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 
 import pytest
@@ -124,3 +125,20 @@ def test_bad_requests_are_refused_with_a_message():
         run("def handler(e, c):\n    pass\n", timeout_s=60)
     with pytest.raises(runner.InvalidRequest):
         run("def handler(e, c):\n    pass\n", handler="not a name")
+
+
+def test_more_runs_than_slots_wait_briefly_then_get_busy(monkeypatch):
+    from learn.sandbox.environments import Busy, Pool
+
+    monkeypatch.setattr(runner, "QUEUE_WAIT_S", 0.5)
+    monkeypatch.setitem(runner._pools, "bwrap", Pool(concurrency=1))
+    spinner = threading.Thread(target=run, args=("import time\ndef handler(e, c):\n    time.sleep(2)\n",),
+                               kwargs={"learner": "first", "timeout_s": 3})
+    spinner.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    with pytest.raises(Busy, match="busy running other handlers. Retry in 3 s"):
+        run("def handler(e, c):\n    return 1\n", learner="second")
+    assert 0.4 < time.monotonic() - started < 1.5
+    spinner.join()
+    assert run("def handler(e, c):\n    return 1\n", learner="second").response == 1  # free again
