@@ -85,7 +85,9 @@ def fallback_args() -> list[str]:
 
 def _limits(memory_mb: int, count_processes: bool = True):
     def apply() -> None:
-        address_space = max(512, memory_mb * 2) * 1024 * 1024
+        # twice the configured memory (the interpreter reserves address space it never touches), at least 512 MB,
+        # and never more than 1 GB whatever the learner asks for: the host is shared
+        address_space = min(max(512, memory_mb * 2), 1024) * 1024 * 1024
         limits = [(resource.RLIMIT_AS, address_space), (resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
                   (resource.RLIMIT_NOFILE, 64), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, 120)]
         if count_processes:  # only under a dedicated uid: NPROC counts every process of the uid

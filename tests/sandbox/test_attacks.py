@@ -297,3 +297,8 @@ def test_the_app_keeps_answering_during_attacks(client, attack):
     assert client.get("/sources/sqs/").status_code == 200
     assert time.monotonic() - started < 2
     attacker.join()
+
+
+def test_asking_for_more_memory_does_not_lift_the_host_cap():  # row 4a with the 10,240 MB setting
+    result = run("def handler(e, c):\n    return len(bytearray(3 * 1024 ** 3))\n", memory_mb=10240)
+    assert result.status == "error" and result.error["errorType"] == "MemoryError"
