@@ -8,7 +8,9 @@ multiply memory (shared/sandbox-design.md, rows 3, 4c and 9c).
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import tempfile
 import threading
@@ -69,7 +71,8 @@ def compiled() -> tuple[Path | None, str]:
 def _build() -> tuple[Path | None, str]:
     if not os.path.exists(SYSTEM_PYTHON):
         return None, f"{SYSTEM_PYTHON} is missing"
-    folder = Path(tempfile.mkdtemp(prefix="triggerlab-seccomp-"))
+    folder = Path(tempfile.mkdtemp(prefix="triggerlab-seccomp-"))  # private (0700): nobody can swap the filter
+    atexit.register(shutil.rmtree, folder, True)
     target = folder / "filter.bpf"
     try:
         done = subprocess.run([SYSTEM_PYTHON, "-I", "-c", BUILD, str(target)], capture_output=True, text=True,
