@@ -192,7 +192,8 @@ def main():
             max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         except Exception:  # noqa: BLE001
             max_rss_mb = 0
-        write_frame({"status": status, "response": response if status == "ok" else None, "error": error,
+        write_frame({"request_id": request["request_id"], "status": status,
+                     "response": response if status == "ok" else None, "error": error,
                      "logs": capture.take(), "duration_ms": duration, "max_rss_mb": max_rss_mb,
                      "dropped": capture.dropped})
 

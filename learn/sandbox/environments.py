@@ -135,6 +135,7 @@ class Environment:
             if seccomp_fd is not None:
                 os.close(seccomp_fd)
         self.results = read_fd
+        self.buffer = b""
         self.started = time.monotonic()
         self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
         env = {"AWS_LAMBDA_FUNCTION_NAME": "triggerlab-function", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
@@ -150,9 +151,29 @@ class Environment:
         self.process.stdin.flush()
 
     def receive(self, timeout_s: float) -> dict | None:
+        """The next frame from the sandbox, or None when `timeout_s` passes first.
+
+        Everything on this pipe is learner-controlled (code can write to the descriptor): a malformed frame
+        raises Unavailable instead of crashing the host, and bytes after a frame are kept for the next call.
+        """
         deadline = time.monotonic() + timeout_s
-        buffer = b""
         while True:
+            if len(self.buffer) >= 8:
+                header = self.buffer[:8]
+                if not header.isdigit():
+                    raise Unavailable("The sandbox sent a malformed answer.")
+                size = int(header)
+                if size > MAX_FRAME:
+                    raise Unavailable("The response was larger than 6 MB.")
+                if len(self.buffer) >= 8 + size:
+                    body, self.buffer = self.buffer[8: 8 + size], self.buffer[8 + size:]
+                    try:
+                        frame = json.loads(body)
+                    except ValueError:
+                        raise Unavailable("The sandbox sent a malformed answer.") from None
+                    if not isinstance(frame, dict):
+                        raise Unavailable("The sandbox sent a malformed answer.")
+                    return frame
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
@@ -162,13 +183,7 @@ class Environment:
             chunk = os.read(self.results, 65536)
             if not chunk:
                 raise Unavailable("The sandbox process ended without an answer.")
-            buffer += chunk
-            if len(buffer) >= 8:
-                size = int(buffer[:8] or b"0")
-                if size > MAX_FRAME:
-                    raise Unavailable("The response was larger than 6 MB.")
-                if len(buffer) >= 8 + size:
-                    return json.loads(buffer[8: 8 + size])
+            self.buffer += chunk
 
     def kill(self) -> None:
         self.dead = True

@@ -163,47 +163,74 @@ def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", 
         runs.running.release()
 
 
+def _number(value: Any, default: float = 0.0) -> float:
+    """A figure the sandbox reported (learner-controlled): a finite, non-negative float, else `default`."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if math.isfinite(number) and number >= 0 else default
+
+
 def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb: int, isolation: str) -> RunResult:
     rid = environments.request_id()
     lines: list[str] = []
+
+    def crash(message: str) -> RunResult:
+        runs.discard(env)
+        lines.extend([f"END RequestId: {rid}", _report(rid, 0, memory_mb, None, env.init_ms if cold else None)])
+        error = {"errorMessage": message, "errorType": "Runtime.ExitError", "requestId": rid, "stackTrace": []}
+        return RunResult("crash", None, error, tuple(lines), 0, 0, env.init_ms if cold else None, None, cold,
+                         isolation, rid)
+
+    def timed_out(phase: str) -> RunResult:  # the host's wall clock ran out: the environment is reset, as in Lambda
+        runs.discard(env)
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
+        message = f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds"
+        if phase == "init":
+            lines.append("[Triggerlab] The module-level code (INIT) did not finish in time.")
+        lines.extend([message, f"END RequestId: {rid}",
+                      _report(rid, timeout_s * 1000, memory_mb, None, env.init_ms if cold else None)])
+        error = {"errorMessage": message, "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
+        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000,
+                         env.init_ms if cold else None, None, cold, isolation, rid)
+
     if cold:
-        init = env.receive(timeout_s + environments.START_ALLOWANCE_S + 10)
-        if init is None:
-            runs.discard(env)
-            raise Unavailable("The sandbox did not start in time.")
-        env.init_ms = init["init_ms"]
         lines.append("INIT_START Runtime Version: python:3.11.triggerlab\tRuntime Version ARN: (sandbox)")
-        lines += [line for line in init.get("logs", "").splitlines() if line]
+        try:
+            init = env.receive(timeout_s + environments.START_ALLOWANCE_S + 3)
+        except Unavailable as error:  # module-level code ended or garbled the runtime
+            return crash(str(error))
+        if init is None:
+            return timed_out("init")
+        env.init_ms = _number(init.get("init_ms"))
+        lines += [line for line in str(init.get("logs", "")).splitlines() if line]
     lines.append(f"START RequestId: {rid} Version: $LATEST")
     env.send({"event": event, "request_id": rid, "timeout_s": timeout_s, "memory_mb": memory_mb,
               "function_name": "triggerlab-function", "log_stream": env.log_stream})
     env.invocations += 1
+    deadline = time.monotonic() + timeout_s + 0.25
     try:
-        frame = env.receive(timeout_s + 0.25)
+        frame = env.receive(max(0.0, deadline - time.monotonic()))
+        while frame is not None and frame.get("request_id") != rid:  # stale or forged: not this invocation's
+            frame = env.receive(max(0.0, deadline - time.monotonic()))
     except Unavailable as error:
-        runs.discard(env)
-        lines += [f"END RequestId: {rid}", _report(rid, 0, memory_mb, None, env.init_ms if cold else None)]
-        return RunResult("crash", None, {"errorType": "Runtime.ExitError", "errorMessage": str(error), "requestId": rid,
-                                         "stackTrace": []}, tuple(lines), 0, 0, env.init_ms if cold else None, None,
-                         cold, isolation, rid)
-    if frame is None:  # the host's wall clock ran out: kill the environment, as Lambda resets it
-        runs.discard(env)
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
-        lines += [f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds", f"END RequestId: {rid}",
-                  _report(rid, timeout_s * 1000, memory_mb, None, env.init_ms if cold else None)]
-        error = {"errorMessage": f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds",
-                 "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
-        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000,
-                         env.init_ms if cold else None, None, cold, isolation, rid)
+        return crash(str(error))
+    if frame is None:
+        return timed_out("invoke")
     env.last_used = time.monotonic()
     lines += list(str(frame.get("logs", "")).splitlines())
     if frame.get("dropped"):
-        lines.append(f"[Triggerlab] {frame['dropped']} characters of output were dropped (256 KB cap).")
-    duration = float(frame.get("duration_ms", 0))
-    rss = int(frame.get("max_rss_mb") or 0) or None
+        lines.append(f"[Triggerlab] {int(_number(frame['dropped']))} characters of output were dropped (256 KB cap).")
+    duration = _number(frame.get("duration_ms"))
+    rss = int(_number(frame.get("max_rss_mb"))) or None
     lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, env.init_ms if cold else None)]
     status = "ok" if frame.get("status") == "ok" else "error"
-    return RunResult(status, frame.get("response") if status == "ok" else None, frame.get("error"), tuple(lines),
+    error = frame.get("error") if isinstance(frame.get("error"), dict) else None
+    if status == "error" and error is None:
+        error = {"errorMessage": "The function failed.", "errorType": "Runtime.Unknown", "requestId": rid,
+                 "stackTrace": []}
+    return RunResult(status, frame.get("response") if status == "ok" else None, error, tuple(lines),
                      duration, math.ceil(duration), env.init_ms if cold else None, rss, cold, isolation, rid)
 
 

@@ -302,3 +302,42 @@ def test_the_app_keeps_answering_during_attacks(client, attack):
 def test_asking_for_more_memory_does_not_lift_the_host_cap():  # row 4a with the 10,240 MB setting
     result = run("def handler(e, c):\n    return len(bytearray(3 * 1024 ** 3))\n", memory_mb=10240)
     assert result.status == "error" and result.error["errorType"] == "MemoryError"
+
+
+FORGE = (
+    "import json, os, sys\nN = []\ndef forge(payload):\n    data = json.dumps(payload).encode()\n"
+    "    os.write(int(sys.argv[1]), b'%08d' % len(data) + data)\n"
+)
+
+
+def test_a_forged_frame_only_fools_its_own_invocation():  # row 15
+    code = FORGE + (
+        "def handler(e, c):\n    N.append(1)\n    if e.get('forge'):\n"
+        "        forge({'request_id': c.aws_request_id, 'status': 'ok', 'response': 'forged', 'max_rss_mb': 'x'})\n"
+        "    return ['real', len(N)]\n"
+    )
+    forged = run(code, {"forge": True})
+    assert forged.response == "forged" and forged.max_memory_used_mb is None  # the learner's own result, bad figure dropped
+    assert run(code).response == ["real", 2]  # the real frame left behind is skipped, not taken for the next run
+
+
+@pytest.mark.parametrize(
+    "garbage",
+    ["os.write(int(sys.argv[1]), b'not a frame at all')", "os.write(int(sys.argv[1]), b'00000005[1,2]')",
+     "os.write(int(sys.argv[1]), b'00000003{x}')"],
+    ids=["header", "not-an-object", "bad-json"],
+)
+def test_garbage_on_the_result_pipe_is_a_crash_not_a_server_error(garbage):  # row 15
+    result = run(FORGE + f"def handler(e, c):\n    {garbage}\n    return 1\n")
+    assert result.status == "crash" and "malformed" in result.error["errorMessage"]
+    assert run("def handler(e, c):\n    return 'fine'\n").response == "fine"
+
+
+@pytest.mark.parametrize(
+    ("module_code", "status"),
+    [("import os\nos._exit(1)\n", "crash"), ("while True:\n    pass\n", "timeout")],
+    ids=["exit-at-import", "spin-at-import"],
+)
+def test_module_level_failures_are_reported_like_invocations(module_code, status):
+    result = run(module_code + "def handler(e, c):\n    return 1\n", timeout_s=1)
+    assert result.status == status and result.cold
