@@ -14,6 +14,7 @@ import time
 
 RESULT_FD = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 LOG_CAP = 256 * 1024
+RESPONSE_CAP = 6 * 1024 * 1024
 
 
 def read_frame():
@@ -179,12 +180,17 @@ def main():
                               "Traceback (most recent call last):\n" + "".join(frames(handler_error)))
             else:
                 try:
-                    json.dumps(response)
+                    size = len(json.dumps(response).encode())
                 except (TypeError, ValueError) as marshal_error:
                     status, response = "error", None
                     error = error_payload("Runtime.MarshalError", f"Unable to marshal response: {marshal_error}",
                                           request["request_id"])
                     capture.write(f"[ERROR] Runtime.MarshalError: Unable to marshal response: {marshal_error}\n")
+                else:
+                    if size > RESPONSE_CAP:  # a synchronous response may be at most 6 MB
+                        status, response = "error", None
+                        error = error_payload("Triggerlab.ResponseTooLarge", f"The response is {size:,} bytes: over "
+                                              "the 6 MB limit for a synchronous response.", request["request_id"])
         duration = (time.monotonic() - begin) * 1000
         try:
             import resource

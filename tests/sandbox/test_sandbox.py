@@ -142,3 +142,10 @@ def test_more_runs_than_slots_wait_briefly_then_get_busy(monkeypatch):
     assert 0.4 < time.monotonic() - started < 1.5
     spinner.join()
     assert run("def handler(e, c):\n    return 1\n", learner="second").response == 1  # free again
+
+
+def test_a_response_over_6_mb_is_an_error():
+    result = run("def handler(e, c):\n    return 'x' * (7 * 1024 * 1024)\n")
+    assert result.status == "error" and result.error["errorType"] == "Triggerlab.ResponseTooLarge"
+    assert "6 MB" in result.error["errorMessage"]
+    assert run("def handler(e, c):\n    return 'x' * (5 * 1024 * 1024)\n").status == "ok"
