@@ -31,13 +31,14 @@ def first_url(cell: str) -> str:
         if part.startswith("https://"):
             return part.rstrip(").,")
     return ""
+
+
 CITATION = re.compile(r'§(\d+) "(.+)"')
 USABLE = ("yes", "yes-2023")
 
 
-def parse_reference(text: str) -> dict[str, str]:
-    """{'§5 "Batch size (FIFO)"': 'yes', ...} for every table row of the numbered sections."""
-    rows: dict[str, str] = {}
+def _table_rows(text: str):
+    """(citation, cells) for every table row of the numbered sections of the reference."""
     section = None
     for line in text.splitlines():
         heading = SECTION.match(line)
@@ -50,27 +51,17 @@ def parse_reference(text: str) -> dict[str, str]:
             continue
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) >= 4 and cells[0]:
-            rows[cite(section, cells[0])] = cells[-1].strip("` ")
-    return rows
+            yield cite(section, cells[0]), cells
+
+
+def parse_reference(text: str) -> dict[str, str]:
+    """{'§5 "Batch size (FIFO)"': 'yes', ...}: each row's verification status (its last column)."""
+    return {citation: cells[-1].strip("` ") for citation, cells in _table_rows(text)}
 
 
 def reference_docs(text: str) -> dict[str, str]:
     """{'§5 "Batch size (FIFO)"': 'https://docs.aws.amazon.com/…', ...}: where each row can be checked."""
-    docs: dict[str, str] = {}
-    section = None
-    for line in text.splitlines():
-        heading = SECTION.match(line)
-        if heading:
-            section = int(heading.group(1))
-            continue
-        if line.startswith("## "):
-            section = None
-        if section is None or not line.startswith("|") or line.startswith("| ---") or line.startswith("| fact |"):
-            continue
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 4 and cells[0]:
-            docs[cite(section, cells[0])] = first_url(cells[-2])
-    return docs
+    return {citation: first_url(cells[-2]) for citation, cells in _table_rows(text)}
 
 
 def load(path: Path) -> dict[str, str]:
