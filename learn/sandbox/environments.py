@@ -83,16 +83,32 @@ def fallback_args() -> list[str]:
     return [python, "-I", "-S", "-B", "-c", BOOTSTRAP]
 
 
+def _limit_values(memory_mb: int, count_processes: bool) -> list[tuple[str, int, int]]:
+    """(prlimit option, resource constant, value) for one environment."""
+    # twice the configured memory (the interpreter reserves address space it never touches), at least 512 MB,
+    # and never more than 1 GB whatever the learner asks for: the host is shared
+    address_space = min(max(512, memory_mb * 2), 1024) * 1024 * 1024
+    values = [("as", resource.RLIMIT_AS, address_space), ("fsize", resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
+              ("nofile", resource.RLIMIT_NOFILE, 64), ("core", resource.RLIMIT_CORE, 0),
+              ("cpu", resource.RLIMIT_CPU, 120)]
+    if count_processes:  # only under a dedicated uid: NPROC counts every process of the uid
+        values.append(("nproc", resource.RLIMIT_NPROC, 32))
+    return values
+
+
+def limits_prefix(memory_mb: int, count_processes: bool = True) -> list[str]:
+    """`prlimit --as=… -- ` so the limits are set by exec, not by a preexec_fn in a threaded web server
+    (Python warns that preexec_fn may deadlock with threads). Empty where prlimit is missing (not Linux)."""
+    prlimit = shutil.which("prlimit")
+    if not prlimit:
+        return []
+    return [prlimit, *(f"--{name}={value}" for name, _, value in _limit_values(memory_mb, count_processes)), "--"]
+
+
 def _limits(memory_mb: int, count_processes: bool = True):
+    """The same limits through preexec_fn, only where prlimit is missing (developer machines)."""
     def apply() -> None:
-        # twice the configured memory (the interpreter reserves address space it never touches), at least 512 MB,
-        # and never more than 1 GB whatever the learner asks for: the host is shared
-        address_space = min(max(512, memory_mb * 2), 1024) * 1024 * 1024
-        limits = [(resource.RLIMIT_AS, address_space), (resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
-                  (resource.RLIMIT_NOFILE, 64), (resource.RLIMIT_CORE, 0), (resource.RLIMIT_CPU, 120)]
-        if count_processes:  # only under a dedicated uid: NPROC counts every process of the uid
-            limits.append((resource.RLIMIT_NPROC, 32))
-        for limit, value in limits:
+        for _, limit, value in _limit_values(memory_mb, count_processes):
             resource.setrlimit(limit, (value, value))
 
     return apply
@@ -124,10 +140,12 @@ class Environment:
             self.workdir = tempfile.mkdtemp(prefix="triggerlab-unsafe-")
             os.chmod(self.workdir, 0o777)
             command, keep, cwd, seccomp_fd = [*fallback_args(), str(write_fd)], (write_fd,), self.workdir, None
+        prefix = limits_prefix(memory_mb, count_processes=as_root)
         try:
             self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=_limits(memory_mb, count_processes=as_root), pass_fds=keep, start_new_session=True,
+                [*prefix, *command], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                preexec_fn=None if prefix else _limits(memory_mb, count_processes=as_root), pass_fds=keep,
+                start_new_session=True,
                 env=BWRAP_ENV if mode == "bwrap" else {**BWRAP_ENV, "HOME": self.workdir, "TMPDIR": self.workdir},
                 cwd=cwd, **user)
         finally:

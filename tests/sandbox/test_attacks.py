@@ -341,3 +341,12 @@ def test_garbage_on_the_result_pipe_is_a_crash_not_a_server_error(garbage):  # r
 def test_module_level_failures_are_reported_like_invocations(module_code, status):
     result = run(module_code + "def handler(e, c):\n    return 1\n", timeout_s=1)
     assert result.status == status and result.cold
+
+
+@pytest.mark.parametrize(("memory_mb", "address_space_mb"), [(128, 512), (384, 768), (10240, 1024)])
+def test_the_rlimits_are_in_force_inside(memory_mb, address_space_mb):
+    code = (
+        "import resource as r\ndef handler(e, c):\n"
+        "    return [r.getrlimit(x)[0] for x in (r.RLIMIT_AS, r.RLIMIT_FSIZE, r.RLIMIT_NOFILE, r.RLIMIT_CORE)]\n"
+    )
+    assert run(code, memory_mb=memory_mb).response == [address_space_mb * 1024 * 1024, 8 * 1024 * 1024, 64, 0]
