@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from learn import catalog
 from learn.playground import runtime
 from learn.quiz.services import Owner
+from learn.sandbox import runner as sandbox
 
 from . import bank, grading
 from .checks import Invocation
@@ -39,7 +40,11 @@ def sandbox_runner(timeout_s: float = 3) -> grading.Runner:
 def grade(slug: str, code: str, learner: str, *, visible_only: bool, runner: grading.Runner | None = None):
     exercise = exercises()[slug]
     contract = catalog.load().sources[exercise.source].response.contract
-    return grading.grade(exercise, code, runner or sandbox_runner(), learner, contract, only_visible=visible_only)
+    try:
+        return grading.grade(exercise, code, runner or sandbox_runner(), learner, contract, only_visible=visible_only)
+    finally:
+        if runner is None:  # each step ran in its own environment: free them now rather than at the idle timeout
+            sandbox.forget(f"{learner}:{slug}:")
 
 
 def record_pass(owner: Owner, slug: str, code: str) -> None:

@@ -264,6 +264,14 @@ class Pool:
                 self.envs.pop(env.key)
             env.kill()
 
+    def forget(self, learner_prefix: str) -> int:
+        """Drop the environments of learners whose key starts with `learner_prefix` (e.g. finished grading)."""
+        with self.lock:
+            doomed = [key for key in self.envs if key[0].startswith(learner_prefix)]
+            for key in doomed:
+                self._drop(key)
+        return len(doomed)
+
     def shutdown(self) -> None:
         with self.lock:
             for key in list(self.envs):

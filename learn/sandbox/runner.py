@@ -114,6 +114,12 @@ def pool(kind: str = "bwrap") -> Pool:
         return _pools[kind]
 
 
+def forget(learner_prefix: str) -> None:
+    """Drop this process's environments for `learner_prefix…` (workers' environments simply idle out)."""
+    for each in list(_pools.values()):
+        each.forget(learner_prefix)
+
+
 def shutdown() -> None:
     for each in list(_pools.values()):
         each.shutdown()

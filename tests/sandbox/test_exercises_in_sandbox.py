@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from learn.exercises import service
+from learn.sandbox import runner
 
 from .support import requires_sandbox
 
@@ -18,3 +19,9 @@ def test_reference_solution_passes_in_the_sandbox(slug):
     failed = [(s.name, [f.message for f in s.feedback if not f.passed]) for s in report.steps if not s.passed]
     assert report.passed, failed
     assert not service.grade(slug, exercise.starter, "sandbox-test", visible_only=False).passed
+
+
+def test_grading_frees_the_step_environments():
+    exercise = service.exercises()["sqs-partial-batch"]
+    service.grade("sqs-partial-batch", exercise.solution, "tidy", visible_only=False)
+    assert [key for key in runner.pool().envs if key[0].startswith("tidy:")] == []
