@@ -82,8 +82,9 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
         return []
     if not isinstance(result, dict):
         return ["Return nothing, or a dict with batchItemFailures; anything else fails the whole batch."]
-    if "batchItemFailures" not in result:
-        return [f"The key must be spelled batchItemFailures; got {sorted(result)}. The whole batch would be retried."]
+    if "batchItemFailures" not in result:  # Lambda reads a null list: success, every record counts as done
+        return [f"There is no batchItemFailures key (got {sorted(result)}), so Lambda sees a null list and treats the "
+                "whole batch as a success: nothing is retried, not even records you meant to report."]
     failures = result["batchItemFailures"]
     if failures is None:
         return []
@@ -92,7 +93,12 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
     problems = []
     for position, failure in enumerate(failures):
         identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
-        if not isinstance(identifier, str) or not identifier:
+        if isinstance(failure, dict) and "itemIdentifier" not in failure and failure:
+            problems.append(
+                f"batchItemFailures[{position}] has no itemIdentifier key (got {sorted(failure)}): a bad key name, so "
+                "the whole batch would be retried."
+            )
+        elif not isinstance(identifier, str) or not identifier:
             problems.append(
                 f"batchItemFailures[{position}] needs a non-empty itemIdentifier; the whole batch would be retried."
             )

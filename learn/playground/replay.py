@@ -75,11 +75,16 @@ def outcome_for(source: str, contract: str, event: Any, status: str, response: A
         return Outcome(status)
     problems = contracts.check(contract, event, response)
     if source in BATCH_SOURCES:
+        # Documented rules: no response, or no/empty/null batchItemFailures, is a complete success (even when the
+        # key is misspelled: Lambda then sees a null list); a bad entry fails the whole batch.
         failures = response.get("batchItemFailures") if isinstance(response, dict) else None
-        if isinstance(failures, list) and failures:
-            ids = tuple(str(f.get("itemIdentifier", "")) if isinstance(f, dict) else "" for f in failures)
-            return Outcome("partial", failed=ids)
-        return Outcome("malformed") if problems else Outcome("ok")
+        if response is not None and not isinstance(response, dict):
+            return Outcome("malformed")
+        if not failures:
+            return Outcome("ok")
+        if problems:
+            return Outcome("malformed")
+        return Outcome("partial", failed=tuple(str(f["itemIdentifier"]) for f in failures))
     return Outcome("malformed", detail=problems[0]) if problems else Outcome("ok")
 
 

@@ -25,9 +25,14 @@ def test_sqs_unknown_or_empty_identifier_fails_the_batch():
     assert "whole batch would be retried" in problems[0]
 
 
-def test_sqs_misspelled_key_is_reported():
-    problems = contracts.check("sqs-batch", SQS_EVENT, {"batchItemFailure": []})
-    assert "batchItemFailures" in problems[0]
+def test_sqs_misspelled_key_is_reported_as_a_silent_success():
+    problems = contracts.check("sqs-batch", SQS_EVENT, {"batchItemFailure": [{"itemIdentifier": "zzz"}]})
+    assert "no batchItemFailures key" in problems[0] and "nothing is retried" in problems[0]
+
+
+def test_a_bad_key_inside_an_entry_fails_the_batch():
+    problems = contracts.check("sqs-batch", SQS_EVENT, {"batchItemFailures": [{"itemId": "zzz"}]})
+    assert "bad key name" in problems[0] and "whole batch would be retried" in problems[0]
 
 
 def test_stream_identifiers_are_sequence_numbers():

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from learn.exercises.local_runner import run_trusted
 from learn.playground.replay import replay
 
@@ -90,3 +92,25 @@ def test_stream_batch_is_bisected_with_real_invocations():
     kinds = {k: d.kind for k, d in result.trace.dispositions.items()}
     assert sorted(kinds.values()) == ["discarded-retries", "processed", "processed"]
     assert len(result.runs) >= 3
+
+
+@pytest.mark.parametrize(
+    ("response", "kind"),
+    [
+        (None, "ok"),
+        ({}, "ok"),
+        ({"batchItemFailures": []}, "ok"),
+        ({"batchItemFailures": None}, "ok"),
+        ({"batchItemFailure": [{"itemIdentifier": "m-1"}]}, "ok"),  # misspelled list: Lambda sees a null list
+        ({"batchItemFailures": [{"itemIdentifier": "m-1"}]}, "partial"),
+        ({"batchItemFailures": [{"itemId": "m-1"}]}, "malformed"),  # bad key name in an entry: whole batch
+        ({"batchItemFailures": [{"itemIdentifier": ""}]}, "malformed"),
+        ({"batchItemFailures": [{"itemIdentifier": "unknown"}]}, "malformed"),
+        ("not a dict", "malformed"),
+    ],
+)
+def test_sqs_partial_batch_responses_follow_the_documented_rules(response, kind):
+    from learn.playground.replay import outcome_for
+
+    event = {"Records": [{"messageId": "m-1", "body": "{}"}, {"messageId": "m-2", "body": "{}"}]}
+    assert outcome_for("sqs", "sqs-batch", event, "ok", response).kind == kind
