@@ -14,11 +14,10 @@ from learn.sandbox.environments import Busy, Unavailable
 
 
 class Refused(Exception):
-    """The run did not happen; `busy` says whether retrying soon can help."""
+    """The run did not happen; `retry_after_s` > 0 when retrying soon can help (the sandbox was busy)."""
 
-    def __init__(self, message: str, busy: bool = False, retry_after_s: int = 0, status: int = 503):
+    def __init__(self, message: str, retry_after_s: int = 0, status: int = 503):
         super().__init__(message)
-        self.busy = busy
         self.retry_after_s = retry_after_s
         self.status = status
 
@@ -56,7 +55,7 @@ def run(
     except runner.InvalidRequest as error:
         raise Refused(str(error), status=400) from error
     except Busy as error:
-        raise Refused(str(error), busy=True, retry_after_s=error.retry_after_s) from error
+        raise Refused(str(error), retry_after_s=error.retry_after_s) from error
     except Unavailable as error:
         raise Refused(str(error)) from error
     return Run(

@@ -23,7 +23,6 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
 from pathlib import Path
 
 from . import seccomp_filter
@@ -38,7 +37,7 @@ UID_BASE = 61000
 # bwrap's own init becomes pid 1 inside the sandbox and its /proc/1/environ is readable there: start it with
 # nothing from the web process's environment (secrets, DATABASE_URL...), not just --clearenv for the child.
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
-START_ALLOWANCE_S = 2.0
+INIT_ALLOWANCE_S = 5.0  # time for bwrap + interpreter start, on top of the timeout
 
 
 class Busy(Exception):
@@ -114,19 +113,9 @@ def _limits(memory_mb: int, count_processes: bool = True):
     return apply
 
 
-@dataclass
-class Result:
-    status: str
-    response: object
-    error: dict | None
-    logs: str
-    duration_ms: float
-    max_rss_mb: int
-
-
 class Environment:
     def __init__(self, key: tuple, code: str, handler: str, memory_mb: int, slot: int, mode: str = "bwrap"):
-        self.key, self.memory_mb, self.lock, self.slot = key, memory_mb, threading.Lock(), slot
+        self.key, self.memory_mb, self.lock = key, memory_mb, threading.Lock()
         self.invocations, self.last_used, self.dead = 0, time.monotonic(), False
         self.init_ms: float | None = None
         self.workdir: str | None = None
@@ -154,7 +143,6 @@ class Environment:
                 os.close(seccomp_fd)
         self.results = read_fd
         self.buffer = b""
-        self.started = time.monotonic()
         self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
         env = {"AWS_LAMBDA_FUNCTION_NAME": "triggerlab-function", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb), "AWS_REGION": "us-east-1",

@@ -101,12 +101,6 @@ def local_mode() -> tuple[str | None, str]:
     return None, why
 
 
-def available() -> tuple[bool, str]:
-    """Will `run()` execute code here? (True for the weak fallback too: check `mode()` for which.)"""
-    chosen, why = mode()
-    return chosen is not None, why
-
-
 def pool(kind: str = "bwrap") -> Pool:
     with _pool_lock:
         if kind not in _pools:
@@ -131,7 +125,7 @@ def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeou
     validate(code, event, handler, timeout_s, memory_mb)
     if remote.enabled():
         return remote.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
-    return run_local(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
 
 
 def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
@@ -151,8 +145,13 @@ def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: i
 
 def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
               memory_mb: int = 128) -> RunResult:
-    """Run in a sandbox this process spawns (the web process by default, or a sandbox worker)."""
+    """Run in a sandbox this process spawns; for sandbox workers, whose jobs arrive from another process."""
     validate(code, event, handler, timeout_s, memory_mb)
+    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+
+
+def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int) -> RunResult:
+    """The local run itself, on inputs already validated (the event is serialised once, not per check)."""
     kind, why = local_mode()
     if kind is None:
         raise Unavailable(f"The sandbox cannot run here ({why}), so handlers are not executed.")
@@ -204,7 +203,7 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
     if cold:
         lines.append("INIT_START Runtime Version: python:3.11.triggerlab\tRuntime Version ARN: (sandbox)")
         try:
-            init = env.receive(timeout_s + environments.START_ALLOWANCE_S + 3)
+            init = env.receive(timeout_s + environments.INIT_ALLOWANCE_S)
         except Unavailable as error:  # module-level code ended or garbled the runtime
             return crash(str(error))
         if init is None:

@@ -44,8 +44,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Sandbox speed")
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
-    ok, why = runner.available()
-    if not ok:
+    kind, why = runner.mode()
+    if kind is None:
         print(f"sandbox unavailable: {why}")
         return
     bare = [timed(lambda: subprocess.run(["/usr/bin/python3", "-I", "-S", "-c", "pass"], check=True))
