@@ -191,6 +191,17 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
+# Behind our own reverse proxy (which appends the client's address to X-Forwarded-For): trust the right-most
+# X-Forwarded-For entry as the client address (rate limits) and X-Forwarded-Proto for https.
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# Real handler invocations allowed per minute (every retry a replay or a grading run makes counts): per learner,
+# and per client address (so a learner who drops the session cookie gets no fresh allowance). A normal learner
+# never reaches these; a classroom behind one NAT address may want a higher address limit.
+SANDBOX_RUNS_PER_MINUTE = int(os.environ.get("SANDBOX_RUNS_PER_MINUTE", "30"))
+SANDBOX_ADDRESS_RUNS_PER_MINUTE = int(os.environ.get("SANDBOX_ADDRESS_RUNS_PER_MINUTE", "60"))
+# Graded exercise submissions (action "submit") per learner per hour.
+EXERCISE_SUBMISSIONS_PER_HOUR = int(os.environ.get("EXERCISE_SUBMISSIONS_PER_HOUR", "60"))
+
 # The handler sandbox needs bubblewrap + python3-seccomp. Where they are missing (e.g. macOS), a developer may
 # allow a limits-only fallback; it only ever runs with DEBUG on, and every result says isolation is weak.
 SANDBOX_ALLOW_UNSAFE_FALLBACK = env_bool("SANDBOX_ALLOW_UNSAFE_FALLBACK", False)
@@ -215,7 +226,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
-    if env_bool("DJANGO_BEHIND_PROXY", False):
+    if BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     LOGGING = {
         "version": 1,

@@ -1,10 +1,23 @@
-"""One sandbox run from the page or the CLI: check inputs, run, check the contract, replay what happens next."""
+"""One sandbox run from the page or the CLI: check inputs, run, check the contract, replay what happens next.
+
+Every REAL invocation of learner code is charged against two rate limits before it happens: one per learner
+(account or anonymous session) and one per client address, so dropping the session cookie does not buy a fresh
+allowance. A replay re-invokes the handler as the source would; each of those invocations is charged too.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import ipaddress
+import json
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.core.cache import cache
 
 from learn.catalog import contracts
@@ -13,11 +26,29 @@ from learn.catalog.types import Catalog
 from . import events, replay, runtime
 
 MAX_CODE_BYTES = 64 * 1024
+WINDOW_S = 60
+
+
+def runs_per_minute() -> int:
+    """Real invocations a learner may make per minute (settings.SANDBOX_RUNS_PER_MINUTE)."""
+    return int(getattr(django_settings, "SANDBOX_RUNS_PER_MINUTE", 30))
+
+
+def address_runs_per_minute() -> int:
+    """Real invocations one client address may make per minute, whatever the session."""
+    return int(getattr(django_settings, "SANDBOX_ADDRESS_RUNS_PER_MINUTE", 60))
+
+
+# Kept for callers that read the old constant; the limit itself lives in settings.
 RUNS_PER_MINUTE = 30
 
 
 class RateLimited(Exception):
-    pass
+    """Nothing ran: the learner (or their address) used up this minute's invocations."""
+
+    def __init__(self, message: str, retry_after_s: int = WINDOW_S):
+        super().__init__(message)
+        self.retry_after_s = retry_after_s
 
 
 @dataclass
@@ -26,32 +57,136 @@ class Outcome:
     contract_problems: list[str] = field(default_factory=list)
     replay: replay.Replay | None = None
     lint: list[str] = field(default_factory=list)
+    stopped: str = ""  # why the replay ended early (rate limit, cancelled, sandbox busy), in plain words
+    invocations: int = 1  # real invocations made (the first run included)
 
 
-def check_rate(learner: str) -> None:
-    key = f"sandbox-runs:{learner}"
-    if cache.add(key, 1, 60):
-        return
+# -- who is asking -----------------------------------------------------------------------------------------
+
+
+def client_address(request) -> str:
+    """The client's address for rate limiting.
+
+    With DJANGO_BEHIND_PROXY on, our proxy appends the address it saw to X-Forwarded-For, so the right-most
+    entry is the only one the client cannot forge; otherwise REMOTE_ADDR. IPv6 clients are grouped by /64 (one
+    household or host usually owns a whole /64). Unparseable values fall back to REMOTE_ADDR.
+    """
+    remote = request.META.get("REMOTE_ADDR", "") or ""
+    candidate = remote
+    if getattr(django_settings, "BEHIND_PROXY", False):
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        entries = [e.strip() for e in forwarded.split(",") if e.strip()]
+        if entries:
+            candidate = entries[-1]
+    return _normalise(candidate) or _normalise(remote) or "unknown"
+
+
+def _normalise(raw: str) -> str:
+    raw = raw.strip()
+    if raw.startswith("[") and "]" in raw:  # [v6]:port
+        raw = raw[1 : raw.index("]")]
+    elif raw.count(":") == 1:  # v4:port
+        raw = raw.split(":")[0]
     try:
-        count = cache.incr(key)
+        address = ipaddress.ip_address(raw)
     except ValueError:
-        return
-    if count > RUNS_PER_MINUTE:
-        raise RateLimited(
-            f"You have run {RUNS_PER_MINUTE} handlers in the last minute. Wait a moment and run again: "
-            "your code and event are kept."
+        return ""
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+# -- rate limits -------------------------------------------------------------------------------------------
+
+
+def _window() -> tuple[int, int]:
+    now = time.time()
+    return int(now // WINDOW_S), max(1, int(WINDOW_S - now % WINDOW_S) + 1)
+
+
+def _keys(learner: str, client: str) -> list[tuple[str, int, str]]:
+    window, _ = _window()
+    keys = [(f"sandbox-runs:learner:{_digest(learner)}:{window}", runs_per_minute(), "you")]
+    if client:
+        keys.append((f"sandbox-runs:addr:{_digest(client)}:{window}", address_runs_per_minute(), "your address"))
+    return keys
+
+
+def _digest(name: str) -> str:  # any learner or address string becomes a short, cache-safe key part
+    return hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _add(key: str, amount: int) -> int | None:
+    """Atomically add `amount` to the counter; None when the cache cannot count (then nothing is limited)."""
+    for _ in range(2):
+        if cache.add(key, amount, WINDOW_S + 5):
+            return amount
+        try:
+            return cache.incr(key, amount)
+        except ValueError:  # expired between add and incr (try again), or the cache is down
+            continue
+    return None
+
+
+def _limited_message(who: str, limit: int, retry_after: int) -> str:
+    if who == "you":  # the learner's own allowance
+        return (
+            f"You have used this minute's {limit} handler invocations (each retry the source makes counts). "
+            f"Run again in about {retry_after} seconds: your code and event are kept."
         )
+    return (
+        f"Learners at your network address have used this minute's {limit} handler invocations. "
+        f"Run again in about {retry_after} seconds: your code and event are kept."
+    )
+
+
+def charge(learner: str, client: str = "", invocations: int = 1) -> None:
+    """Count `invocations` real invocations for the learner and the address, or raise RateLimited (nothing counted)."""
+    _, retry_after = _window()
+    done: list[str] = []
+    for key, limit, who in _keys(learner, client):
+        count = _add(key, invocations)
+        if count is None:
+            continue
+        done.append(key)
+        if count > limit:
+            for each in done:  # refused: give back what this attempt took
+                with contextlib.suppress(ValueError):
+                    cache.decr(each, invocations)
+            raise RateLimited(_limited_message(who, limit, retry_after), retry_after)
+
+
+def check_rate(learner: str, client: str = "") -> None:
+    """Raise RateLimited when the learner or address has no invocation left this minute; charges nothing.
+
+    `execute` charges each real invocation itself; this is only an early, cheap refusal."""
+    _, retry_after = _window()
+    for key, limit, who in _keys(learner, client):
+        count = cache.get(key)
+        if isinstance(count, int) and count >= limit:
+            raise RateLimited(_limited_message(who, limit, retry_after), retry_after)
+
+
+# -- running -----------------------------------------------------------------------------------------------
 
 
 def validate(code: str, timeout_s: float, memory_mb: int) -> None:
     if not code.strip():
         raise events.BadEvent("Write a handler first: the code box is empty.")
-    if len(code.encode()) > MAX_CODE_BYTES:
-        raise events.BadEvent("The code is larger than 64 KB.")
+    if len(code.encode("utf-8", "surrogatepass")) > MAX_CODE_BYTES:
+        raise events.BadEvent("The code is larger than 64 KB: shorten it and run again.")
     if not 1 <= timeout_s <= 15:
         raise events.BadEvent("The timeout must be between 1 and 15 seconds here.")
     if not 128 <= memory_mb <= 10240:
         raise events.BadEvent("Memory must be between 128 and 10,240 MB.")
+
+
+def _runtime_run(code, event, *, learner, handler, timeout_s, memory_mb, force_cold=False) -> runtime.Run:
+    extra = {"force_cold": True} if force_cold else {}  # only when asked: older runtimes lack the keyword
+    run = runtime.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, **extra)
+    return _printable_run(run)
 
 
 def execute(
@@ -66,16 +201,30 @@ def execute(
     memory_mb: int = 128,
     settings: dict | None = None,
     simulate: bool = True,
+    client: str = "",
+    force_cold: bool = False,
+    on_run: Callable[[int, runtime.Run], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
 ) -> Outcome:
-    """Run once in the sandbox; then let the engine re-run it as the source would (same environment)."""
+    """Run once in the sandbox; then let the engine re-run it as the source would (same environment).
+
+    Raises RateLimited before anything runs when the first invocation is over a limit; a later invocation that
+    would go over the limit (or `cancelled()` turning true, or a busy sandbox) ends the replay early, with the
+    reason in Outcome.stopped. `on_run(index, run)` is called after every real invocation (index from 1)."""
     validate(code, timeout_s, memory_mb)
     source = catalog.sources[slug]
+    settings = settings or {}
     lint = events.lint(event, source.events[0].data) if source.events else []
-    first = runtime.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+    cap = replay.planned_invocations(slug, settings, event, catalog=catalog) if simulate else 1  # checks settings
+    charge(learner, client)
+    first = _runtime_run(
+        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
+    )
+    if on_run:
+        on_run(1, first)
     problems = contracts.check(source.response.contract, event, first.response) if first.status == "ok" else []
     outcome = Outcome(first, problems, lint=lint)
     if simulate:
-
         pending_first = [first]  # the engine's first delivery IS the run above: do not invoke twice
 
         def again(batch_event: Any):
@@ -83,13 +232,68 @@ def execute(
                 result = pending_first.pop()
             else:
                 pending_first.clear()
-                result = runtime.run(
-                    code, batch_event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb
-                )
+                made = outcome.invocations
+                if cancelled is not None and cancelled():
+                    raise replay.Stop(f"Cancelled by you after {made} invocation{'s' if made != 1 else ''}.")
+                try:
+                    charge(learner, client)
+                except RateLimited as error:
+                    raise replay.Stop(
+                        f"Stopped after {made} invocation{'s' if made != 1 else ''}: the source would invoke your "
+                        f"handler again, but {str(error)[0].lower()}{str(error)[1:]}"
+                    ) from None
+                try:
+                    result = _runtime_run(
+                        code, batch_event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb
+                    )
+                except runtime.Refused as error:
+                    raise replay.Stop(
+                        f"Stopped after {made} invocation{'s' if made != 1 else ''}: the next one could not run "
+                        f"({error}). Run again to see the rest."
+                    ) from None
+                outcome.invocations += 1
+                if on_run:
+                    on_run(outcome.invocations, result)
             status = result.status if result.status in ("ok", "error", "timeout") else "error"
             return status, result.response, result.error
 
         outcome.replay = replay.replay(
-            slug, settings or {}, event, again, catalog=catalog, contract=source.response.contract
+            slug, settings, event, again, catalog=catalog, contract=source.response.contract, max_invocations=cap
         )
+        outcome.stopped = outcome.replay.stopped
     return outcome
+
+
+# -- what the page shows must be printable ---------------------------------------------------------------
+
+
+def printable(value: Any) -> Any:
+    """`value` with lone surrogates (e.g. "\\ud800", which cannot be sent as UTF-8) written as escapes."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
+    except (TypeError, ValueError, RecursionError):
+        return value
+    try:
+        return _clean(value)
+    except RecursionError:
+        return "[Triggerlab: this value is too deeply nested to show]"
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_clean(v) for v in value)
+    return value
+
+
+def _printable_run(run: runtime.Run) -> runtime.Run:
+    response, error, logs = printable(run.response), printable(run.error), printable(run.logs)
+    if response is run.response and error is run.error and logs is run.logs:
+        return run
+    return dataclasses.replace(run, response=response, error=error, logs=logs)
