@@ -20,7 +20,42 @@ def check(contract: str, event: Any, result: Any) -> Problems:
         json.dumps(result)
     except (TypeError, ValueError) as error:
         return [f"The return value is not JSON-serialisable ({error}); Lambda would fail with Runtime.MarshalError."]
-    return CHECKS[contract](event, result)
+    except RecursionError:
+        return ["The return value is nested too deeply to serialise; Lambda would fail with Runtime.MarshalError."]
+    try:
+        return CHECKS[contract](event, result)
+    except (AttributeError, TypeError, ValueError, KeyError, RecursionError):  # a shape no check foresaw
+        return [
+            "The event or the response has a shape this source never uses (for example a string where the source "
+            "sends an object), so the response cannot be checked against it. Compare the event with the samples."
+        ]
+
+
+def _text(value: Any) -> str:
+    """str() that never fails (Python refuses to print integers longer than 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return "<a number too long to print>"
+
+
+def _key(value: Any) -> Any:
+    """A value usable in a set: strings and numbers as they are, anything else (lists, objects) as None."""
+    return value if isinstance(value, str | int | float | bool) or value is None else None
+
+
+def _items(container: Any, key: str) -> list:
+    value = container.get(key) if isinstance(container, dict) else None
+    return value if isinstance(value, list) else []
+
+
+def _not_objects(container: Any, key: str, source: str, fields: str) -> Problems:
+    return [
+        f"The event's {key}[{position}] is {type(item).__name__ if not isinstance(item, str) else 'a string'}, "
+        f"not an object: {source} always sends objects with {fields}, so nothing can be matched to it."
+        for position, item in enumerate(_items(container, key))
+        if not isinstance(item, dict)
+    ][:3]
 
 
 def _anything(event: Any, result: Any) -> Problems:
@@ -83,8 +118,10 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
     if not isinstance(result, dict):
         return ["Return nothing, or a dict with batchItemFailures; anything else fails the whole batch."]
     if "batchItemFailures" not in result:  # Lambda reads a null list: success, every record counts as done
-        return [f"There is no batchItemFailures key (got {sorted(result)}), so Lambda sees a null list and treats the "
-                "whole batch as a success: nothing is retried, not even records you meant to report."]
+        return [
+            f"There is no batchItemFailures key (got {sorted(result)}), so Lambda sees a null list and treats the "
+            "whole batch as a success: nothing is retried, not even records you meant to report."
+        ]
     failures = result["batchItemFailures"]
     if failures is None:
         return []
@@ -111,12 +148,11 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
 
 
 def _records(event: Any) -> list:
-    records = event.get("Records", []) if isinstance(event, dict) else []
-    return records if isinstance(records, list) else []
+    return _items(event, "Records")
 
 
 def _sqs_batch(event: Any, result: Any) -> Problems:
-    known = {r.get("messageId") for r in _records(event) if isinstance(r, dict)}
+    known = {_key(r.get("messageId")) for r in _records(event) if isinstance(r, dict)}
     return _batch_failures(result, known, "messageId")
 
 
@@ -124,8 +160,10 @@ def _stream_batch(event: Any, result: Any) -> Problems:
     known = set()
     for record in _records(event):
         if isinstance(record, dict):
-            known.add(record.get("kinesis", {}).get("sequenceNumber"))
-            known.add(record.get("dynamodb", {}).get("SequenceNumber"))
+            for part, name in (("kinesis", "sequenceNumber"), ("dynamodb", "SequenceNumber")):
+                inner = record.get(part)
+                if isinstance(inner, dict):
+                    known.add(_key(inner.get(name)))
     known.discard(None)
     return _batch_failures(result, known, "sequence number")
 
@@ -133,9 +171,9 @@ def _stream_batch(event: Any, result: Any) -> Problems:
 def _firehose(event: Any, result: Any) -> Problems:
     if not isinstance(result, dict) or not isinstance(result.get("records"), list):
         return ['Return {"records": [...]}, one entry per input record.']
-    expected = [r.get("recordId") for r in event.get("records", [])] if isinstance(event, dict) else []
+    expected = [r.get("recordId") for r in _items(event, "records") if isinstance(r, dict)]
     returned = []
-    problems = []
+    problems = _not_objects(event, "records", "Firehose", "recordId and data")
     for position, record in enumerate(result["records"]):
         if not isinstance(record, dict):
             problems.append(f"records[{position}] must be an object.")
@@ -145,7 +183,7 @@ def _firehose(event: Any, result: Any) -> Problems:
             problems.append(f"records[{position}].result must be Ok, Dropped or ProcessingFailed.")
         if record.get("result") == "Ok" and not _is_base64(record.get("data")):
             problems.append(f"records[{position}].data must be base64-encoded.")
-    if sorted(map(str, returned)) != sorted(map(str, expected)):
+    if sorted(map(_text, returned)) != sorted(map(_text, expected)):
         problems.append(
             "Every input recordId must come back exactly once; "
             "Firehose treats missing or extra IDs as a failed transformation."
@@ -161,14 +199,19 @@ def _s3_batch(event: Any, result: Any) -> Problems:
         for key in ("invocationSchemaVersion", "treatMissingKeysAs", "invocationId", "results")
         if key not in result
     ]
-    tasks = {t.get("taskId") for t in event.get("tasks", [])} if isinstance(event, dict) else set()
-    for position, item in enumerate(result.get("results") or []):
+    problems += _not_objects(event, "tasks", "S3 Batch Operations", "taskId and s3Key")
+    tasks = {_key(t.get("taskId")) for t in _items(event, "tasks") if isinstance(t, dict)} - {None}
+    results = result.get("results")
+    if results is not None and not isinstance(results, list):
+        problems.append("results must be a list, one entry per task.")
+        results = []
+    for position, item in enumerate(results or []):
         if not isinstance(item, dict):
             problems.append(f"results[{position}] must be an object.")
             continue
         if item.get("resultCode") not in ("Succeeded", "TemporaryFailure", "PermanentFailure"):
             problems.append(f"results[{position}].resultCode must be Succeeded, TemporaryFailure or PermanentFailure.")
-        if item.get("taskId") not in tasks:
+        if _key(item.get("taskId")) not in tasks:
             problems.append(f"results[{position}].taskId does not match a task in the event.")
     if isinstance(event, dict) and result.get("invocationId") not in (None, event.get("invocationId")):
         problems.append("invocationId must echo the event's invocationId.")
@@ -221,7 +264,9 @@ def _cloudfront(event: Any, result: Any) -> Problems:
     if not isinstance(result, dict):
         return ["Return the request object, or a response object with a status."]
     if "status" in result:
-        return [] if str(result["status"]).isdigit() else ["A generated response needs a numeric status (as a string)."]
+        return (
+            [] if _text(result["status"]).isdigit() else ["A generated response needs a numeric status (as a string)."]
+        )
     if "uri" in result or "method" in result:
         return []
     return ["Return either the (possibly modified) request, or a response with status, headers and body."]

@@ -24,14 +24,89 @@ class BadEvent(ValueError):
     pass
 
 
+MAX_DEPTH = 64
+
+
 def parse(text: str) -> Any:
-    if len(text.encode()) > MAX_EVENT_BYTES:
+    """The learner's event text as JSON data, or BadEvent with a message that says what to change."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_EVENT_BYTES:
         raise BadEvent("The event is larger than 1 MB, the most an asynchronous invocation can carry here.")
     try:
-        return json.loads(text)
+        value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except json.JSONDecodeError as error:
         raise BadEvent(
             f"The event is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}."
+        ) from None
+    except RecursionError:
+        raise BadEvent(_too_deep()) from None
+    except ValueError as error:  # e.g. an integer with more than 4,300 digits, NaN, Infinity
+        raise BadEvent(str(error) if isinstance(error, BadEvent) else _number_message(error)) from None
+    if _depth(value) > MAX_DEPTH:
+        raise BadEvent(_too_deep())
+    _check_text(value)
+    return value
+
+
+def _too_deep() -> str:
+    return (
+        f"The event is nested more than {MAX_DEPTH} levels deep (objects or lists inside each other). Real event "
+        "sources send shallow JSON; flatten the event and run again."
+    )
+
+
+def _number_message(error: ValueError) -> str:
+    if "digits" in str(error):
+        return (
+            "A number in the event has more than 4,300 digits, which Python will not read. Use a shorter number "
+            "(or put it in a string) and run again."
+        )
+    return f"The event is not valid JSON: {error}."
+
+
+def _no_constant(name: str) -> Any:
+    raise BadEvent(f"The event is not valid JSON: {name} is not a JSON value. Use null, a number or a string.")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise BadEvent(
+            f"The number {text[:40]} is too large to be a JSON number that Lambda can pass on. Use a smaller "
+            "number (or put it in a string) and run again."
+        )
+    return value
+
+
+def _depth(value: Any) -> int:
+    """How deeply lists and objects nest (a scalar is 0), without recursion."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        deepest = max(deepest, level)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _check_text(value: Any) -> None:
+    """Refuse lone surrogates (e.g. "\\ud800"): not characters, so the event could not travel as UTF-8."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        bad = error.object[error.start : error.end]
+        escaped = bad.encode("utf-8", "backslashreplace").decode()
+        raise BadEvent(
+            f"The event contains {escaped}, half of a UTF-16 surrogate pair without its other half. That is not "
+            "a character, and event sources send events as UTF-8 text. Remove it, or write the whole pair "
+            "(for example \\ud83d\\ude00 for 😀)."
         ) from None
 
 
@@ -66,7 +141,13 @@ def lint(event: Any, sample: Any, path: str = "", depth: int = 0) -> list[str]:
 
 
 def generate(
-    source: str, sample: Any, count: int, *, fifo: bool = False, body_bytes: int = 0, base64_body: bool = False,
+    source: str,
+    sample: Any,
+    count: int,
+    *,
+    fifo: bool = False,
+    body_bytes: int = 0,
+    base64_body: bool = False,
     poison: bool = False,
 ) -> Any:
     """A batch of `count` records cloned from the sample's first record, with fresh ids (SQS and streams).
