@@ -1,8 +1,14 @@
 """The runtime INSIDE the sandbox (stdlib only, run by /usr/bin/python3 -I -S -B): an execution environment.
 
 It reads length-prefixed JSON requests on stdin and answers on fd 3. The first request carries the code:
-INIT compiles it as module `lambda_function` once; later requests are invocations of the same module, so
-module state and /tmp persist like a warm Lambda environment. Everything it sends back is learner data.
+INIT imports it as module `lambda_function` from `/var/task/lambda_function.py` once; later requests are
+invocations of the same module, so module state and /tmp persist like a warm Lambda environment. Everything
+it sends back is learner data.
+
+What it prints and answers follows AWS's Python runtime interface client (awslambdaric): the error payloads,
+the `[ERROR]` log records, the init-error rules, the simplejson marshalling of the response. Where the real
+runtime process would be gone (an init error, `sys.exit`, a crash), the result frame says `"reset": true` and
+this process exits, so the next invocation is a cold start.
 """
 from __future__ import annotations
 
@@ -15,6 +21,25 @@ import time
 RESULT_FD = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 LOG_CAP = 256 * 1024
 RESPONSE_CAP = 6 * 1024 * 1024
+MODULE = "lambda_function"
+TASK_FILE = "/var/task/lambda_function.py"
+HOST_STDLIB = os.path.dirname(os.__file__) + "/"  # /usr/lib/python3.11/ here...
+LAMBDA_STDLIB = "/var/lang/lib/python3.11/"  # ...where the managed runtime keeps it
+# The frame through which the real runtime calls the handler: it is all that is left of a traceback when the
+# call itself fails (a one-argument handler, a handler that is not callable).
+RUNTIME_FRAME = ("/var/runtime/awslambdaric/bootstrap.py", 178, "handle_event_request",
+                 "response = request_handler(event, lambda_context)")
+IMPORT_FRAME = (LAMBDA_STDLIB + "importlib/__init__.py", 126, "import_module",
+                "return _bootstrap._gcd_import(name[level:], package, level)")
+# importlib's frozen frames moved by two lines between CPython 3.11.2 (here) and the 3.11 Lambda runs
+FROZEN_LINES = {("_gcd_import", 1206): 1204, ("_find_and_load", 1178): 1176, ("_find_and_load_unlocked", 1149): 1147}
+WARNING = ("LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, "
+           "in rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using "
+           "managed runtimes, runtime updates can be triggered by a function change, or can be applied "
+           "automatically. To determine if the runtime has been updated, check the runtime version in the "
+           "INIT_START log entry. If this error correlates with a change in the runtime version, you may be able "
+           "to mitigate this error by temporarily rolling back to the previous runtime version. For more "
+           "information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r")
 
 
 def read_frame():
@@ -24,9 +49,15 @@ def read_frame():
     return json.loads(sys.stdin.buffer.read(int(header)))
 
 
-def write_frame(data):
-    payload = json.dumps(data).encode()
-    os.write(RESULT_FD, b"%08d" % len(payload) + payload)
+def write_frame(data, body=None):
+    """`body`, when given, is the response already serialised (Lambda's exact bytes): it goes in as is."""
+    text = json.dumps(data)
+    if body is not None:
+        text = text[:-1] + ', "response": ' + body + "}"
+    payload = text.encode()
+    view = memoryview(b"%08d" % len(payload) + payload)
+    while view:
+        view = view[os.write(RESULT_FD, view):]
 
 
 class Capture(io.TextIOBase):
@@ -34,6 +65,8 @@ class Capture(io.TextIOBase):
         self.parts, self.size, self.dropped = [], 0, 0
 
     def write(self, text):
+        if not isinstance(text, str):
+            raise TypeError(f"write() argument must be str, not {type(text).__name__}")
         if self.size + len(text) > LOG_CAP:
             self.dropped += len(text)
             return len(text)
@@ -46,48 +79,71 @@ class Capture(io.TextIOBase):
         return text
 
 
-class Identity:
-    cognito_identity_id = None
-    cognito_identity_pool_id = None
+class CognitoIdentity:
+    __slots__ = ("cognito_identity_id", "cognito_identity_pool_id")
+
+    def __init__(self):
+        self.cognito_identity_id = self.cognito_identity_pool_id = None
+
+    def __repr__(self):
+        return (f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
+                f"cognito_identity_pool_id={self.cognito_identity_pool_id}])")
 
 
-class Context:
+class LambdaContext:
     def __init__(self, request, deadline):
-        self.function_name = request["function_name"]
-        self.function_version = "$LATEST"
-        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
-        self.memory_limit_in_mb = str(request["memory_mb"])  # a string, as in the real runtime
         self.aws_request_id = request["request_id"]
+        self.function_name = request["function_name"]
         self.log_group_name = f"/aws/lambda/{self.function_name}"
         self.log_stream_name = request["log_stream"]
-        self.identity = Identity()
+        self.memory_limit_in_mb = str(request["memory_mb"])  # a string, as in the real runtime
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{self.function_name}"
+        self.tenant_id = None
         self.client_context = None
+        self.identity = CognitoIdentity()
         self._deadline = deadline
 
     def get_remaining_time_in_millis(self):
         return max(0, int((self._deadline - time.monotonic()) * 1000))
 
+    def log(self, msg):
+        LOG_STREAM[0].write(str(msg))
 
-def error_payload(kind, message, request_id, stack=()):
-    return {"errorMessage": message, "errorType": kind, "requestId": request_id, "stackTrace": list(stack)}
-
-
-def frames(error):
-    import traceback  # only on errors: importing it up front costs every cold start
-
-    summary = traceback.extract_tb(error.__traceback__)
-    keep = [f for f in summary if f.filename == "/var/task/lambda_function.py"]
-    return traceback.format_list(keep)
+    def __repr__(self):
+        return (f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+                f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+                f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+                f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+                f"identity={self.identity},tenant_id={self.tenant_id}])")
 
 
 REQUEST = {"id": ""}
+LOG_STREAM = [sys.__stdout__]  # the log sink: the capture, once main() has made it
 
 
 def configure_logging(logging, stream):
     """What the Python runtime does to the root logger: one handler with the Lambda prefix, level WARNING."""
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(logging.Formatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
-                                           "%Y-%m-%dT%H:%M:%S"))
+
+    class LambdaFormatter(logging.Formatter):
+        converter = time.gmtime
+
+        def formatException(self, ei):  # noqa: N802 - logging's name
+            return super().formatException(ei).replace(f'File "{HOST_STDLIB}', f'File "{LAMBDA_STDLIB}')
+
+    class RecordHandler(logging.StreamHandler):
+        """Writes each record as is (the format ends in a line break), as the runtime's handler does. In the
+        cloud a record is one log event, so one with a traceback still ends its line."""
+
+        terminator = ""
+
+        def format(self, record):
+            text = super().format(record)
+            return text if text.endswith("\n") else text + "\n"
+
+    handler = RecordHandler(stream)
+    handler.setFormatter(LambdaFormatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
+                                         "%Y-%m-%dT%H:%M:%S"))
 
     class RequestId(logging.Filter):
         def filter(self, record):
@@ -100,97 +156,371 @@ def configure_logging(logging, stream):
     root.setLevel(logging.WARNING)
 
 
-class LoggingOnImport:
-    """Configure `logging` the moment the learner's code imports it (importing it up front costs ~3 ms of every
-    cold start, and most handlers never log). The learner sees the same, pre-configured root logger."""
+class OnImport:
+    """Set a module up the moment the learner's code imports it: `logging` gets the runtime's root logger,
+    `linecache` the learner's source (so `warnings` and `traceback` show code lines). Importing them up front
+    would cost every cold start a few ms, and most handlers never need them."""
 
-    def __init__(self, stream):
-        self.stream = stream
+    def __init__(self, hooks):
+        self.hooks = hooks
 
     def find_spec(self, name, path=None, target=None):
-        if name != "logging":
+        if name not in self.hooks:
             return None
-        sys.meta_path.remove(self)
-        spec = next((s for f in sys.meta_path if (s := f.find_spec(name, path, target)) is not None), None)
+        hook = self.hooks.pop(name)
+        if not self.hooks:
+            sys.meta_path.remove(self)
+        spec = next((s for f in sys.meta_path if f is not self and (s := f.find_spec(name, path, target)) is not None),
+                    None)
         if spec is None or spec.loader is None:
             return spec
         load = spec.loader.exec_module
-        stream = self.stream
 
         def exec_module(module):
             load(module)
-            configure_logging(module, stream)
+            hook(module)
 
         spec.loader.exec_module = exec_module
         return spec
 
 
+class TaskLoader(sys.modules["_frozen_importlib_external"].SourceLoader):
+    """Loads `lambda_function` from the code as if it were the file /var/task/lambda_function.py, through the
+    same importlib machinery as the real runtime: same frames in tracebacks, and `linecache` finds the source
+    (through `get_source`), so every traceback shows the code line."""
+
+    def __init__(self, source):
+        self.source = source
+
+    def get_filename(self, fullname):
+        return TASK_FILE
+
+    def get_data(self, path):
+        if path != TASK_FILE:
+            raise OSError(path)
+        return self.source
+
+    def source_to_code(self, data, path, *, _optimize=-1):
+        try:
+            return super().source_to_code(data, path, _optimize=_optimize)
+        except ValueError as error:  # CPython 3.11.2 raises ValueError here; the later 3.11 Lambda runs, SyntaxError
+            if "null bytes" in str(error):
+                raise SyntaxError(str(error)) from None
+            raise
+
+
+class TaskFinder:
+    def __init__(self, loader):
+        self.loader = loader
+
+    def find_spec(self, name, path=None, target=None):
+        if name != MODULE:
+            return None
+        return sys.modules["_frozen_importlib_external"].spec_from_file_location(name, TASK_FILE, loader=self.loader)
+
+
+class Fault(Exception):
+    """One of the runtime's own errors (awslambdaric's FaultException)."""
+
+    def __init__(self, kind, message, trace=None):
+        super().__init__(message)
+        self.kind, self.message, self.trace = kind, message, trace
+
+
+def make_error(message, kind, stack, request_id=""):
+    return {"errorMessage": message or "", "errorType": kind or "", "requestId": request_id,
+            "stackTrace": stack or []}
+
+
+def remember_source(linecache, source):
+    """The learner's source in linecache, as if the file were there (mtime None: never checked)."""
+    text = source.decode("utf-8", "replace")
+    linecache.cache[TASK_FILE] = (len(text), None, text.splitlines(True), TASK_FILE)
+
+
+def stack_trace(error, loader):
+    """The runtime's stackTrace: every frame after the runtime's own leading ones, in `format_list` form from
+    (file, line, name, code) tuples (no caret lines); only the runtime frame if nothing else is left."""
+    import linecache
+    import traceback
+
+    remember_source(linecache, loader.source)  # again, in case the learner's code cleared the cache
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_globals is globals():
+        tb = tb.tb_next
+    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)] if tb is not None else []
+    frames = [(LAMBDA_STDLIB + path[len(HOST_STDLIB):] if path.startswith(HOST_STDLIB) else path,
+               FROZEN_LINES.get((name, line), line) if path.startswith("<frozen importlib") else line, name, code)
+              for path, line, name, code in frames]
+    if frames and frames[0][2] == "_gcd_import":  # the real runtime imports through importlib.import_module,
+        frames.insert(0, IMPORT_FRAME)  # whose frame comes first (this skips importing importlib: a cold start cost)
+    elif not frames:
+        frames = [RUNTIME_FRAME]
+    return traceback.format_list(frames)
+
+
+def fault_result(error, loader, request_id=""):
+    """awslambdaric's build_fault_result / the invoke handler: the exception's own type, message and frames."""
+    return make_error(str(error), type(error).__name__, stack_trace(error, loader), request_id)
+
+
+def log_error(error, stream):
+    """The `[ERROR]` record: type and message, then `Traceback (most recent call last):` and the frames, each
+    frame line indented with no-break spaces as in CloudWatch (one record; its lines joined by newlines)."""
+    head = "[ERROR]"
+    if error["errorType"]:
+        head += " " + error["errorType"]
+    if error["errorMessage"]:
+        head += (":" if error["errorType"] else "") + " " + error["errorMessage"]
+    lines = [head, "Traceback (most recent call last):"]
+    for element in error["stackTrace"]:
+        for line in element.splitlines() if element else [""]:
+            stripped = line.lstrip(" ")
+            lines.append("\u00a0" * (len(line) - len(stripped)) + stripped)
+    stream.write("\n".join(lines) + "\n")
+
+
+def to_json(value):
+    """The response as Lambda's marshaller writes it: simplejson with Decimal as its exact text (a NaN Decimal
+    as NaN), bytes decoded as UTF-8, namedtuples (anything with `_asdict`) as objects, NaN/Infinity allowed,
+    non-ASCII escaped (the 3.11 setting). Raises what simplejson would raise."""
+    encode_str = json.encoder.encode_basestring_ascii
+    decimal = sys.modules.get("decimal")
+    decimal_type = decimal.Decimal if decimal is not None else ()
+    parts, markers = [], set()
+    append = parts.append
+
+    def number(value):
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return float.__repr__(value)
+
+    def key_text(key):
+        if isinstance(key, str):
+            return key
+        if isinstance(key, bytes):
+            return str(key, "utf-8")
+        if isinstance(key, float):
+            return number(key)
+        if key is True or key is False or key is None:
+            return {True: "true", False: "false", None: "null"}[key]
+        if isinstance(key, int):
+            return int.__repr__(int(key))
+        raise TypeError(f"keys must be str, int, float, bool or None, not {key.__class__.__name__}")
+
+    def encode(value):  # one Python frame per nesting level, so the depth limit is about simplejson's
+        if isinstance(value, str):
+            append(encode_str(value))
+        elif isinstance(value, bytes):
+            append(encode_str(str(value, "utf-8")))
+        elif value is None:
+            append("null")
+        elif value is True:
+            append("true")
+        elif value is False:
+            append("false")
+        elif isinstance(value, int):
+            append(int.__repr__(int(value)))
+        elif isinstance(value, float):
+            append(number(value))
+        else:
+            as_dict = getattr(value, "_asdict", None)
+            if callable(as_dict):
+                try:
+                    as_dict = (as_dict(),)
+                except TypeError:
+                    as_dict = None
+            else:
+                as_dict = None
+            if as_dict is not None:
+                if not isinstance(as_dict[0], dict):
+                    raise TypeError(f"_asdict() must return a dict, not {type(as_dict[0]).__name__}")
+                items, is_dict = as_dict[0].items(), True
+            elif isinstance(value, (list, tuple)):
+                items, is_dict = value, False
+            elif isinstance(value, dict):
+                items, is_dict = value.items(), True
+            elif isinstance(value, decimal_type):
+                append("NaN" if value.is_nan() else str(value))
+                return
+            else:
+                raise TypeError(f"Object of type {value.__class__.__name__} is not JSON serializable")
+            marker = id(value)
+            if marker in markers:
+                raise ValueError("Circular reference detected")
+            markers.add(marker)
+            append("{" if is_dict else "[")
+            first = True
+            for item in items:
+                if not first:
+                    append(", ")
+                first = False
+                if is_dict:
+                    append(encode_str(key_text(item[0])))
+                    append(": ")
+                    encode(item[1])
+                else:
+                    encode(item)
+            append("}" if is_dict else "]")
+            markers.discard(marker)
+
+    encode(value)
+    return "".join(parts)
+
+
+def marshal(response):
+    """(body, is_json) as the runtime's marshaller: bytes go out as they are, anything else as JSON."""
+    if isinstance(response, bytes):
+        return response, False
+    try:
+        return to_json(response), True
+    except RecursionError:
+        raise Fault("Runtime.MarshalError", "Unable to marshal response: maximum recursion depth exceeded while "
+                    "encoding a JSON object") from None
+    except Exception as error:  # noqa: BLE001 - the runtime turns any failure into a MarshalError
+        raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
+
+
+def exit_status(code):
+    """What the process's exit status would be after `sys.exit(code)`, and what Python prints first."""
+    if code is None:
+        return 0, ""
+    if isinstance(code, int):
+        return code & 0xFF, ""
+    return 1, f"{code}\n"
+
+
+def exit_error(request_id, status):
+    """The platform's answer when the runtime process exits mid-invocation: two keys, and two log lines."""
+    reason = f"Runtime exited with error: {status}" if status else "Runtime exited without providing a reason"
+    message = f"RequestId: {request_id} Error: {reason}"
+    return {"errorType": "Runtime.ExitError", "errorMessage": message}, f"{message}\nRuntime.ExitError\n"
+
+
+def crash_report(error, loader):
+    """What Python prints when an exception escapes the runtime (the process then dies with status 1)."""
+    import linecache
+    import traceback
+
+    remember_source(linecache, loader.source)  # again, in case the learner's code cleared the cache
+    tb = error.__traceback__
+    while tb is not None and tb.tb_frame.f_globals is globals():
+        tb = tb.tb_next
+    return "".join(traceback.format_exception(type(error), error, tb)).replace(f'File "{HOST_STDLIB}',
+                                                                               f'File "{LAMBDA_STDLIB}')
+
+
+def initialise(first, loader, capture):
+    """Import the module and find the handler, as awslambdaric's _get_handler. Returns (function, init_error,
+    exit_status): an init error is a payload (posted with requestId ""); exit_status when the process would
+    have ended (the module called sys.exit, or something escaped the runtime)."""
+    try:
+        return find_handler(first["handler"]), None, None
+    except Fault as fault:
+        error = make_error(fault.message, fault.kind, fault.trace)
+    except Exception as import_error:  # noqa: BLE001 - anything else keeps its own type, message and frames
+        try:
+            error = fault_result(import_error, loader)
+        except BaseException as other:  # noqa: BLE001 - e.g. str() of it failed: the real runtime dies here
+            capture.write(crash_report(other, loader))
+            return None, None, 1
+    except SystemExit as exit_request:
+        status, printed = exit_status(exit_request.code)
+        capture.write(printed)
+        return None, None, status
+    except BaseException as other:  # noqa: BLE001 - e.g. KeyboardInterrupt: the process would die
+        capture.write(crash_report(other, loader))
+        return None, None, 1
+    import logging
+
+    logging.warning(WARNING)
+    log_error(error, capture)
+    return None, error, None
+
+
+def find_handler(handler):
+    try:
+        module = sys.modules["_frozen_importlib"]._gcd_import(MODULE)
+    except ImportError as error:
+        raise Fault("Runtime.ImportModuleError", f"Unable to import module '{MODULE}': {error}") from None
+    except SyntaxError as error:
+        trace = ['  File "%s" Line %s\n    %s' % (error.filename, error.lineno, error.text)]  # noqa: UP031
+        raise Fault("Runtime.UserCodeSyntaxError", f"Syntax error in module '{MODULE}': {error}", trace) from None
+    try:
+        return getattr(module, handler)
+    except AttributeError:
+        raise Fault("Runtime.HandlerNotFound", f"Handler '{handler}' missing on module '{MODULE}'") from None
+
+
+def invoke(function, request, loader, capture):
+    """One invocation, as awslambdaric's handle_event_request. Returns (status, body, is_json, error, reset)."""
+    request_id = request["request_id"]
+    deadline = time.monotonic() + request["timeout_s"]
+    try:
+        try:
+            response = function(request["event"], LambdaContext(request, deadline))
+            body, is_json = marshal(response)
+        except Fault as fault:
+            error = make_error(fault.message, fault.kind, fault.trace, request_id)
+        except Exception as handler_error:  # noqa: BLE001 - any exception is the learner's function error
+            error = fault_result(handler_error, loader, request_id)
+        else:
+            return "ok", body, is_json, None, False
+        log_error(error, capture)
+        return "error", None, True, error, False
+    except SystemExit as exit_request:  # the real runtime does not catch it: the process exits
+        status, printed = exit_status(exit_request.code)
+        capture.write(printed)
+        error, lines = exit_error(request_id, f"exit status {status}" if status else "")
+    except BaseException as other:  # noqa: BLE001 - escaped the runtime (or str() of it failed): the process dies
+        capture.write(crash_report(other, loader))
+        signal = isinstance(other, KeyboardInterrupt)
+        error, lines = exit_error(request_id, "signal: interrupt" if signal else "exit status 1")
+    capture.write(lines)
+    return "error", None, True, error, True
+
+
 def main():
     first = read_frame()
     capture = Capture()
-    sys.stdout = sys.stderr = capture
-    if "logging" in sys.modules:
-        configure_logging(sys.modules["logging"], capture)
-    else:
-        sys.meta_path.insert(0, LoggingOnImport(capture))
+    sys.stdout = sys.stderr = LOG_STREAM[0] = capture
+    loader = TaskLoader(first["code"].encode("utf-8", "surrogatepass"))
+    hooks = {"logging": lambda logging: configure_logging(logging, capture),
+             "linecache": lambda linecache: remember_source(linecache, loader.source)}
+    for name in [name for name in hooks if name in sys.modules]:
+        hooks.pop(name)(sys.modules[name])
+    if hooks:
+        sys.meta_path.insert(0, OnImport(hooks))
     os.environ.update(first.get("env", {}))
+    sys.meta_path.insert(0, TaskFinder(loader))
     started = time.monotonic()
-    init_error = None
-    function = None
-    namespace = {"__name__": "lambda_function", "__file__": "/var/task/lambda_function.py"}
-    try:
-        code = compile(first["code"], "/var/task/lambda_function.py", "exec")
-        exec(code, namespace)
-        function = namespace.get(first["handler"])
-        if not callable(function):
-            missing = f"Handler '{first['handler']}' missing on module 'lambda_function'"
-            init_error = ("Runtime.HandlerNotFound", missing, [])
-    except SyntaxError as error:
-        init_error = ("Runtime.UserCodeSyntaxError", f"Syntax error in module 'lambda_function': {error.msg} "
-                      f"(lambda_function.py, line {error.lineno})", [])
-    except Exception as error:  # noqa: BLE001 - the learner's module failed at import
-        init_error = ("Runtime.ImportModuleError", f"Unable to import module 'lambda_function': {error}", frames(error))
+    function, init_error, init_exit = initialise(first, loader, capture)
     init_ms = (time.monotonic() - started) * 1000
-    if init_error:  # the real runtime warns before it reports an init failure
-        capture.write("LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code.\n"
-                      f"[ERROR] {init_error[0]}: {init_error[1]}\n")
     write_frame({"init": True, "init_ms": init_ms, "logs": capture.take()})
     while True:
         request = read_frame()
         if request is None:
             break
         REQUEST["id"] = request["request_id"]
-        deadline = time.monotonic() + request["timeout_s"]
         begin = time.monotonic()
-        status, response, error = "ok", None, None
-        if init_error:
-            status, error = "error", error_payload(init_error[0], init_error[1], request["request_id"], init_error[2])
+        if init_error is not None:  # the runtime posted the init error and exited
+            status, body, is_json, error, reset = "error", None, True, init_error, True
+        elif init_exit is not None:  # the module called sys.exit (or died) during INIT
+            error, lines = exit_error(request["request_id"], f"exit status {init_exit}" if init_exit else "")
+            capture.write(lines)
+            status, body, is_json, reset = "error", None, True, True
         else:
-            try:
-                response = function(request["event"], Context(request, deadline))
-            except SystemExit as exit_error:
-                status = "error"
-                error = error_payload("Runtime.ExitError", f"RequestId: {request['request_id']} Error: Runtime exited "
-                                      f"with error: exit status {exit_error.code}", request["request_id"])
-            except Exception as handler_error:  # noqa: BLE001 - any exception is the learner's function error
-                status = "error"
-                error = error_payload(type(handler_error).__name__, str(handler_error), request["request_id"],
-                                      frames(handler_error))
-                capture.write(f"[ERROR] {type(handler_error).__name__}: {handler_error}\n"
-                              "Traceback (most recent call last):\n" + "".join(frames(handler_error)))
-            else:
-                try:
-                    size = len(json.dumps(response).encode())
-                except (TypeError, ValueError) as marshal_error:
-                    status, response = "error", None
-                    error = error_payload("Runtime.MarshalError", f"Unable to marshal response: {marshal_error}",
-                                          request["request_id"])
-                    capture.write(f"[ERROR] Runtime.MarshalError: Unable to marshal response: {marshal_error}\n")
-                else:
-                    if size > RESPONSE_CAP:  # a synchronous response may be at most 6 MB
-                        status, response = "error", None
-                        error = error_payload("Triggerlab.ResponseTooLarge", f"The response is {size:,} bytes: over "
-                                              "the 6 MB limit for a synchronous response.", request["request_id"])
+            status, body, is_json, error, reset = invoke(function, request, capture=capture, loader=loader)
+        if status == "ok":
+            size = len(body)  # bytes, or ASCII JSON: one byte per character
+            if size > RESPONSE_CAP:  # a synchronous response may be at most 6 MB
+                status, body = "error", None
+                error = make_error(f"The response is {size:,} bytes: over the 6 MB limit for a synchronous "
+                                   "response.", "Triggerlab.ResponseTooLarge", [], request["request_id"])
+            elif not is_json:  # raw bytes (content type application/unknown): the frame carries them as text
+                body = json.dumps(body.decode("utf-8", "replace"))
         duration = (time.monotonic() - begin) * 1000
         try:
             import resource
@@ -198,10 +528,15 @@ def main():
             max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         except Exception:  # noqa: BLE001
             max_rss_mb = 0
-        write_frame({"request_id": request["request_id"], "status": status,
-                     "response": response if status == "ok" else None, "error": error,
-                     "logs": capture.take(), "duration_ms": duration, "max_rss_mb": max_rss_mb,
-                     "dropped": capture.dropped})
+        frame = {"request_id": request["request_id"], "status": status, "error": error, "logs": capture.take(),
+                 "duration_ms": duration, "max_rss_mb": max_rss_mb, "dropped": capture.dropped}
+        if reset:
+            frame["reset"] = True
+        if body is None:
+            frame["response"] = None
+        write_frame(frame, body)
+        if reset:  # the real runtime process is gone: the next invocation is a cold start
+            os._exit(0)
 
 
 if __name__ == "__main__":
