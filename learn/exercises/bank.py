@@ -2,7 +2,7 @@
 
 A step runs one or more events through the learner's handler in ONE environment (so idempotency and warm
 state can be tested) and checks the last invocation. Hidden steps' events and expectations stay on the
-host: the learner sees only each step's name, pass or fail, and a message.
+host: the learner sees only whether ALL hidden steps passed, with the first failure's generic hint (grading.py).
 """
 
 from __future__ import annotations

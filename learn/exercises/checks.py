@@ -29,6 +29,43 @@ class Feedback:
     message: str
 
 
+def show(value: Any, limit: int = 300) -> str:
+    """repr() for a learner's value in a message: never fails (huge integers, deep nesting), printable as UTF-8
+    (lone surrogates escaped), and short."""
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        text = f"<{type(value).__name__} too large to show>"
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _text(value: Any) -> str:
+    """str() that never fails (Python refuses integers of more than 4,300 digits)."""
+    try:
+        return str(value)
+    except ValueError:
+        return "<a number too long to print>"
+
+
+def _ordered(values) -> list:
+    """Identifiers in a stable order whatever their types (a learner may mix numbers and strings)."""
+    return sorted(values, key=lambda v: (type(v).__name__, show(v)))
+
+
+def _same(got: list, want: list) -> bool:
+    """Equal as multisets, with 1 and "1" kept apart (Lambda compares identifiers as strings of the right type)."""
+    if len(got) != len(want):
+        return False
+    remaining = list(want)
+    for item in got:
+        match = next((i for i, w in enumerate(remaining) if type(w) is type(item) and w == item), None)
+        if match is None:
+            return False
+        remaining.pop(match)
+    return True
+
+
 def _path(value: Any, dotted: str) -> Any:
     for part in dotted.split("."):
         if isinstance(value, list) and part.isdigit() and int(part) < len(value):
@@ -65,15 +102,17 @@ def batch_item_failures(run: Invocation, spec: Any, event: Any, contract: str) -
     if run.status != "ok":
         return Feedback(False, "The handler failed instead of reporting the failed items.")
     failures = (run.response or {}).get("batchItemFailures") if isinstance(run.response, dict) else None
-    got = sorted(f.get("itemIdentifier") for f in failures or [] if isinstance(f, dict))
-    want = sorted(spec)
-    if got == want:
-        return Feedback(True, f"Exactly the right item(s) reported as failed: {want or 'none'}.")
+    if not isinstance(failures, list):
+        failures = []
+    got = _ordered(f.get("itemIdentifier") for f in failures if isinstance(f, dict))
+    want = _ordered(spec)
+    if _same(got, want):
+        return Feedback(True, f"Exactly the right item(s) reported as failed: {show(want) if want else 'none'}.")
     if not want:
         return Feedback(
-            False, f"Nothing failed here, but the handler reported {got}: those would be retried needlessly."
+            False, f"Nothing failed here, but the handler reported {show(got)}: those would be retried needlessly."
         )
-    return Feedback(False, f"Expected batchItemFailures {want}, got {got}.")
+    return Feedback(False, f"Expected batchItemFailures {show(want)}, got {show(got)}.")
 
 
 def response_path(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
@@ -92,8 +131,10 @@ def response_path(run: Invocation, spec: dict, event: Any, contract: str) -> Fee
                     value = _path(value, part)
         except (KeyError, ValueError):
             return Feedback(False, f"The response has no {dotted}.")
+        except RecursionError:
+            return Feedback(False, f"The response's {dotted} is nested too deeply to read.")
         if value != expected:
-            return Feedback(False, f"{dotted} should be {expected!r}, got {value!r}.")
+            return Feedback(False, f"{dotted} should be {show(expected)}, got {show(value)}.")
     return Feedback(True, "The response has the expected values.")
 
 
@@ -103,15 +144,15 @@ def records_by_result(run: Invocation, spec: dict, event: Any, contract: str) ->
         return Feedback(False, "The handler failed or returned something that is not an object.")
     rows = run.response.get("records") or run.response.get("results") or []
     got = {
-        str(r.get("recordId", r.get("taskId"))): r.get("result", r.get("resultCode"))
-        for r in rows
+        _text(r.get("recordId", r.get("taskId"))): r.get("result", r.get("resultCode"))
+        for r in (rows if isinstance(rows, list) else [])
         if isinstance(r, dict)
     }
     wrong = {k: (v, got.get(k)) for k, v in spec.items() if got.get(k) != v}
     if not wrong:
         return Feedback(True, "Every record has the right result.")
     key, (want, have) = next(iter(wrong.items()))
-    return Feedback(False, f"Record {key} should be {want}, got {have}.")
+    return Feedback(False, f"Record {key} should be {show(want)}, got {show(have)}.")
 
 
 def logs_contain(run: Invocation, spec: str, event: Any, contract: str) -> Feedback:
@@ -136,7 +177,7 @@ def raises_with(run: Invocation, spec: str, event: Any, contract: str) -> Feedba
         return Feedback(False, f"The handler should raise an exception whose message contains {spec!r}.")
     message = str(run.error.get("errorMessage", ""))
     if spec not in message:
-        return Feedback(False, f"The handler raised, but its message {message!r} should contain {spec!r}.")
+        return Feedback(False, f"The handler raised, but its message {show(message)} should contain {spec!r}.")
     return Feedback(True, f"The handler raised with a message containing {spec!r}.")
 
 
@@ -149,7 +190,8 @@ def record_json(run: Invocation, spec: dict, event: Any, contract: str) -> Feedb
 
     if run.status != "ok" or not isinstance(run.response, dict):
         return Feedback(False, "The handler failed or returned something that is not an object.")
-    rows = {str(r.get("recordId")): r for r in run.response.get("records") or [] if isinstance(r, dict)}
+    records = run.response.get("records")
+    rows = {_text(r.get("recordId")): r for r in (records if isinstance(records, list) else []) if isinstance(r, dict)}
     for record_id, fields in spec.items():
         if record_id not in rows:
             return Feedback(False, f"Record {record_id} is missing from the response.")
@@ -161,13 +203,15 @@ def record_json(run: Invocation, spec: dict, event: Any, contract: str) -> Feedb
             return Feedback(False, f"Record {record_id}: the decoded data should end with a newline.")
         try:
             value = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return Feedback(False, f"Record {record_id}: the decoded data is not one JSON object.")
         if not isinstance(value, dict):
             return Feedback(False, f"Record {record_id}: the decoded data is not a JSON object.")
         for key, expected in fields.items():
             if value.get(key) != expected:
-                return Feedback(False, f"Record {record_id}: {key} should be {expected!r}, got {value.get(key)!r}.")
+                return Feedback(
+                    False, f"Record {record_id}: {key} should be {show(expected)}, got {show(value.get(key))}."
+                )
     return Feedback(True, "The transformed records hold the expected JSON, one newline-terminated object each.")
 
 

@@ -22,6 +22,7 @@ HIDDEN_FAILURE = {
     "raises_with": "This hidden case should make the handler raise with the right message.",
     "record_json": "Some transformed records do not hold the expected data.",
 }
+# Hidden cases are reported together: the first failing case's hint (by check, never by case) is all a learner sees.
 Runner = Callable[[str, str, Sequence[Any], str], list[Invocation]]
 
 
@@ -33,9 +34,20 @@ class StepResult:
     feedback: tuple[Feedback, ...]
 
 
+HIDDEN_NAME = "Hidden cases"
+ALL_HIDDEN_PASSED = "All hidden cases passed."
+SOME_HIDDEN_FAILED = "Some hidden cases failed."
+MAX_MESSAGE = 600
+
+
 @dataclass(frozen=True)
 class Report:
+    """Visible steps one by one; hidden steps only as ONE summary step (all passed, or some failed with the
+    first failure's generic hint), so submitting probes learns at most one bit about the hidden events."""
+
     steps: tuple[StepResult, ...]
+    complete: bool = False  # hidden cases were graded too (a submission, not "run the examples")
+    invocations: int = 0  # real invocations the grading made
 
     @property
     def passed(self) -> bool:
@@ -46,25 +58,57 @@ class Report:
         return sum(s.passed for s in self.steps), len(self.steps)
 
 
+def planned_invocations(exercise: Exercise, *, only_visible: bool = False) -> int:
+    """The most real invocations grading makes: one per event of every step it may run."""
+    return sum(len(s.events) for s in exercise.steps if s.visible or not only_visible)
+
+
 def grade(
     exercise: Exercise, code: str, runner: Runner, learner: str, contract: str, *, only_visible: bool = False
 ) -> Report:
-    results = []
+    results: list[StepResult] = []
+    invocations = 0
     for position, step in enumerate(exercise.steps):
-        if only_visible and not step.visible:
+        if step.visible:
+            result, _ = _grade_step(exercise, step, code, runner, f"{learner}:{exercise.slug}:{position}", contract)
+            invocations += len(step.events)
+            results.append(result)
+    if only_visible:
+        return Report(tuple(results), complete=False, invocations=invocations)
+    hint = ""
+    for position, step in enumerate(exercise.steps):
+        if step.visible:
             continue
-        results.append(_grade_step(exercise, step, code, runner, f"{learner}:{exercise.slug}:{position}", contract))
-    return Report(tuple(results))
+        result, first_failed = _grade_step(
+            exercise, step, code, runner, f"{learner}:{exercise.slug}:{position}", contract
+        )
+        invocations += len(step.events)
+        if not result.passed:  # the rest cannot change the verdict: save the learner's invocations
+            hint = HIDDEN_FAILURE.get(first_failed, "")
+            break
+    summary = Feedback(True, ALL_HIDDEN_PASSED) if not hint else Feedback(False, f"{SOME_HIDDEN_FAILED} {hint}")
+    results.append(StepResult(HIDDEN_NAME, False, summary.passed, (summary,)))
+    return Report(tuple(results), complete=True, invocations=invocations)
 
 
-def _grade_step(exercise: Exercise, step: Step, code: str, runner: Runner, env_key: str, contract: str) -> StepResult:
+def _printable(message: str) -> str:
+    message = message.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates from learner output
+    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
+
+
+def _grade_step(
+    exercise: Exercise, step: Step, code: str, runner: Runner, env_key: str, contract: str
+) -> tuple[StepResult, str]:
+    """The step's result, and the name of its first failing check ("" when it passed)."""
     runs = runner(code, exercise.handler, list(step.events), env_key)
     last, event = runs[-1], step.events[-1]
     checks = [(name, spec) for name, spec in step.expect if spec is not False]
     feedback = [CHECKS[name](last, spec, event, contract) for name, spec in checks]
+    feedback = [Feedback(f.passed, _printable(f.message)) for f in feedback]
+    first_failed = next((name for (name, _), f in zip(checks, feedback, strict=True) if not f.passed), "")
     if not step.visible:  # never reveal a hidden case's data or expected values
         feedback = [
             f if f.passed else Feedback(False, HIDDEN_FAILURE.get(name, "This hidden case did not pass."))
             for (name, _), f in zip(checks, feedback, strict=True)
         ]
-    return StepResult(step.name, step.visible, all(f.passed for f in feedback), tuple(feedback))
+    return StepResult(step.name, step.visible, all(f.passed for f in feedback), tuple(feedback)), first_failed

@@ -41,29 +41,42 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     key = DRAFT.format(slug=slug)
     code = request.session.get(key, exercise.starter)
     hints = int(request.session.get(f"{key}:hints", 0))
-    report, error, status = None, "", 200
+    report, error, status, kept, retry_after = None, "", 200, True, 0
     if request.method == "POST":
         action = request.POST.get("action", "check")
-        code = request.POST.get("code", code)[: 70 * 1024]
-        request.session[key] = code  # never lose the learner's code
+        code = request.POST.get("code", code)
+        if action == "reset":
+            code = exercise.starter
+        draft_problem = _store_draft(request, key, code, exercise.starter)  # never lose the learner's code
         if action == "hint":
             hints = min(hints + 1, len(exercise.hints))
             request.session[f"{key}:hints"] = hints
         elif action == "reset":
-            code = request.session[key] = exercise.starter
+            pass
+        elif draft_problem == TOO_LARGE:
+            error, status, kept = draft_problem, 400, False
         else:
             learner = f"user-{owner.user_id}" if owner.user_id else f"anon-{owner.session_key}"
+            client = playground.client_address(request)
             try:
                 playground.validate(code, 3, 128)
-                playground.check_rate(learner)
-                report = service.grade(slug, code, learner, visible_only=action == "check")
-            except (ValueError, playground.RateLimited) as exc:
-                error, status = str(exc), 429 if isinstance(exc, playground.RateLimited) else 400
+                with service.one_at_a_time(learner):
+                    if action == "submit":
+                        service.check_submissions(learner, client)
+                    report = service.grade(slug, code, learner, visible_only=action != "submit", client=client)
+            except service.GradingInProgress as exc:
+                error, status = str(exc), 409
+            except playground.RateLimited as exc:
+                error, status, retry_after = exc.advice, 429, exc.retry_after_s
             except runtime.Refused as exc:
-                error, status = str(exc), exc.status
+                error, status, retry_after = str(exc), exc.status, exc.retry_after_s
+            except ValueError as exc:
+                error, status = str(exc), 400
             else:
-                if action == "submit" and report.passed:
+                if action == "submit" and report.passed and report.complete:
                     service.record_pass(owner, slug, code)
+        if draft_problem and not error:
+            error, kept = draft_problem, False
     context = {
         "exercise": exercise,
         "source": catalog.load().sources[exercise.source],
@@ -72,6 +85,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "more_hints": hints < len(exercise.hints),
         "report": report,
         "error": error,
+        "kept": kept,
         "passed": slug in service.passed(owner),
     }
     template = (
@@ -79,4 +93,39 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         if request.htmx and request.method == "POST" and request.POST.get("action") in ("check", "submit")
         else "exercises/detail.html"
     )
-    return keep_on_error(request, render(request, template, context, status=status))  # the code must survive
+    response = render(request, template, context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return keep_on_error(request, response)  # the code must survive
+
+
+MAX_DRAFT_BYTES = playground.MAX_CODE_BYTES  # what can be graded is what is kept
+MAX_DRAFTS_BYTES = 256 * 1024  # all of a learner's exercise drafts together (a normal learner uses a few KB)
+TOO_LARGE = (
+    "Your code is larger than 64 KB, so it was neither saved nor checked. Shorten it: what you typed is still in "
+    "the editor, but a reload would lose it."
+)
+NO_ROOM = (
+    "Your saved drafts for all exercises together are over 256 KB, so this draft was not saved (it is still in "
+    "the editor, but a reload would lose it). “Start over” on an exercise you have finished frees its space."
+)
+
+
+def _store_draft(request: HttpRequest, key: str, code: str, starter: str) -> str:
+    """Keep the draft in the session if it fits; "" when kept, else the reason (A21: sizes are checked first)."""
+    size = len(code.encode("utf-8", "surrogatepass"))
+    if size > MAX_DRAFT_BYTES:
+        return TOO_LARGE
+    if code == starter:  # nothing of the learner's to keep
+        request.session.pop(key, None)
+        return ""
+    others = sum(
+        len(str(value).encode("utf-8", "surrogatepass"))
+        for name, value in request.session.items()
+        if name.startswith("exercise-draft:") and not name.endswith(":hints") and name != key
+    )
+    if others + size > MAX_DRAFTS_BYTES:
+        return NO_ROOM
+    if request.session.get(key) != code:
+        request.session[key] = code
+    return ""

@@ -27,6 +27,7 @@ from . import events, replay, runtime
 
 MAX_CODE_BYTES = 64 * 1024
 WINDOW_S = 60
+KEPT = "Your code and event are kept."
 
 
 def runs_per_minute() -> int:
@@ -46,8 +47,9 @@ RUNS_PER_MINUTE = 30
 class RateLimited(Exception):
     """Nothing ran: the learner (or their address) used up this minute's invocations."""
 
-    def __init__(self, message: str, retry_after_s: int = WINDOW_S):
-        super().__init__(message)
+    def __init__(self, message: str, retry_after_s: int = WINDOW_S, *, kept: str = ""):
+        super().__init__(f"{message} {kept}" if kept else message)
+        self.advice = message  # the message without the "your work is kept" sentence, for other pages
         self.retry_after_s = retry_after_s
 
 
@@ -134,16 +136,17 @@ def _limited_message(who: str, limit: int, retry_after: int) -> str:
     if who == "you":  # the learner's own allowance
         return (
             f"You have used this minute's {limit} handler invocations (each retry the source makes counts). "
-            f"Run again in about {retry_after} seconds: your code and event are kept."
+            f"Run again in about {retry_after} seconds."
         )
     return (
         f"Learners at your network address have used this minute's {limit} handler invocations. "
-        f"Run again in about {retry_after} seconds: your code and event are kept."
+        f"Run again in about {retry_after} seconds."
     )
 
 
-def charge(learner: str, client: str = "", invocations: int = 1) -> None:
-    """Count `invocations` real invocations for the learner and the address, or raise RateLimited (nothing counted)."""
+def charge(learner: str, client: str = "", invocations: int = 1) -> list[str]:
+    """Count `invocations` real invocations for the learner and the address, or raise RateLimited (then nothing
+    is counted). Returns the counters charged, for `refund`."""
     _, retry_after = _window()
     done: list[str] = []
     for key, limit, who in _keys(learner, client):
@@ -152,10 +155,18 @@ def charge(learner: str, client: str = "", invocations: int = 1) -> None:
             continue
         done.append(key)
         if count > limit:
-            for each in done:  # refused: give back what this attempt took
-                with contextlib.suppress(ValueError):
-                    cache.decr(each, invocations)
-            raise RateLimited(_limited_message(who, limit, retry_after), retry_after)
+            refund(done, invocations)  # refused: give back what this attempt took
+            raise RateLimited(_limited_message(who, limit, retry_after), retry_after, kept=KEPT)
+    return done
+
+
+def refund(charged: list[str], invocations: int) -> None:
+    """Give back `invocations` that were charged (by `charge`) but did not run."""
+    if invocations <= 0:
+        return
+    for key in charged:
+        with contextlib.suppress(ValueError):  # the window ended meanwhile: nothing to give back
+            cache.decr(key, invocations)
 
 
 def check_rate(learner: str, client: str = "") -> None:
@@ -166,7 +177,7 @@ def check_rate(learner: str, client: str = "") -> None:
     for key, limit, who in _keys(learner, client):
         count = cache.get(key)
         if isinstance(count, int) and count >= limit:
-            raise RateLimited(_limited_message(who, limit, retry_after), retry_after)
+            raise RateLimited(_limited_message(who, limit, retry_after), retry_after, kept=KEPT)
 
 
 # -- running -----------------------------------------------------------------------------------------------
@@ -240,7 +251,7 @@ def execute(
                 except RateLimited as error:
                     raise replay.Stop(
                         f"Stopped after {made} invocation{'s' if made != 1 else ''}: the source would invoke your "
-                        f"handler again, but {str(error)[0].lower()}{str(error)[1:]}"
+                        f"handler again, but {error.advice[0].lower()}{error.advice[1:]}"
                     ) from None
                 try:
                     result = _runtime_run(
