@@ -49,8 +49,9 @@ def test_mixed_type_identifiers_are_a_failed_check_not_a_crash():
     run = ok({"batchItemFailures": [{"itemIdentifier": 1}, {"itemIdentifier": "a"}, {"itemIdentifier": None}]})
     feedback = checks.batch_item_failures(run, ["a", "b"], {}, "sqs-batch")
     assert not feedback.passed and "Expected batchItemFailures" in feedback.message
-    assert checks.batch_item_failures(ok({"batchItemFailures": [{"itemIdentifier": "b"}, {"itemIdentifier": "a"}]}),
-                                      ["a", "b"], {}, "sqs-batch").passed
+    assert checks.batch_item_failures(
+        ok({"batchItemFailures": [{"itemIdentifier": "b"}, {"itemIdentifier": "a"}]}), ["a", "b"], {}, "sqs-batch"
+    ).passed
     assert not checks.batch_item_failures(ok({"batchItemFailures": "x"}), ["a"], {}, "sqs-batch").passed
 
 
