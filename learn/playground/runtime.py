@@ -48,10 +48,21 @@ def status() -> tuple[str | None, str]:
 
 
 def run(
-    code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3, memory_mb: int = 128
+    code: str,
+    event: Any,
+    *,
+    learner: str,
+    handler: str = "handler",
+    timeout_s: float = 3,
+    memory_mb: int = 128,
+    force_cold: bool = False,
 ) -> Run:
+    """One invocation; `force_cold` discards the learner's warm environment first."""
     try:
-        result = runner.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+        result = runner.run(
+            code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
+            force_cold=force_cold,
+        )
     except runner.InvalidRequest as error:
         raise Refused(str(error), status=400) from error
     except Busy as error:

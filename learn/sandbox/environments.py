@@ -1,17 +1,25 @@
 """Execution environments: one bubblewrap sandbox per (learner, code, settings), reused while warm.
 
-The first invocation is a cold start (spawn + INIT, reported as Init Duration); later ones are warm and
-keep module state and /tmp, like Lambda. An environment is reaped after an idle time, a number of
-invocations, a timeout or a crash; environments are never shared between learners; a cap bounds how many
-live at once, and a semaphore bounds how many run at once. The host owns the wall clock.
+The first invocation is a cold start (INIT, reported as Init Duration); later ones are warm and keep module
+state and /tmp, like Lambda. Between invocations the environment is frozen (SIGSTOP), as Lambda freezes it:
+background threads run only while an invocation does. The learner's code runs as pid 1 of its own pid
+namespace (`--as-pid-1`), so there is no second sandbox process it could tamper with, and the host knows that
+pid (bwrap `--info-fd`) and kills it directly: a pid namespace dies with its init. Each environment has a
+machine-wide unique uid (leases.py) and, where possible, a memory cgroup that makes the memory size a hard
+limit (memcg.py); otherwise the host samples its resident memory during the invocation.
+
+A few empty environments are kept started (spares), so a cold start pays only the learner's INIT, as with
+Lambda's own pool of prepared runtimes. The host owns the wall clock and bounds everything it reads.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import hashlib
 import json
 import os
+import queue
 import resource
 import select
 import shutil
@@ -23,26 +31,46 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
+from concurrent.futures import Future
 from pathlib import Path
 
-from . import seccomp_filter
+from . import leases, memcg, seccomp_filter
 
 BOOTSTRAP = (Path(__file__).with_name("bootstrap.py")).read_text(encoding="utf-8")
 PYTHON = "/usr/bin/python3"
-MAX_LIVE = 16
+MAX_LIVE = 16  # assigned environments per process
+SPARES = int(os.environ.get("SANDBOX_SPARES", "2"))  # started, empty environments kept ready
 IDLE_S = 300
+IDLE_MEMORY_MB = int(os.environ.get("SANDBOX_IDLE_MEMORY_MB", "2048"))  # idle environments' RSS, all together
 MAX_INVOCATIONS = 200
-MAX_FRAME = 8 * 1024 * 1024
-UID_BASE = 61000
-# bwrap's own init becomes pid 1 inside the sandbox and its /proc/1/environ is readable there: start it with
-# nothing from the web process's environment (secrets, DATABASE_URL...), not just --clearenv for the child.
+MAX_MEMORY_MB = 1024  # whatever memory size the learner sets, one environment never gets more of the host
+MAX_FRAME = 7 * 1024 * 1024  # a 6 MB response plus the 256 KB log, JSON-escaped
+READ_BUDGET = 2 * MAX_FRAME  # bytes one invocation may put on the result pipe, stale frames included
+STALE_FRAMES = 3  # frames for another request before the environment is treated as tampered with
+LOG_CAP = 256 * 1024
+SAMPLE_S = 0.01  # how often the host samples memory where there is no memory cgroup
+# bwrap's own environment: nothing from the web process's (secrets, DATABASE_URL...).
 BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 INIT_ALLOWANCE_S = 5.0  # time for bwrap + interpreter start, on top of the timeout
+SPAWN_S = 10.0
+# What the runtime needs of /usr, read-only; the rest of the host's /usr (compilers, SDKs, /usr/local) is absent.
+USR_BINDS = ["/usr/bin/python3.11", "/usr/lib/python3.11", "/usr/lib64", "/usr/share/zoneinfo",
+             *sorted(str(p) for p in Path("/usr/lib").glob("*-linux-gnu"))]
+# Host-wide /proc files that tell a learner about other learners' activity or the host: fixed stand-ins.
+PROC_MASKS = {
+    "loadavg": "0.00 0.00 0.00 1/1 1\n",
+    "stat": "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nbtime 0\nprocesses 1\n"
+            "procs_running 1\nprocs_blocked 0\n",
+    "meminfo": "MemTotal:        1048576 kB\nMemFree:          524288 kB\nMemAvailable:     524288 kB\n",
+    "uptime": "0.00 0.00\n",
+    "sys/kernel/random/boot_id": "00000000-0000-0000-0000-000000000000\n",
+}
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class Busy(Exception):
-    def __init__(self, retry_after_s: int = 2):
-        super().__init__(f"The sandbox is busy running other handlers. Retry in {retry_after_s} s.")
+    def __init__(self, retry_after_s: int = 2, message: str = ""):
+        super().__init__(message or f"The sandbox is busy running other handlers. Retry in {retry_after_s} s.")
         self.retry_after_s = retry_after_s
 
 
@@ -50,44 +78,74 @@ class Unavailable(Exception):
     pass
 
 
+class OutOfMemory(Unavailable):
+    pass
+
+
 def bwrap_path() -> str | None:
     return shutil.which("bwrap")
 
 
-def bwrap_prefix(seccomp_fd: int | None = None) -> list[str]:
+_masks: Path | None = None
+_masks_lock = threading.Lock()
+
+
+def proc_masks() -> Path:
+    """A folder of the /proc stand-ins, readable by the sandbox uids (the content is public and fixed)."""
+    global _masks
+    with _masks_lock:
+        if _masks is None or not _masks.exists():
+            folder = Path(tempfile.mkdtemp(prefix="triggerlab-proc-"))
+            for name, text in PROC_MASKS.items():
+                (folder / name.replace("/", "_")).write_text(text)
+                os.chmod(folder / name.replace("/", "_"), 0o444)
+            os.chmod(folder, 0o755)
+            import atexit
+
+            atexit.register(shutil.rmtree, folder, True)
+            _masks = folder
+        return _masks
+
+
+def bwrap_prefix(seccomp_fd: int | None = None, info_fd: int | None = None) -> list[str]:
     """bubblewrap's arguments up to the command it runs (shared/sandbox-design.md, Part 2)."""
     seccomp = ["--seccomp", str(seccomp_fd)] if seccomp_fd is not None else []
+    info = ["--info-fd", str(info_fd)] if info_fd is not None else []
+    usr = [arg for path in USR_BINDS if os.path.exists(path) for arg in ("--ro-bind", path, path)]
+    masks = proc_masks()
+    proc = [arg for name in PROC_MASKS for arg in ("--ro-bind", str(masks / name.replace("/", "_")), f"/proc/{name}")]
     return [
         bwrap_path() or "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-        "--new-session", "--clearenv",
+        "--new-session", "--as-pid-1", "--clearenv",
         "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
         "--setenv", "MALLOC_ARENA_MAX", "2",
-        "--ro-bind", "/usr", "/usr", "--tmpfs", "/usr/local",
+        *usr, "--symlink", "python3.11", "/usr/bin/python3",
         "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-        "--proc", "/proc", "--dev", "/dev", "--remount-ro", "/dev",
+        "--proc", "/proc", *proc, "--dev", "/dev", "--remount-ro", "/dev",
         "--size", str(16 * 1024 * 1024), "--tmpfs", "/tmp",
-        "--remount-ro", "/", "--hostname", "sandbox", "--chdir", "/tmp", *seccomp,
+        "--remount-ro", "/", "--hostname", "sandbox", "--chdir", "/tmp", *info, *seccomp,
     ]
 
 
-def bwrap_args(seccomp_fd: int | None = None) -> list[str]:
+def bwrap_args(seccomp_fd: int | None = None, info_fd: int | None = None) -> list[str]:
     # the result pipe's fd number is appended as the bootstrap's argument
-    return [*bwrap_prefix(seccomp_fd), PYTHON, "-I", "-S", "-B", "-c", BOOTSTRAP]
+    return [*bwrap_prefix(seccomp_fd, info_fd), PYTHON, "-I", "-S", "-B", "-c", BOOTSTRAP]
 
 
 def fallback_args() -> list[str]:
     """The limits-only fallback (developer machines without bubblewrap): same bootstrap, no namespaces."""
-    # the system interpreter, which a switched uid can execute (a virtualenv under /root is not readable)
     python = PYTHON if os.path.exists(PYTHON) else sys.executable
     return [python, "-I", "-S", "-B", "-c", BOOTSTRAP]
 
 
 def _limit_values(memory_mb: int, count_processes: bool) -> list[tuple[str, int, int]]:
-    """(prlimit option, resource constant, value) for one environment."""
-    # twice the configured memory (the interpreter reserves address space it never touches), at least 512 MB,
-    # and never more than 1 GB whatever the learner asks for: the host is shared
-    address_space = min(max(512, memory_mb * 2), 1024) * 1024 * 1024
-    values = [("as", resource.RLIMIT_AS, address_space), ("fsize", resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
+    """(prlimit option, resource constant, value) for one environment.
+
+    The address space is a backstop only (the memory size itself is enforced by the memory cgroup or the
+    host's sampling, as Lambda kills a runtime that goes over): it is set when the sandbox starts, before its
+    memory size is known, since even root may not change another user's limits here (no CAP_SYS_RESOURCE)."""
+    values = [("as", resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+              ("fsize", resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
               ("nofile", resource.RLIMIT_NOFILE, 64), ("core", resource.RLIMIT_CORE, 0),
               ("cpu", resource.RLIMIT_CPU, 120)]
     if count_processes:  # only under a dedicated uid: NPROC counts every process of the uid
@@ -96,8 +154,7 @@ def _limit_values(memory_mb: int, count_processes: bool) -> list[tuple[str, int,
 
 
 def limits_prefix(memory_mb: int, count_processes: bool = True) -> list[str]:
-    """`prlimit --as=… -- ` so the limits are set by exec, not by a preexec_fn in a threaded web server
-    (Python warns that preexec_fn may deadlock with threads). Empty where prlimit is missing (not Linux)."""
+    """`prlimit --as=… -- ` so the limits are set by exec, not by a preexec_fn in a threaded web server."""
     prlimit = shutil.which("prlimit")
     if not prlimit:
         return []
@@ -113,144 +170,448 @@ def _limits(memory_mb: int, count_processes: bool = True):
     return apply
 
 
+def become_subreaper() -> None:
+    """Orphaned sandbox processes become our children (not init's), so we can still reap and kill them."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _status_kb(pid: int, field: str) -> int:
+    with contextlib.suppress(OSError, ValueError, IndexError), open(f"/proc/{pid}/status", "rb") as status:
+        for line in status:
+            if line.startswith(field.encode()):
+                return int(line.split()[1])
+    return 0
+
+
 class Environment:
-    def __init__(self, key: tuple, code: str, handler: str, memory_mb: int, slot: int, mode: str = "bwrap"):
-        self.key, self.memory_mb, self.lock = key, memory_mb, threading.Lock()
-        self.invocations, self.last_used, self.dead = 0, time.monotonic(), False
+    """One sandbox process. Started empty (a spare); `assign` gives it a learner's code and settings."""
+
+    def __init__(self, mode: str = "bwrap"):
+        self.mode = mode
+        self.key: tuple | None = None
+        self.memory_mb = 128
+        self.lock = threading.Lock()
+        self.invocations, self.last_used, self.dead, self.retired = 0, time.monotonic(), False, False
+        self.frozen = False
         self.init_ms: float | None = None
         self.workdir: str | None = None
-        read_fd, write_fd = os.pipe()
-        as_root = os.geteuid() == 0
-        user = {"user": UID_BASE + slot, "group": UID_BASE + slot, "extra_groups": []} if as_root else {}
-        if mode == "bwrap":
-            seccomp_fd = seccomp_filter.open_fd()
-            command, keep, cwd = [*bwrap_args(seccomp_fd), str(write_fd)], (write_fd, seccomp_fd), None
-        else:  # limits only, in a throw-away working directory
-            self.workdir = tempfile.mkdtemp(prefix="triggerlab-unsafe-")
-            os.chmod(self.workdir, 0o777)
-            command, keep, cwd, seccomp_fd = [*fallback_args(), str(write_fd)], (write_fd,), self.workdir, None
-        prefix = limits_prefix(memory_mb, count_processes=as_root)
+        self.uid: leases.Lease | None = None
+        self.cage: memcg.Cage | None = None
+        self.buffer = bytearray()
+        self.budget = READ_BUDGET
+        self.stale = 0
+        self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
+        self.pid = 0  # the learner's process on the host (pid 1 of the sandbox)
         try:
+            self._spawn()
+        except BaseException:
+            self.kill()
+            raise
+
+    def _spawn(self) -> None:
+        as_root = os.geteuid() == 0
+        user = {}
+        if as_root:
+            self.uid = leases.lease_uid()
+            if self.uid is None:
+                raise Busy(5, "Every sandbox uid on this machine is in use. Retry in 5 s.")
+            user = {"user": self.uid.value, "group": self.uid.value, "extra_groups": []}
+        read_fd, write_fd = os.pipe()
+        info_read, info_write = os.pipe() if self.mode == "bwrap" else (-1, -1)
+        seccomp_fd = None
+        try:
+            if self.mode == "bwrap":
+                seccomp_fd = seccomp_filter.open_fd()
+                command, keep, cwd = [*bwrap_args(seccomp_fd, info_write), str(write_fd)], (
+                    write_fd, seccomp_fd, info_write), None
+            else:  # limits only, in a throw-away working directory
+                self.workdir = tempfile.mkdtemp(prefix="triggerlab-unsafe-")
+                os.chmod(self.workdir, 0o777)
+                command, keep, cwd = [*fallback_args(), str(write_fd)], (write_fd,), self.workdir
+            prefix = limits_prefix(MAX_MEMORY_MB, count_processes=as_root)
             self.process = subprocess.Popen(
                 [*prefix, *command], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=None if prefix else _limits(memory_mb, count_processes=as_root), pass_fds=keep,
+                preexec_fn=None if prefix else _limits(MAX_MEMORY_MB, count_processes=as_root), pass_fds=keep,
                 start_new_session=True,
-                env=BWRAP_ENV if mode == "bwrap" else {**BWRAP_ENV, "HOME": self.workdir, "TMPDIR": self.workdir},
+                env=BWRAP_ENV if self.mode == "bwrap" else {**BWRAP_ENV, "HOME": self.workdir,
+                                                             "TMPDIR": self.workdir},
                 cwd=cwd, **user)
+        except BaseException:
+            for fd in (read_fd, info_read):
+                if fd >= 0:
+                    os.close(fd)
+            raise
         finally:
-            os.close(write_fd)
-            if seccomp_fd is not None:
-                os.close(seccomp_fd)
+            for fd in (write_fd, seccomp_fd, info_write):
+                if fd is not None and fd >= 0:
+                    os.close(fd)
         self.results = read_fd
-        self.buffer = b""
-        self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
+        os.set_blocking(self.process.stdin.fileno(), False)
+        if self.mode == "bwrap":
+            self.pid = self._child_pid(info_read)
+        else:
+            self.pid = self.process.pid
+        with contextlib.suppress(OSError):
+            self.cage = memcg.Cage()
+            self.cage.limit(MAX_MEMORY_MB)
+            self.cage.add(self.pid)
+
+    def _child_pid(self, info_fd: int) -> int:
+        """bwrap writes the sandbox's pid 1 (as the host sees it) once the namespaces exist."""
+        data, deadline = b"", time.monotonic() + SPAWN_S
+        try:
+            while time.monotonic() < deadline:
+                ready, _, _ = select.select([info_fd], [], [], max(0.0, deadline - time.monotonic()))
+                if not ready:
+                    break
+                chunk = os.read(info_fd, 4096)
+                if not chunk:
+                    break
+                data += chunk
+                with contextlib.suppress(ValueError):
+                    return int(json.loads(data)["child-pid"])
+        finally:
+            os.close(info_fd)
+        raise Unavailable("The sandbox could not start (bubblewrap gave no process id).")
+
+    def assign(self, key: tuple, code: str, handler: str, memory_mb: int) -> None:
+        """Make this (spare) environment the learner's: its limits, then the code, which INIT runs at once."""
+        self.key, self.memory_mb = key, memory_mb
+        if self.cage is not None:
+            try:
+                self.cage.limit(min(memory_mb, MAX_MEMORY_MB))
+            except OSError as error:
+                raise Unavailable(f"The sandbox could not be prepared: {error}") from error
         env = {"AWS_LAMBDA_FUNCTION_NAME": "triggerlab-function", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
                "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb), "AWS_REGION": "us-east-1",
                "AWS_DEFAULT_REGION": "us-east-1", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
                "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/triggerlab-function", "LAMBDA_TASK_ROOT": "/var/task",
                "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream, "TZ": ":UTC", "_HANDLER": f"lambda_function.{handler}"}
-        self.send({"code": code, "handler": handler, "env": env})
+        self.last_used = time.monotonic()
+        if not self.send({"code": code, "handler": handler, "env": env}, INIT_ALLOWANCE_S):
+            raise Unavailable("The sandbox did not take the code in time.")
 
-    def send(self, data: dict) -> None:
+    # -- the pipes ---------------------------------------------------------------------------------------
+    def send(self, data: dict, within_s: float) -> bool:
+        """Write one frame with a deadline (the sandbox may stop reading its stdin): False if it did not go."""
         payload = json.dumps(data).encode()
-        self.process.stdin.write(b"%08d" % len(payload) + payload)
-        self.process.stdin.flush()
+        view = memoryview(b"%08d" % len(payload) + payload)
+        deadline = time.monotonic() + within_s
+        fd = self.process.stdin.fileno()
+        while view:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            try:
+                _, ready, _ = select.select([], [fd], [], left)
+                if ready:
+                    view = view[os.write(fd, view):]
+            except BlockingIOError:
+                continue
+            except (BrokenPipeError, OSError):
+                return False
+        return True
+
+    def start_invocation(self) -> None:
+        self.budget, self.stale = READ_BUDGET, 0
+        self.thaw()
 
     def receive(self, timeout_s: float) -> dict | None:
         """The next frame from the sandbox, or None when `timeout_s` passes first.
 
-        Everything on this pipe is learner-controlled (code can write to the descriptor): a malformed frame
-        raises Unavailable instead of crashing the host, and bytes after a frame are kept for the next call.
+        Everything on this pipe is learner-controlled: the host reads at most READ_BUDGET bytes per invocation
+        and frames of at most MAX_FRAME; a malformed, too deep or too large frame raises Unavailable, and a
+        memory overrun raises OutOfMemory.
         """
         deadline = time.monotonic() + timeout_s
+        sample = self.cage is None and self.key is not None
         while True:
-            if len(self.buffer) >= 8:
-                header = self.buffer[:8]
-                if not header.isdigit():
-                    raise Unavailable("The sandbox sent a malformed answer.")
-                size = int(header)
-                if size > MAX_FRAME:
-                    raise Unavailable("The response was larger than 6 MB.")
-                if len(self.buffer) >= 8 + size:
-                    body, self.buffer = self.buffer[8: 8 + size], self.buffer[8 + size:]
-                    try:
-                        frame = json.loads(body)
-                    except ValueError:
-                        raise Unavailable("The sandbox sent a malformed answer.") from None
-                    if not isinstance(frame, dict):
-                        raise Unavailable("The sandbox sent a malformed answer.")
-                    return frame
+            frame = self._frame()
+            if frame is not None:
+                return frame
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            ready, _, _ = select.select([self.results], [], [], left)
+            if sample and _status_kb(self.pid, "VmRSS:") > self.memory_mb * 1024:
+                self.kill()
+                raise OutOfMemory("The function used more memory than its memory size.")
+            ready, _, _ = select.select([self.results], [], [], min(left, SAMPLE_S) if sample else left)
             if not ready:
-                return None
-            chunk = os.read(self.results, 65536)
+                continue
+            try:
+                chunk = os.read(self.results, min(65536, self.budget + 1))
+            except OSError:
+                chunk = b""
             if not chunk:
-                raise Unavailable("The sandbox process ended without an answer.")
+                raise self._ended()
+            self.budget -= len(chunk)
+            if self.budget < 0:
+                raise Unavailable("The sandbox wrote more than the runtime allows to its result channel.")
             self.buffer += chunk
 
-    def kill(self) -> None:
-        self.dead = True
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(self.process.pid, signal.SIGKILL)
+    def _frame(self) -> dict | None:
+        if len(self.buffer) < 8:
+            return None
+        header = bytes(self.buffer[:8])
+        if not header.isdigit():
+            raise Unavailable("The sandbox sent a malformed answer.")
+        size = int(header)
+        if size > MAX_FRAME:
+            raise Unavailable("The response was larger than 6 MB.")
+        if len(self.buffer) < 8 + size:
+            return None
+        body = bytes(self.buffer[8: 8 + size])
+        del self.buffer[: 8 + size]
+        try:
+            frame = json.loads(body)
+        except (ValueError, RecursionError):
+            raise Unavailable("The sandbox sent a malformed answer.") from None
+        if not isinstance(frame, dict):
+            raise Unavailable("The sandbox sent a malformed answer.")
+        return frame
+
+    def note_stale(self) -> None:
+        """A frame for another request: the learner's code wrote to the runtime's channel. A few are tolerated."""
+        self.stale += 1
+        if self.stale > STALE_FRAMES:
+            raise Unavailable("The sandbox kept writing to the runtime's result channel.")
+
+    def _ended(self) -> Unavailable:
+        """Why the sandbox process is gone: the memory limit, a signal or an exit status, like Lambda says."""
+        code = None
         with contextlib.suppress(subprocess.TimeoutExpired):
-            self.process.wait(timeout=2)
-        for closer in (lambda: os.close(self.results), lambda: self.process.stdin.close()):
+            code = self.process.wait(timeout=1)
+        if self.cage is not None and self.cage.oom_kills():
+            self.kill()
+            return OutOfMemory("The function used more memory than its memory size.")
+        self.kill()
+        if code is not None and code > 128:
+            name = {9: "killed", 11: "segmentation fault", 6: "aborted", 7: "bus error", 4: "illegal instruction",
+                    31: "bad system call"}.get(code - 128, f"signal {code - 128}")
+            return Unavailable(f"Runtime exited with error: signal: {name}")
+        if code is not None:
+            return Unavailable(f"Runtime exited with error: exit status {code}")
+        return Unavailable("The sandbox process ended without an answer.")
+
+    # -- freeze, measure, kill ---------------------------------------------------------------------------
+    def freeze(self) -> None:
+        """Between invocations nothing of the environment runs (Lambda freezes it too)."""
+        if not self.frozen and self.pid and not self.dead:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGSTOP)
+                self.frozen = True
+
+    def thaw(self) -> None:
+        if self.frozen and self.pid and not self.dead:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(self.pid, signal.SIGCONT)
+        self.frozen = False
+
+    def peak_mb(self) -> int:
+        """The highest resident memory of the runtime so far, read by the host (not reported by the function)."""
+        return max(1, -(-_status_kb(self.pid, "VmHWM:") // 1024)) if self.pid else 0
+
+    def resident_mb(self) -> int:
+        if self.cage is not None:
+            return self.cage.usage_mb()
+        return _status_kb(self.pid, "VmRSS:") // 1024 if self.pid else 0
+
+    def kill(self) -> None:
+        """Remove every process of this environment, whatever its code did to itself, and free its uid."""
+        self.dead = True
+        pids = [pid for pid in (self.pid, getattr(self, "process", None) and self.process.pid) if pid]
+        for pid in pids:  # the sandbox's pid 1 first: its namespace dies with it
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        if getattr(self, "process", None) is not None:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=2)
             with contextlib.suppress(OSError):
-                closer()
+                self.process.stdin.close()
+        if self.pid and self.pid != getattr(getattr(self, "process", None), "pid", None):
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(self.pid, os.WNOHANG)  # reparented to us (subreaper) if bwrap went first
+        if self.uid is not None:
+            leases.kill_all(self.uid.value)  # anything that escaped our pid bookkeeping
+            self.uid.release()
+            self.uid = None
+        if self.cage is not None:
+            self.cage.remove()
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self.results)
+        self.results = -1
+        if self.workdir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
 
 class Pool:
-    def __init__(self, concurrency: int | None = None, mode: str = "bwrap"):
+    def __init__(self, concurrency: int | None = None, mode: str = "bwrap", spares: int | None = None):
         self.mode = mode
         self.envs: OrderedDict[tuple, Environment] = OrderedDict()
+        self.spares: list[Environment] = []
+        self.spare_target = SPARES if spares is None else spares
         self.lock = threading.Lock()
         self.running = threading.BoundedSemaphore(concurrency or os.cpu_count() or 2)
-        self.next_slot = 0  # rotate through uids so a just-killed environment's uid is not reused at once
+        self.refilling = threading.Event()
+        self.closed = False
+        # Every sandbox is started by one long-lived thread: bwrap's --die-with-parent follows the THREAD that
+        # started it, so one started by a request thread (runserver has one per request) would die with it.
+        self.requests: queue.Queue = queue.Queue()
+        self.spawner = threading.Thread(target=self._spawn_loop, daemon=True, name="sandbox-spawner")
+        self.spawner.start()
+        become_subreaper()
+        if os.geteuid() == 0:
+            with contextlib.suppress(OSError):
+                leases.sweep()  # leftovers of a process that died without cleaning up
 
     def key(self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int) -> tuple:
         return (learner, hashlib.sha256(code.encode()).hexdigest(), handler, timeout_s, memory_mb)
 
-    def checkout(
-        self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int
-    ) -> tuple[Environment, bool]:
+    def checkout(self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int,
+                 force_cold: bool = False) -> tuple[Environment, bool]:
+        """The learner's warm environment, or a new one (from the spares when there is one). Locked for the
+        caller: release `env.lock` when the invocation is over."""
         key = self.key(learner, code, handler, timeout_s, memory_mb)
         with self.lock:
+            self.closed = False
             self._reap()
-            for other in [k for k in self.envs if k[0] == learner and k != key]:
-                self._drop(other)  # a code or settings change gives a fresh environment
+            for other in [k for k in self.envs if k[0] == learner and (k != key or force_cold)]:
+                self._drop(other)  # a code or settings change (or a forced cold start) gives a fresh environment
             env = self.envs.get(key)
-            if env is not None and not env.dead:
+            if env is not None and not env.dead and env.lock.acquire(blocking=False):
                 self.envs.move_to_end(key)
                 return env, False
-            while len(self.envs) >= MAX_LIVE:
-                self._drop(next(iter(self.envs)))
-            self.next_slot = self.next_slot % 999 + 1
-            try:
-                env = Environment(key, code, handler, memory_mb, self.next_slot, self.mode)
-            except OSError as error:
-                raise Unavailable(f"The sandbox could not start: {error}") from error
+            self._make_room()
+            spare = self.spares.pop(0) if self.spares else None
+        env = spare
+        try:
+            if env is None or env.dead or env.process.poll() is not None:
+                if env is not None:
+                    env.kill()
+                env = self.new_environment()
+            env.lock.acquire()
+            env.assign(key, code, handler, memory_mb)
+        except OSError as error:
+            if env is not None:
+                env.kill()
+            raise Unavailable(f"The sandbox could not start: {error}") from error
+        except BaseException:
+            if env is not None:
+                env.kill()
+            raise
+        finally:
+            self._refill_soon()
+        with self.lock:
+            previous = self.envs.pop(key, None)
             self.envs[key] = env
-            return env, True
+        if previous is not None and previous is not env:
+            self._retire(previous)
+        return env, True
+
+    def _make_room(self) -> None:
+        """Evict idle environments only (never one that is running): the oldest first, at the live cap, and
+        while idle environments together hold more than IDLE_MEMORY_MB."""
+        idle = [k for k, e in self.envs.items() if not e.lock.locked()]
+        while len(self.envs) >= MAX_LIVE and idle:
+            self._drop(idle.pop(0))
+        if len(self.envs) >= MAX_LIVE:
+            raise Busy(3)
+        held = {k: self.envs[k].resident_mb() for k in idle if k in self.envs}
+        while idle and sum(held.values()) > IDLE_MEMORY_MB:
+            victim = idle.pop(0)
+            held.pop(victim, None)
+            self._drop(victim)
 
     def _drop(self, key: tuple) -> None:
         env = self.envs.pop(key, None)
         if env is not None:
-            env.kill()
+            self._retire(env)
+
+    def _retire(self, env: Environment) -> None:
+        """Kill it now if idle; if an invocation is running in it, its runner kills it when it finishes."""
+        if env.lock.acquire(blocking=False):
+            try:
+                env.kill()
+            finally:
+                env.lock.release()
+        else:
+            env.retired = True
+
+    def release(self, env: Environment) -> None:
+        """The invocation is over: freeze the environment, or kill it if it was retired meanwhile."""
+        try:
+            if env.retired or env.dead:
+                env.kill()
+                with self.lock:
+                    if self.envs.get(env.key) is env:
+                        self.envs.pop(env.key)
+            else:
+                env.freeze()
+        finally:
+            env.lock.release()
 
     def _reap(self) -> None:
         now = time.monotonic()
         for key, env in list(self.envs.items()):
             if env.dead or now - env.last_used > IDLE_S or env.invocations >= MAX_INVOCATIONS:
                 self._drop(key)
+        for spare in [s for s in self.spares if s.dead or s.process.poll() is not None]:
+            self.spares.remove(spare)
+            spare.kill()
+
+    def new_environment(self) -> Environment:
+        """A new empty environment, started by the spawner thread."""
+        future: Future = Future()
+        self.requests.put(future)
+        return future.result(timeout=SPAWN_S * 2)
+
+    def _refill_soon(self) -> None:
+        if self.spare_target > 0 and not self.refilling.is_set():
+            self.refilling.set()
+            self.requests.put("refill")
+
+    def _spawn_loop(self) -> None:
+        while True:
+            job = self.requests.get()
+            if isinstance(job, Future):
+                if job.set_running_or_notify_cancel():
+                    try:
+                        job.set_result(Environment(self.mode))
+                    except BaseException as error:  # noqa: BLE001 - handed to the waiting request
+                        job.set_exception(error)
+                continue
+            self._refill_one()
+
+    def _refill_one(self) -> None:
+        """One spare at a time, so a learner's cold start waits for at most one spare's start."""
+        with self.lock:
+            wanted = not self.closed and len(self.spares) < self.spare_target
+        if not wanted:
+            self.refilling.clear()
+            return
+        try:
+            spare = Environment(self.mode)
+        except Exception:  # noqa: BLE001 - no spare this time; the next checkout starts one itself
+            self.refilling.clear()
+            return
+        with self.lock:
+            if self.closed:
+                spare.kill()
+                self.refilling.clear()
+                return
+            self.spares.append(spare)
+        self.requests.put("refill")
 
     def discard(self, env: Environment) -> None:
+        """Kill it now (the caller holds its lock: a timeout, a crash, a reset)."""
         with self.lock:
-            if self.envs.get(env.key) is env:
+            if env.key is not None and self.envs.get(env.key) is env:
                 self.envs.pop(env.key)
-            env.kill()
+        env.kill()
 
     def forget(self, learner_prefix: str) -> int:
         """Drop the environments of learners whose key starts with `learner_prefix` (e.g. finished grading)."""
@@ -262,8 +623,25 @@ class Pool:
 
     def shutdown(self) -> None:
         with self.lock:
-            for key in list(self.envs):
+            self.closed = True
+            doomed, spares = list(self.envs), list(self.spares)
+            self.spares.clear()
+            for key in doomed:
                 self._drop(key)
+        deadline = time.monotonic() + SPAWN_S
+        while self.refilling.is_set() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with self.lock:
+            spares += self.spares
+            self.spares.clear()
+        for spare in spares:
+            spare.kill()
+        if os.geteuid() == 0:
+            with contextlib.suppress(OSError):
+                leases.sweep()
+
+    def live_count(self) -> int:
+        return len(self.envs)
 
 
 def request_id() -> str:

@@ -73,7 +73,8 @@ def status() -> tuple[str | None, str]:
     return "remote", f"{len(workers)} sandbox worker(s)"
 
 
-def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int):
+def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int,
+        force_cold: bool = False):
     """Enqueue on the learner's worker and wait; returns a runner.RunResult or raises Busy / Unavailable."""
     from rq import Queue
     from rq.serializers import JSONSerializer
@@ -95,7 +96,7 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
     job = queue.enqueue_call(
         "learn.sandbox.remote.execute",
         kwargs={"code": code, "event": event, "learner": learner, "handler": handler, "timeout_s": timeout_s,
-                "memory_mb": memory_mb},
+                "memory_mb": memory_mb, "force_cold": force_cold},
         ttl=QUEUE_WAIT_S,  # not started by then: dropped, and the learner is told to retry
         result_ttl=60,
         failure_ttl=60,
@@ -120,20 +121,24 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
     payload = result.return_value
     if "refused" in payload:
         kind = {"busy": Busy, "unavailable": Unavailable}.get(payload["refused"], Unavailable)
-        raise kind(3) if kind is Busy else kind(payload["message"])
+        if kind is Busy:
+            message = payload.get("message", "")
+            raise Busy(int(payload.get("retry_after_s", 3)), "" if message == "busy" else message)
+        raise kind(payload["message"])
     payload["logs"] = tuple(payload["logs"])
     return RunResult(**payload)
 
 
-def execute(code: str, event: Any, learner: str, handler: str, timeout_s: float, memory_mb: int) -> dict:
+def execute(code: str, event: Any, learner: str, handler: str, timeout_s: float, memory_mb: int,
+            force_cold: bool = False) -> dict:
     """The job, on the worker: the local sandbox run, as JSON-safe data."""
     from . import runner
 
     try:
         result = runner.run_local(code, event, learner=learner, handler=handler, timeout_s=timeout_s,
-                                  memory_mb=memory_mb)
-    except Busy:
-        return {"refused": "busy", "message": "busy"}
+                                  memory_mb=memory_mb, force_cold=force_cold)
+    except Busy as error:
+        return {"refused": "busy", "message": str(error), "retry_after_s": error.retry_after_s}
     except (Unavailable, runner.InvalidRequest) as error:
         return {"refused": "unavailable", "message": str(error)}
     data = asdict(result)

@@ -19,11 +19,13 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import environments, remote, seccomp_filter
+from . import environments, leases, remote, seccomp_filter
 from .environments import Busy, Pool, Unavailable
 
 MAX_CODE = 64 * 1024
 MAX_EVENT = 1_000_000
+RESPONSE_CAP = 6 * 1024 * 1024
+MAX_LOG_LINES = 5000  # per invocation, on top of the 256 KB cap: the page renders every line
 QUEUE_WAIT_S = 5  # how long a run waits for a free slot before the learner is told to retry
 ISOLATION = "bubblewrap (namespaces, read-only /usr, no network, seccomp, rlimits)"
 UNSAFE = "none (UNSAFE: rlimits only — no filesystem, network or process isolation)"
@@ -120,12 +122,16 @@ def shutdown() -> None:
 
 
 def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
-        memory_mb: int = 128) -> RunResult:
-    """Run on a sandbox worker through the queue when SANDBOX_WORKERS=rq, else here (embedded default)."""
+        memory_mb: int = 128, force_cold: bool = False) -> RunResult:
+    """Run on a sandbox worker through the queue when SANDBOX_WORKERS=rq, else here (embedded default).
+
+    `force_cold` discards the learner's warm environment first, so this invocation is a cold start."""
     validate(code, event, handler, timeout_s, memory_mb)
     if remote.enabled():
-        return remote.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
-    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+        return remote.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
+                          force_cold=force_cold)
+    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
+                     force_cold=force_cold)
 
 
 def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
@@ -144,35 +150,53 @@ def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: i
 
 
 def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
-              memory_mb: int = 128) -> RunResult:
+              memory_mb: int = 128, force_cold: bool = False) -> RunResult:
     """Run in a sandbox this process spawns; for sandbox workers, whose jobs arrive from another process."""
     validate(code, event, handler, timeout_s, memory_mb)
-    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb)
+    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
+                     force_cold=force_cold)
 
 
-def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int) -> RunResult:
-    """The local run itself, on inputs already validated (the event is serialised once, not per check)."""
+def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int,
+              force_cold: bool = False) -> RunResult:
+    """The local run itself, on inputs already validated (the event is serialised once, not per check).
+
+    A learner holds at most one run at a time on this machine (all processes); then a free core, waiting
+    briefly for either before being told when to retry."""
     kind, why = local_mode()
     if kind is None:
         raise Unavailable(f"The sandbox cannot run here ({why}), so handlers are not executed.")
     if kind == "unsafe":
         log.warning("Running learner code WITHOUT isolation (limits-only fallback): %s", why)
     runs = pool(kind)
-    if not runs.running.acquire(timeout=QUEUE_WAIT_S):  # queued briefly, then "busy, retry"
-        raise Busy(3)
     try:
-        env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb)
-        with env.lock:
-            return _invoke(runs, env, cold, event, timeout_s, memory_mb, ISOLATION if kind == "bwrap" else UNSAFE)
+        slot = leases.lease_learner(learner, QUEUE_WAIT_S)
+    except OSError as error:
+        raise Unavailable(f"The sandbox cannot keep track of runs here: {error}") from error
+    if slot is None:
+        raise Busy(3, "Your previous run is still going (in another tab or request). Retry in 3 s, when it has "
+                      "finished.")
+    try:
+        if not runs.running.acquire(timeout=QUEUE_WAIT_S):  # queued briefly, then "busy, retry"
+            raise Busy(3)
+        try:
+            env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb, force_cold=force_cold)
+            try:
+                return _invoke(runs, env, cold, event, timeout_s, memory_mb,
+                               ISOLATION if kind == "bwrap" else UNSAFE)
+            finally:
+                runs.release(env)
+        finally:
+            runs.running.release()
     finally:
-        runs.running.release()
+        slot.release()
 
 
 def _number(value: Any, default: float = 0.0) -> float:
     """A figure the sandbox reported (learner-controlled): a finite, non-negative float, else `default`."""
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return default
     return number if math.isfinite(number) and number >= 0 else default
 
@@ -181,12 +205,26 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
     rid = environments.request_id()
     lines: list[str] = []
 
-    def crash(message: str) -> RunResult:
+    def init_ms() -> float | None:
+        return env.init_ms if cold else None
+
+    def crash(message: str, out_of_memory: bool = False) -> RunResult:
+        """The runtime process is gone (exit, signal, memory limit, garbled channel): reported like Lambda."""
         runs.discard(env)
-        lines.extend([f"END RequestId: {rid}", _report(rid, 0, memory_mb, None, env.init_ms if cold else None)])
-        error = {"errorMessage": message, "errorType": "Runtime.ExitError", "requestId": rid, "stackTrace": []}
-        return RunResult("crash", None, error, tuple(lines), 0, 0, env.init_ms if cold else None, None, cold,
-                         isolation, rid)
+        if out_of_memory:
+            error_type = "Runtime.OutOfMemory"
+            text = f"RequestId: {rid} Error: Runtime exited with error: signal: killed"
+        elif message.startswith("Runtime exited"):
+            error_type, text = "Runtime.ExitError", f"RequestId: {rid} Error: {message}"
+        else:
+            error_type, text = "Runtime.ExitError", message
+        lines.extend([text, error_type, f"END RequestId: {rid}",
+                      _report(rid, 0, memory_mb, memory_mb if out_of_memory else None, init_ms())])
+        error = {"errorMessage": text, "errorType": error_type}
+        if not out_of_memory and not message.startswith("Runtime exited"):
+            error.update({"requestId": rid, "stackTrace": []})
+        return RunResult("crash", None, error, tuple(lines), 0, 0, init_ms(), memory_mb if out_of_memory else None,
+                         cold, isolation, rid)
 
     def timed_out(phase: str) -> RunResult:  # the host's wall clock ran out: the environment is reset, as in Lambda
         runs.discard(env)
@@ -194,49 +232,84 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         message = f"{stamp}Z {rid} Task timed out after {timeout_s:.2f} seconds"
         if phase == "init":
             lines.append("[Triggerlab] The module-level code (INIT) did not finish in time.")
-        lines.extend([message, f"END RequestId: {rid}",
-                      _report(rid, timeout_s * 1000, memory_mb, None, env.init_ms if cold else None)])
+        lines.extend([message, f"END RequestId: {rid}", _report(rid, timeout_s * 1000, memory_mb, None, init_ms())])
         error = {"errorMessage": message, "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
-        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000,
-                         env.init_ms if cold else None, None, cold, isolation, rid)
+        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000, init_ms(), None,
+                         cold, isolation, rid)
 
+    env.start_invocation()
     if cold:
         lines.append("INIT_START Runtime Version: python:3.11.triggerlab\tRuntime Version ARN: (sandbox)")
         try:
             init = env.receive(timeout_s + environments.INIT_ALLOWANCE_S)
+        except environments.OutOfMemory as error:
+            return crash(str(error), out_of_memory=True)
         except Unavailable as error:  # module-level code ended or garbled the runtime
             return crash(str(error))
         if init is None:
             return timed_out("init")
         env.init_ms = _number(init.get("init_ms"))
-        lines += [line for line in str(init.get("logs", "")).splitlines() if line]
+        lines += _log_lines(init.get("logs", ""))
     lines.append(f"START RequestId: {rid} Version: $LATEST")
-    env.send({"event": event, "request_id": rid, "timeout_s": timeout_s, "memory_mb": memory_mb,
-              "function_name": "triggerlab-function", "log_stream": env.log_stream})
-    env.invocations += 1
     deadline = time.monotonic() + timeout_s + 0.25
+    sent = env.send({"event": event, "request_id": rid, "timeout_s": timeout_s, "memory_mb": memory_mb,
+                     "function_name": "triggerlab-function", "log_stream": env.log_stream}, timeout_s)
+    env.invocations += 1
+    if not sent:  # the runtime stopped reading its requests
+        return timed_out("invoke")
     try:
         frame = env.receive(max(0.0, deadline - time.monotonic()))
         while frame is not None and frame.get("request_id") != rid:  # stale or forged: not this invocation's
+            env.note_stale()
             frame = env.receive(max(0.0, deadline - time.monotonic()))
+    except environments.OutOfMemory as error:
+        return crash(str(error), out_of_memory=True)
     except Unavailable as error:
         return crash(str(error))
     if frame is None:
         return timed_out("invoke")
     env.last_used = time.monotonic()
-    lines += list(str(frame.get("logs", "")).splitlines())
+    lines += _log_lines(frame.get("logs", ""))
     if frame.get("dropped"):
         lines.append(f"[Triggerlab] {int(_number(frame['dropped']))} characters of output were dropped (256 KB cap).")
     duration = _number(frame.get("duration_ms"))
-    rss = int(_number(frame.get("max_rss_mb"))) or None
-    lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, env.init_ms if cold else None)]
+    rss = env.peak_mb() or None
     status = "ok" if frame.get("status") == "ok" else "error"
+    response = frame.get("response") if status == "ok" else None
     error = frame.get("error") if isinstance(frame.get("error"), dict) else None
+    if status == "ok" and _too_large(response):
+        status, response = "error", None
+        error = {"errorMessage": "The response is over the 6 MB limit for a synchronous response.",
+                 "errorType": "Triggerlab.ResponseTooLarge", "requestId": rid, "stackTrace": []}
     if status == "error" and error is None:
         error = {"errorMessage": "The function failed.", "errorType": "Runtime.Unknown", "requestId": rid,
                  "stackTrace": []}
-    return RunResult(status, frame.get("response") if status == "ok" else None, error, tuple(lines),
-                     duration, math.ceil(duration), env.init_ms if cold else None, rss, cold, isolation, rid)
+    if frame.get("reset"):  # the runtime exited after this answer (sys.exit, init error): the next invoke is cold
+        runs.discard(env)
+    lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, init_ms())]
+    return RunResult(status, response, error, tuple(lines), duration, math.ceil(duration), init_ms(), rss, cold,
+                     isolation, rid)
+
+
+def _log_lines(logs: Any) -> list[str]:
+    """The sandbox's log text, capped on the host too (a forged frame can carry more than the runtime's cap)."""
+    text = logs if isinstance(logs, str) else ""
+    lines = text[: environments.LOG_CAP].splitlines()
+    dropped = max(0, len(text) - environments.LOG_CAP)
+    if len(lines) > MAX_LOG_LINES:
+        dropped += sum(len(line) + 1 for line in lines[MAX_LOG_LINES:])
+        lines = lines[:MAX_LOG_LINES]
+    if dropped:
+        lines.append(f"[Triggerlab] {dropped} characters of output were dropped (256 KB and {MAX_LOG_LINES:,} "
+                     "lines cap).")
+    return lines
+
+
+def _too_large(response: Any) -> bool:
+    try:
+        return len(json.dumps(response)) > RESPONSE_CAP
+    except (TypeError, ValueError, RecursionError):
+        return True
 
 
 def _report(rid: str, duration: float, memory_mb: int, rss: int | None, init_ms: float | None) -> str:

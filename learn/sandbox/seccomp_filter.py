@@ -3,7 +3,8 @@
 The BPF program is compiled once per web process by Debian's `python3-seccomp` (libseccomp's own Python
 binding, which lives with the system interpreter, not in our virtualenv) and handed to bubblewrap as a file
 descriptor (`--seccomp FD`). Without new processes, RLIMIT_AS caps the whole run and fork bombs cannot
-multiply memory (shared/sandbox-design.md, rows 3, 4c and 9c).
+multiply memory (shared/sandbox-design.md, rows 3, 4c and 9c). SysV shared memory, memfd and message queues are
+denied too: they hold memory outside RLIMIT_AS (docs/sandbox-threat-model.md).
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ DENY = [
     "swapon", "swapoff", "acct", "syslog", "name_to_handle_at", "open_by_handle_at",
     "quotactl", "lookup_dcookie", "personality", "settimeofday", "clock_settime", "adjtimex",
     "fork", "vfork",
+    # memory outside the address-space limit (red team A4), and message queues' kernel memory
+    "shmget", "shmat", "shmctl", "memfd_create", "memfd_secret", "msgget", "msgsnd", "semget",
+    # reaching into another process by pid file descriptor
+    "pidfd_getfd", "pidfd_open", "process_madvise",
 ]
-TIOCSTI, TIOCLINUX, CLONE_THREAD, AF_VSOCK = 0x5412, 0x541C, 0x00010000, 40
+TIOCSTI, TIOCLINUX, CLONE_THREAD, AF_VSOCK, PR_SET_PDEATHSIG = 0x5412, 0x541C, 0x00010000, 40, 1
 
 rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
 # Only the native ABI: a 32-bit syscall table would bypass the rules below.
@@ -51,6 +56,8 @@ rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKE
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCLINUX))
 rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.EQ, AF_VSOCK))
+# the runtime must die with its parent: clearing the parent-death signal is refused
+rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
 with open(sys.argv[1], "wb") as out:
     rules.export_bpf(out)
 """
