@@ -1,26 +1,62 @@
-"""The handler sandbox page: write a handler, pick an event, run it, and see what the source does next."""
+"""The handler sandbox page: write a handler, pick an event, run it, and see what the source does next.
+
+Run (warm when the environment is warm) and "Force a cold start" post the form. Without JavaScript the page
+comes back whole. With it, sandbox.js posts `stream=1` and this view streams one HTML fragment per real
+invocation as the source's replay makes it, then the result; closing the connection (Cancel) stops the
+replay before its next invocation.
+"""
 
 from __future__ import annotations
 
+import inspect
 import json
+import queue
+import re
+import threading
+from collections.abc import Iterator
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JsonLexer
 
 from learn import catalog
-from learn.catalog.rendering import highlight_json
 from learn.diagrams import layout
 from learn.diagrams.flows import replay_context
+from learn.engine.types import DISPOSITIONS
 from learn.lessons.views import not_found
 from learn.progress.learners import owner_of
 from learn.sessions import keep_on_error
 
-from . import events, runtime, service
+from . import events, replay, runtime, service
 
 DRAFT = "sandbox-draft:{slug}"
+HISTORY = "sandbox-history:{slug}"
+RECENT = "sandbox-recent"  # slugs whose drafts are kept, most recent first
 BATCH = ("sqs", "kinesis", "dynamodb-streams")
+FIELDS = ("code", "event", "handler", "timeout", "memory")
+
+# A21: what a draft may hold before it is stored in the session
+MAX_CODE_BYTES = 64 * 1024
+MAX_EVENT_BYTES = 1024 * 1024
+MAX_SHORT = {"handler": 100, "timeout": 20, "memory": 20}
+MAX_DRAFT_SOURCES = 8
+MAX_DRAFTS_BYTES = 2 * 1024 * 1024
+HISTORY_ROWS = 10
+
+# A13: what is highlighted and shown of a result
+SHOW_RESPONSE_BYTES = 64 * 1024
+SHOW_LOG_LINES = 2000
+SHOW_LOG_BYTES = 256 * 1024
+LONG_REPLAY = 3  # say how many invocations a replay can make when it can make more than this
+FRAGMENT_END = "\n<!--/fragment-->\n"
+HEARTBEAT_S = 0.5
+
+FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
+ERROR_LINE = re.compile(r'File "/var/task/lambda_function\.py",? [Ll]ine (\d+)|lambda_function\.py, line (\d+)\)')
 
 
 def _learner(request: HttpRequest) -> str:
@@ -40,6 +76,67 @@ def _defaults(source) -> dict:
     }
 
 
+def _clean(text: str) -> str:
+    """A18: text that UTF-8 cannot encode (lone surrogates) shown escaped (\\ud800) instead of failing the page."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:.1f} MB"
+    if n >= 1024:
+        return f"{n / 1024:.0f} KB"
+    return f"{n:,} bytes"
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8", "backslashreplace"))
+
+
+def _draft_problems(draft: dict) -> list[str]:
+    """A21: a draft too large to store (it is shown back to the learner, not kept)."""
+    problems = []
+    code, event = _bytes(draft["code"]), _bytes(draft["event"])
+    if code > MAX_CODE_BYTES:
+        problems.append(f"Your code is {_size(code)}; the sandbox takes at most 64 KB.")
+    if event > MAX_EVENT_BYTES:
+        problems.append(f"Your event is {_size(event)}; the sandbox takes at most 1 MB.")
+    labels = {"handler": "function name", "timeout": "timeout", "memory": "memory size"}
+    for name, limit in MAX_SHORT.items():
+        if len(draft[name]) > limit:
+            problems.append(f"The {labels[name]} is too long (at most {limit} characters).")
+    return problems
+
+
+def _store_draft(session, slug: str, draft: dict) -> None:
+    """Keep this source's draft; keep at most MAX_DRAFT_SOURCES sources' drafts and MAX_DRAFTS_BYTES in all."""
+    session[DRAFT.format(slug=slug)] = {k: draft[k] for k in FIELDS}
+    kept = [s for s in session.get(RECENT, []) if isinstance(s, str) and s != slug]
+    others = [k.split(":", 1)[1] for k in list(session.keys()) if k.startswith("sandbox-draft:")]
+    order = [slug, *kept, *[s for s in others if s != slug and s not in kept]]  # unknown (older) drafts go last
+    total, keep = 0, []
+    for position, name in enumerate(order):
+        stored = session.get(DRAFT.format(slug=name))
+        size = sum(_bytes(str(v)) for v in stored.values()) if isinstance(stored, dict) else 0
+        if position == 0 or (len(keep) < MAX_DRAFT_SOURCES and total + size <= MAX_DRAFTS_BYTES):
+            keep.append(name)
+            total += size
+        else:
+            session.pop(DRAFT.format(slug=name), None)
+            session.pop(HISTORY.format(slug=name), None)
+    if session.get(RECENT) != keep:
+        session[RECENT] = keep
+
+
+def _status(status: int, request: HttpRequest) -> int:
+    # django-htmx's debug handler (DEBUG) replaces the page on an htmx 400; 422 is swapped in place.
+    return 422 if status == 400 and request.htmx else status
+
+
 def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     cat = catalog.load()
     slug = request.GET.get("source", slug) if request.method == "GET" else slug
@@ -47,7 +144,8 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     if source is None:
         return not_found(request)
     key = DRAFT.format(slug=slug)
-    draft = {**_defaults(source), **request.session.get(key, {})}
+    stored = request.session.get(key, {})
+    draft = {**_defaults(source), **(stored if isinstance(stored, dict) else {})}
     context = {
         "source": source,
         "sources": cat.ordered_sources(),
@@ -56,17 +154,17 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
         "error": "",
         "status": 200,
         "isolation": runtime.status(),
+        "limits": {"code": "64 KB", "event": "1 MB"},
     }
+    action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST":
-        draft.update(
-            {k: request.POST.get(k, draft[k])[:1_100_000] for k in ("code", "event", "handler", "timeout", "memory")}
-        )
+        draft.update({k: _clean(request.POST.get(k, draft[k])) for k in FIELDS})
         sample = request.POST.get("sample")
-        if request.POST.get("action") == "sample" and sample:
+        if action == "sample" and sample:
             chosen = source.event(sample)
             if chosen:
                 draft["event"] = chosen.text
-        elif request.POST.get("action") == "generate":
+        elif action == "generate":
             count = _int(request.POST.get("count"), 3)
             generated = events.generate(
                 slug,
@@ -78,22 +176,41 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
                 poison=bool(request.POST.get("poison")),
             )
             draft["event"] = json.dumps(generated, indent=2)
-        request.session[key] = draft  # the learner's code and event survive errors and reloads
-        if request.POST.get("action") in ("run", "again"):
-            context.update(_run(request, cat, slug, draft))
+        problems = _draft_problems(draft)
+        if problems:  # shown back in the form below, but neither stored nor run
+            context.update(
+                error=" ".join(problems) + " It is shown below but was not saved or run.", status=_status(400, request)
+            )
+        else:
+            _store_draft(request.session, slug, draft)  # the learner's code and event survive errors and reloads
+            if action in ("run", "again", "cold"):
+                force_cold = action == "cold"
+                if request.POST.get("stream") == "1":
+                    streamed = _stream(request, cat, source, draft, force_cold)
+                    if streamed is not None:
+                        return streamed
+                    context.update(_run(request, cat, source, draft, force_cold))  # refused before it began
+                else:
+                    context.update(_run(request, cat, source, draft, force_cold))
     context["draft"] = draft
-    template = (
-        "playground/sandbox.html#result"
-        if request.htmx and context["result"] is not None
-        else "playground/sandbox.html"
+    context["history"] = _history(request, slug)
+    partial = request.htmx or request.POST.get("stream") == "1"
+    template = "playground/sandbox.html#result" if partial and (context["result"] or context["error"]) else (
+        "playground/sandbox.html"
     )
-    if request.htmx and context["error"] and context["result"] is None:
-        template = "playground/sandbox.html#result"
+    if partial and action in ("sample", "generate"):
+        template = "playground/sandbox.html"  # htmx selects #sandbox-page from the whole page
     retry_after = context.pop("retry_after", 0)
-    response = render(request, template, context, status=context.pop("status"))
+    response = _render(request, template, context, status=context.pop("status"))
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return keep_on_error(request, response)  # a busy or missing sandbox must not lose the draft
+
+
+def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
+    """A18: whatever the learner's text holds, the page is encodable (lone surrogates come out escaped)."""
+    html = render_to_string(template, context, request=request)
+    return HttpResponse(html.encode("utf-8", "backslashreplace"), status=status)
 
 
 def _int(raw, default: int) -> int:
@@ -103,47 +220,402 @@ def _int(raw, default: int) -> int:
         return default
 
 
-def _run(request: HttpRequest, cat, slug: str, draft: dict) -> dict:
+def _accepts(func, name: str) -> bool:
     try:
-        event = events.parse(draft["event"])
-        timeout_s = float(draft["timeout"] or 3)
-        memory_mb = _int(draft["memory"], 128)
-        service.check_rate(_learner(request))
-        settings = {"report_batch_item_failures": True} if slug in BATCH and request.POST.get("rbif", "on") else {}
+        return name in inspect.signature(func).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class _Prepared:
+    """A run's checked inputs."""
+
+    def __init__(self, request: HttpRequest, source, draft: dict):
+        self.event = events.parse(draft["event"])
+        try:
+            self.timeout_s = float(draft["timeout"] or 3)
+        except ValueError as error:
+            raise events.BadEvent("The timeout must be a number of seconds (1–15).") from error
+        self.memory_mb = _int(draft["memory"], -1) if draft["memory"] else 128
+        if self.memory_mb == -1:
+            raise events.BadEvent("Memory must be a whole number of MB (128–10,240).")
+        service.validate(draft["code"], self.timeout_s, self.memory_mb)
+        slug = source.slug
+        # the form says it showed the checkbox: an unchecked box sends nothing (other clients: on by default)
+        rbif = "rbif" in request.POST if request.POST.get("rbif_shown") else request.POST.get("rbif", "on")
+        self.settings = {"report_batch_item_failures": True} if slug in BATCH and rbif else {}
         if slug == "sqs" and request.POST.get("redrive"):
-            settings["redrive_policy"] = True
-        outcome = service.execute(
-            cat,
-            slug,
-            draft["code"],
-            event,
-            learner=_learner(request),
-            handler=draft["handler"].strip() or "handler",
-            timeout_s=timeout_s,
-            memory_mb=memory_mb,
-            settings=settings,
-        )
-    except (events.BadEvent, ValueError) as error:
-        return {"error": str(error), "status": 400, "result": None}
-    except service.RateLimited as error:
+            self.settings["redrive_policy"] = True
+        self.handler = draft["handler"].strip() or "handler"
+        # worked out here, in the request's thread (a streamed run executes in a worker thread)
+        self.learner = _learner(request)
+        address = getattr(service, "client_address", None)
+        self.client = address(request) if address else ""
+        self._planned: int | None = None
+
+    def planned(self, slug: str) -> int:
+        """Up to how many real invocations the replay makes (0: not known)."""
+        if self._planned is None:
+            plan = getattr(replay, "planned_invocations", None)
+            try:
+                self._planned = int(plan(slug, self.settings, self.event)) if plan else 0
+            except Exception:  # noqa: BLE001 - only a hint on the page; execute() reports bad settings
+                self._planned = 0
+        return self._planned
+
+
+def _execute(request, cat, source, draft: dict, prepared: _Prepared, force_cold: bool, **hooks):
+    execute = service.execute
+    extra = {"force_cold": True} if force_cold else {}
+    extra.update(hooks)
+    extra = {k: v for k, v in extra.items() if _accepts(execute, k)}
+    if _accepts(execute, "client"):
+        extra["client"] = prepared.client  # the service charges the rate limit per real invocation
+    else:
+        service.check_rate(prepared.learner)
+    return execute(
+        cat,
+        source.slug,
+        draft["code"],
+        prepared.event,
+        learner=prepared.learner,
+        handler=prepared.handler,
+        timeout_s=prepared.timeout_s,
+        memory_mb=prepared.memory_mb,
+        settings=prepared.settings,
+        **extra,
+    )
+
+
+def _refusal(error: Exception) -> dict:
+    if isinstance(error, service.RateLimited):
         return {"error": str(error), "status": 429, "result": None}
-    except runtime.Refused as error:
+    if isinstance(error, runtime.Refused):
         return {"error": str(error), "status": error.status, "result": None, "retry_after": error.retry_after_s}
-    run = outcome.run
-    diagram = layout.build(outcome.replay.trace, "What the source does with your handler") if outcome.replay else None
-    return {
-        "result": {
-            "run": run,
-            "response_html": highlight_json(run.response)[1] if run.status == "ok" else "",
-            "error_html": highlight_json(run.error)[1] if run.error else "",
-            "problems": outcome.contract_problems,
-            "lint": outcome.lint,
-            "runs": outcome.replay.runs if outcome.replay else [],
-            "flow_html": mark_safe(
-                render_to_string("diagrams/flow.html#flow", replay_context(diagram, slug, "replay"), request=request)
+    return {"error": str(error), "status": 400, "result": None}
+
+
+REFUSALS = (events.BadEvent, ValueError, service.RateLimited, runtime.Refused)
+
+
+def _run(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> dict:
+    try:
+        prepared = _Prepared(request, source, draft)
+        outcome = _execute(request, cat, source, draft, prepared, force_cold)
+    except REFUSALS as error:
+        refused = _refusal(error)
+        refused["status"] = _status(refused["status"], request)
+        return refused
+    _remember(request, source.slug, outcome.run, prepared.memory_mb, force_cold)
+    return {"result": _result(request, source, outcome, prepared, force_cold), "status": 200}
+
+
+def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> StreamingHttpResponse | None:
+    """Stream the replay: a plan, one fragment per real invocation, then the result. None: refused up front."""
+    try:
+        prepared = _Prepared(request, source, draft)
+    except (events.BadEvent, ValueError):
+        return None  # the caller renders the message as for a plain post
+    planned = prepared.planned(source.slug)
+    updates: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def on_run(index, run):
+        updates.put(("run", run))
+
+    def work():
+        try:
+            updates.put(
+                ("done", _execute(request, cat, source, draft, prepared, force_cold, on_run=on_run,
+                                  cancelled=stop.is_set))
             )
-            if diagram
-            else "",  # our own template output
-        },
-        "status": 200,
+        except REFUSALS as error:
+            updates.put(("refused", error))
+        except BaseException as error:  # noqa: BLE001 - shown to the learner, re-raised in the stream
+            updates.put(("failed", error))
+
+    worker = threading.Thread(target=work, name="sandbox-stream", daemon=True)
+    worker.start()
+
+    def fragments() -> Iterator[bytes]:
+        count = 0
+        try:
+            if planned > LONG_REPLAY:
+                yield _fragment(request, "plan", {"planned": planned, "timeout_s": prepared.timeout_s,
+                                                  "source": source})
+            while True:
+                try:
+                    kind, item = updates.get(timeout=HEARTBEAT_S)
+                except queue.Empty:
+                    yield b"\n"  # a heartbeat: a closed connection (Cancel) fails this write
+                    continue
+                if kind == "run":
+                    count += 1
+                    if count == 1:
+                        _remember(request, source.slug, item, prepared.memory_mb, force_cold)
+                        request.session.save()  # the middleware saved before the stream began
+                    yield _fragment(request, "run", {"number": count, "run": item, "first": count == 1,
+                                                      "forced": force_cold and count == 1})
+                    continue
+                if kind == "done":
+                    if count == 0:  # the service could not report runs as they happened
+                        _remember(request, source.slug, item.run, prepared.memory_mb, force_cold)
+                        request.session.save()
+                    context = {"result": _result(request, source, item, prepared, force_cold), "error": "",
+                               "source": source, "history": _history(request, source.slug)}
+                elif kind == "refused":
+                    context = {"result": None, "error": str(item), "source": source,
+                               "history": _history(request, source.slug)}
+                else:
+                    context = {"result": None, "source": source, "history": _history(request, source.slug),
+                               "error": "The run failed on the server. Your code and event are kept; try again."}
+                yield _encode(render_to_string("playground/sandbox.html#result", context, request=request))
+                yield _encode(render_to_string("playground/sandbox.html#history", context, request=request))
+                if kind == "failed":
+                    raise item
+                return
+        finally:
+            stop.set()  # the learner cancelled (connection closed) or the stream ended: no further invocations
+
+    response = StreamingHttpResponse(fragments(), content_type="text/html; charset=utf-8")
+    response["Cache-Control"] = "no-store"
+    response["X-Accel-Buffering"] = "no"  # proxies must pass each fragment on as it comes
+    return response
+
+
+def _encode(html: str) -> bytes:
+    return (html + FRAGMENT_END).encode("utf-8", "backslashreplace")
+
+
+def _fragment(request: HttpRequest, kind: str, context: dict) -> bytes:
+    return _encode(render_to_string(f"playground/stream_{kind}.html", context, request=request))
+
+
+def _remember(request: HttpRequest, slug: str, run, memory_mb: int, forced: bool) -> None:
+    """One row of the page's run history (up to HISTORY_ROWS per source, a few hundred bytes)."""
+    if slug not in request.session.get(RECENT, [slug]):
+        return  # this source's draft was not kept (over-size): keep no history for it either
+    error_type = (run.error or {}).get("errorType", "") if isinstance(run.error, dict) else ""
+    row = {
+        "cold": bool(run.cold),
+        "forced": bool(forced),
+        "init": round(run.init_duration_ms, 2) if run.init_duration_ms else None,
+        "duration": round(run.duration_ms or 0, 2),
+        "billed": round(run.billed_duration_ms or 0),
+        "used": run.max_memory_used_mb,
+        "size": memory_mb,
+        "status": _clean(str(run.status))[:20],
+        "error": _clean(str(error_type))[:60],
+        "at": timezone.localtime().strftime("%H:%M:%S"),
+    }
+    key = HISTORY.format(slug=slug)
+    rows = [r for r in request.session.get(key, []) if isinstance(r, dict)]
+    request.session[key] = [row, *rows][:HISTORY_ROWS]
+
+
+def _history(request: HttpRequest, slug: str) -> list[dict]:
+    rows = request.session.get(HISTORY.format(slug=slug), [])
+    return [r for r in rows if isinstance(r, dict)] if isinstance(rows, list) else []
+
+
+def _shown_json(data) -> dict:
+    """A13: highlight at most SHOW_RESPONSE_BYTES of pretty JSON; say how big the whole value is."""
+    try:
+        total = _bytes(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+        parts, length = [], 0
+        for chunk in json.JSONEncoder(indent=2, ensure_ascii=False).iterencode(data):
+            parts.append(chunk)
+            length += len(chunk)
+            if length > SHOW_RESPONSE_BYTES:
+                break
+        text = "".join(parts)
+    except (RecursionError, ValueError, TypeError):
+        text = repr(data)
+        total = _bytes(text)
+    text = _clean(text)
+    cut = len(text) > SHOW_RESPONSE_BYTES or _bytes(text) > SHOW_RESPONSE_BYTES
+    if cut:
+        text = text.encode("utf-8")[:SHOW_RESPONSE_BYTES].decode("utf-8", "ignore")
+    return {
+        "html": mark_safe(highlight(text, JsonLexer(), FORMATTER)),  # pygments escapes
+        "truncated": cut,
+        "shown": _size(_bytes(text)),
+        "total": _size(total),
+    }
+
+
+def _shown_logs(lines) -> dict:
+    """A13: at most SHOW_LOG_LINES lines and SHOW_LOG_BYTES of log."""
+    lines = [str(line) for line in lines or ()]
+    shown, size, cut = [], 0, len(lines) > SHOW_LOG_LINES
+    for line in lines[:SHOW_LOG_LINES]:
+        line = _clean(line)
+        length = _bytes(line) + 1
+        if size + length > SHOW_LOG_BYTES:
+            room = SHOW_LOG_BYTES - size
+            if room > 0:
+                shown.append(line.encode("utf-8")[:room].decode("utf-8", "ignore"))
+                size += room
+            cut = True
+            break
+        shown.append(line)
+        size += length
+    return {
+        "text": "\n".join(shown),
+        "truncated": cut,
+        "shown_lines": f"{len(shown):,}",
+        "total_lines": f"{len(lines):,}",
+        "shown": _size(size),
+        "total": _size(sum(_bytes(line) + 1 for line in lines)),
+    }
+
+
+def error_line(error) -> int | None:
+    """The line of lambda_function.py where the error happened: the innermost frame of the stack trace, or the
+    line a syntax error names."""
+    if not isinstance(error, dict):
+        return None
+    trace = error.get("stackTrace")
+    texts = [t for t in trace if isinstance(t, str)] if isinstance(trace, list) else []
+    for text in [*reversed(texts), str(error.get("errorMessage", ""))]:
+        matches = ERROR_LINE.findall(text)
+        if matches:
+            line = int(next(n for n in matches[-1] if n))
+            return line if 0 < line < 100_000 else None
+    return None
+
+
+def _handler_said(run) -> str:
+    error = run.error if isinstance(run.error, dict) else {}
+    kind = _clean(str(error.get("errorType", "")))
+    if run.status == "ok":
+        return "Your handler returned a response."
+    if run.status == "timeout":
+        return "Your handler timed out."
+    if kind == "Runtime.OutOfMemory":
+        return "Your handler ran out of memory: Lambda stopped the runtime (Runtime.OutOfMemory)."
+    if kind == "Runtime.UserCodeSyntaxError":
+        return "Your code has a syntax error, so the handler could not be loaded."
+    if kind:
+        return f"Your handler raised {kind}."
+    return f"Your handler failed ({_clean(str(run.status))})."
+
+
+AFTER = {
+    "queue-dlq": "moved to the queue's DLQ",
+    "function-dlq": "sent to the function's DLQ",
+    "on-failure-destination": "sent to the on-failure destination",
+    "service-dlq": "sent to the source's own DLQ",
+    "broker-dlq": "moved to the broker's DLQ",
+    "discarded-max-age": "discarded (too old)",
+    "discarded-retries": "discarded",
+    "discarded-retention": "lost (expired)",
+    "blocking": "still failing when the replay stopped",
+    "records-failed": "reported as failed",
+    "processed": "processed",
+    "returned-ok": "returned",
+    "returned-error": "an error for the caller",
+    "lost-ignored-response": "lost (deleted although your response said it failed)",
+    "filtered-out": "filtered out",
+}
+FAILED_ENDS = ("queue-dlq", "function-dlq", "on-failure-destination", "service-dlq", "broker-dlq",
+               "discarded-max-age", "discarded-retries", "discarded-retention", "records-failed")
+
+
+def verdict(source, outcome) -> dict:
+    """One answer to "what does the source do with this?", from the replay and the contract check.
+
+    tone: good | warn | bad; title: the short verdict; detail: the handler's part and the source's; final: how
+    the records (or the event) ended."""
+    run = outcome.run
+    short = source.short_name
+    said = _handler_said(run)
+    trace = outcome.replay.trace if outcome.replay else None
+    if trace is None:
+        if run.status == "ok" and not outcome.contract_problems:
+            return {"tone": "good", "title": "Accepted", "detail": f"{said} {short} accepts it.", "final": []}
+        return {"tone": "bad", "title": "Not accepted", "detail": said, "final": []}
+    counts = trace.counts()
+    runs = outcome.replay.runs
+    first = runs[0] if runs else {}
+    first_kind = first.get("outcome", "")
+    total = len(trace.records)
+    invocations = trace.invocations or len(runs)
+    retries = max(invocations - 1, 0)
+    ends = [k for k in counts if k not in ("processed", "returned-ok", "filtered-out")]
+    unit = "record" if source.slug in BATCH or total > 1 else "event"
+    final = [
+        f"{n} {unit}{'s' if n != 1 else ''} {AFTER.get(k) or DISPOSITIONS.get(k, k).lower()}" for k, n in counts.items()
+    ]
+    end = " and ".join(dict.fromkeys(AFTER.get(k, k) for k in ends))
+    times = f" {short} invoked your handler {invocations} times." if retries else ""
+    if trace.truncated or set(ends) == {"blocking"}:
+        times += " The replay stops there; in AWS the retries would go on."
+
+    def answer(tone: str, title: str, detail: str) -> dict:
+        return {"tone": tone, "title": title, "detail": detail, "final": final}
+
+    if "lost-ignored-response" in counts:
+        lost = counts["lost-ignored-response"]
+        return answer("bad", "Failures ignored: the whole batch counts as a success",
+                      f"Your response reports {lost} failed record{'s' if lost != 1 else ''}, but "
+                      f"ReportBatchItemFailures is off, so {short} deletes them with the rest: they are lost.")
+    if first_kind == "partial":
+        response = first.get("response") if isinstance(first.get("response"), dict) else {}
+        failed = len(response.get("batchItemFailures") or [])
+        batch = len(first.get("records") or ()) or total
+        then = f" In the end they were {end}." if end else " A later invocation processed them."
+        return answer("bad" if any(k != "blocking" for k in ends) else "warn",
+                      f"Partial batch: {failed} of {batch} retried",
+                      f"Your handler reported {failed} failed record{'s' if failed != 1 else ''}. {short} deletes "
+                      f"the others and delivers the failed ones again.{then}{times}")
+    if "returned-error" in counts:
+        detail = next((d.detail for d in trace.dispositions.values() if d.kind == "returned-error"), "")
+        shape = f" Its shape is not what {short} expects." if first_kind == "malformed" else ""
+        return answer("bad", "Error returned to the caller", f"{said}{shape} {_clean(detail)}")
+    if not ends:
+        if retries:
+            return answer("warn", f"Retried, then accepted ({retries} retr{'y' if retries == 1 else 'ies'})",
+                          f"{said} {short} retried until a later invocation succeeded.{times}")
+        if "returned-ok" in counts:
+            return answer("good", "Accepted", f"{said} {short} passes it on to the caller.")
+        what = f"all {total} records" if total > 1 else "the event"
+        return answer("good", "Accepted", f"{said} {short} counts {what} as processed: nothing is retried.")
+    rejected = first_kind == "malformed"
+    if rejected:
+        said = f"{said} {short} does not accept it, so the whole {'batch' if total > 1 else 'event'} counts as failed."
+    if set(ends) == {"blocking"}:
+        title = f"{'Response rejected: retried' if rejected else 'Retried'}: still failing after {invocations} " \
+                "invocations"
+        return answer("warn", title, f"{said}{times}")
+    lead = "Response rejected: retried" if rejected else "Retried"
+    title = f"{lead}, then {end}" if retries else f"{'Response rejected' if rejected else 'Not retried'}: {end}"
+    return answer("bad", title, f"{said}{times}")
+
+
+def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_cold: bool) -> dict:
+    run = outcome.run
+    slug = source.slug
+    diagram = layout.build(outcome.replay.trace, "What the source does with your handler") if outcome.replay else None
+    flow_html = ""
+    if diagram:
+        html = render_to_string("diagrams/flow.html#flow", replay_context(diagram, slug, "replay"), request=request)
+        flow_html = mark_safe(_clean(html))  # our own template output
+    runs = outcome.replay.runs if outcome.replay else []
+    return {
+        "run": run,
+        "verdict": verdict(source, outcome),
+        "response": _shown_json(run.response) if run.status == "ok" else None,
+        "error": _shown_json(run.error) if run.error else None,
+        "error_line": error_line(run.error),
+        "logs": _shown_logs(run.logs),
+        "problems": [_clean(str(p)) for p in outcome.contract_problems],
+        "lint": [_clean(str(p)) for p in outcome.lint],
+        "runs": runs,
+        "invocations": getattr(outcome, "invocations", 0) or len(runs) or 1,
+        "stopped": _clean(str(getattr(outcome, "stopped", "") or "")),
+        "planned": prepared.planned(slug),
+        "memory_mb": prepared.memory_mb,
+        "forced": force_cold,
+        "flow_html": flow_html,
     }
