@@ -9,7 +9,17 @@ def check_isolation(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     from .runner import mode
 
     kind, why = mode()
-    if kind in ("bwrap", "remote"):
+    if kind == "bwrap":
+        from . import memcg
+
+        cgroups, reason = memcg.available()
+        if not cgroups:
+            return [checks.Warning(f"The sandbox enforces the memory size by sampling, not a memory cgroup: {reason}.",
+                                   hint="Run as root on a machine with the cgroup v1 memory controller (or unset "
+                                        "SANDBOX_CGROUPS=0) for an exact limit; the 1 GB address-space cap and the "
+                                        "seccomp filter still bound every environment.", id="sandbox.W004")]
+        return []
+    if kind == "remote":
         return []
     if remote.enabled():
         return [checks.Warning(f"Sandbox runs go to workers through Redis, but {why}.",

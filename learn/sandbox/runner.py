@@ -81,6 +81,17 @@ def _probe_once() -> tuple[bool, str]:
     return False, f"bubblewrap cannot create a sandbox here (user namespaces blocked?): {check.stderr.strip()[:200]}"
 
 
+def isolation(kind: str) -> str:
+    """What protects this run, for the result header (and how the memory size is enforced)."""
+    if kind != "bwrap":
+        return UNSAFE
+    from . import memcg
+
+    cgroups, _ = memcg.available()
+    return ISOLATION + ("; memory size enforced by a memory cgroup" if cgroups
+                        else "; memory size enforced by sampling (no memory cgroup here)")
+
+
 def fallback_allowed() -> bool:
     from django.conf import settings
 
@@ -182,8 +193,7 @@ def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: f
         try:
             env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb, force_cold=force_cold)
             try:
-                return _invoke(runs, env, cold, event, timeout_s, memory_mb,
-                               ISOLATION if kind == "bwrap" else UNSAFE)
+                return _invoke(runs, env, cold, event, timeout_s, memory_mb, isolation(kind))
             finally:
                 runs.release(env)
         finally:
