@@ -21,6 +21,9 @@ import time
 RESULT_FD = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 LOG_CAP = 256 * 1024
 RESPONSE_CAP = 6 * 1024 * 1024
+# simplejson gives up at about 990 levels of nesting (the recursion limit); the host's own JSON parser, reading
+# the frame deeper in its stack, a little before that: stop at 900, with simplejson's error
+DEPTH_CAP = 900
 MODULE = "lambda_function"
 TASK_FILE = "/var/task/lambda_function.py"
 HOST_STDLIB = os.path.dirname(os.__file__) + "/"  # /usr/lib/python3.11/ here...
@@ -31,6 +34,7 @@ RUNTIME_FRAME = ("/var/runtime/awslambdaric/bootstrap.py", 178, "handle_event_re
                  "response = request_handler(event, lambda_context)")
 IMPORT_FRAME = (LAMBDA_STDLIB + "importlib/__init__.py", 126, "import_module",
                 "return _bootstrap._gcd_import(name[level:], package, level)")
+WRITE_FRAME = {"write": (361, "self.stream.write(msg)")}  # the runtime's stdout wrapper, where a bad write fails
 # importlib's frozen frames moved by two lines between CPython 3.11.2 (here) and the 3.11 Lambda runs
 FROZEN_LINES = {("_gcd_import", 1206): 1204, ("_find_and_load", 1178): 1176, ("_find_and_load_unlocked", 1149): 1147}
 WARNING = ("LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, "
@@ -248,10 +252,21 @@ def stack_trace(error, loader):
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_globals is globals():
         tb = tb.tb_next
-    frames = [(f.filename, f.lineno, f.name, f.line) for f in traceback.extract_tb(tb)] if tb is not None else []
-    frames = [(LAMBDA_STDLIB + path[len(HOST_STDLIB):] if path.startswith(HOST_STDLIB) else path,
-               FROZEN_LINES.get((name, line), line) if path.startswith("<frozen importlib") else line, name, code)
-              for path, line, name, code in frames]
+    walked = list(traceback.walk_tb(tb))
+    limit = getattr(sys, "tracebacklimit", None)  # as extract_tb applies it
+    if isinstance(limit, int):
+        walked = walked[:max(limit, 0)] if limit >= 0 else walked[limit:]
+    summary = traceback.StackSummary.extract(iter(walked))
+    frames = []
+    for entry, runtime in zip(summary, [frame.f_globals is globals() for frame, _ in walked], strict=True):
+        path, line, name, code = entry.filename, entry.lineno, entry.name, entry.line
+        if runtime:  # a runtime frame further in (the learner wrote bytes to sys.stdout...): the runtime's file
+            path, line, code = RUNTIME_FRAME[0], *WRITE_FRAME.get(name, (line, None))
+        elif path.startswith(HOST_STDLIB):
+            path = LAMBDA_STDLIB + path[len(HOST_STDLIB):]
+        elif path.startswith("<frozen importlib"):
+            line = FROZEN_LINES.get((name, line), line)
+        frames.append((path, line, name, code))
     if frames and frames[0][2] == "_gcd_import":  # the real runtime imports through importlib.import_module,
         frames.insert(0, IMPORT_FRAME)  # whose frame comes first (this skips importing importlib: a cold start cost)
     elif not frames:
@@ -350,6 +365,8 @@ def to_json(value):
             marker = id(value)
             if marker in markers:
                 raise ValueError("Circular reference detected")
+            if len(markers) >= DEPTH_CAP:  # markers holds the containers being written: their number is the depth
+                raise RecursionError
             markers.add(marker)
             append("{" if is_dict else "[")
             first = True
@@ -358,9 +375,18 @@ def to_json(value):
                     append(", ")
                 first = False
                 if is_dict:
-                    append(encode_str(key_text(item[0])))
+                    key, item = item
+                    append(encode_str(key if type(key) is str else key_text(key)))
                     append(": ")
-                    encode(item[1])
+                kind = type(item)  # the common scalars inline: a call per item would double the time
+                if kind is str:
+                    append(encode_str(item))
+                elif kind is int:
+                    append(int.__repr__(item))
+                elif kind is float:
+                    append(number(item))
+                elif item is None:
+                    append("null")
                 else:
                     encode(item)
             append("}" if is_dict else "]")
