@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 AXE := .cache/axe/node_modules/axe-core/axe.min.js
 
-.PHONY: run test install check lint format bench serve clean
+.PHONY: run dev test install check lint format bench serve clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -17,12 +17,29 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Bring the site up on SQLite at http://127.0.0.1:8000
-run: install
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py check
-	@echo "Triggerlab is starting at http://127.0.0.1:8000 (Ctrl+C to stop)"
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+# One secret key per checkout, generated once and kept (owner-only) in .venv: sessions survive restarts.
+$(VENV)/run-secret: | $(STAMP)
+	(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@)
+
+## Bring the site up on SQLite at http://127.0.0.1:8000, safe to share with a class: DEBUG off (no debug pages),
+## WhiteNoise serves the static files, plain http on loopback. Content is validated by `check` at start.
+run: install $(VENV)/run-secret
+	DJANGO_DEBUG=0 DJANGO_HTTPS=0 DJANGO_SECRET_KEY="$$(cat $(VENV)/run-secret)" \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost}" sh -c '\
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py check && \
+	  $(BIN)/python manage.py collectstatic --noinput -v 0 && \
+	  echo "Triggerlab is starting at http://127.0.0.1:8000 (Ctrl+C to stop)" && \
+	  exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
+
+## For developers only: DEBUG on (Django's debug pages, autoreload, runserver's static files). Never let learners
+## reach it: the debug page shows the process's environment and settings.
+dev: install $(VENV)/run-secret
+	DJANGO_DEBUG=1 DJANGO_SECRET_KEY="$$(cat $(VENV)/run-secret)" sh -c '\
+	  $(BIN)/python manage.py migrate --noinput && \
+	  $(BIN)/python manage.py check && \
+	  echo "Triggerlab (DEBUG on, developers only) is starting at http://127.0.0.1:8000 (Ctrl+C to stop)" && \
+	  exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
 ## Run the whole suite: lint, content validation, unit, HTTP and browser tests
 test: install $(AXE)

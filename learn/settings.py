@@ -1,12 +1,19 @@
 """Triggerlab settings: one module, driven by the environment, with safe defaults for a new user.
 
-Locally (no environment set) it runs with DEBUG on and SQLite in the project folder. Production sets
-DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL.
+DEBUG is off unless DJANGO_DEBUG=1 (`make dev`): Django's debug page shows the process's environment and
+settings, so no learner-facing profile may have it. Three profiles:
+
+* local (nothing set: tests, a bare `manage.py`): DEBUG off, SQLite in the project folder, a random secret key
+  per process, plain http for localhost only, WhiteNoise serving static files straight from the source folders;
+* `make run` / `make serve`: DEBUG off, a generated secret key kept in .venv, DJANGO_HTTPS=0 on loopback;
+* production: DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL set (https assumed).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -60,14 +67,17 @@ def database_from_url(url: str) -> dict:
     )
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
-    SECRET_KEY = "django-insecure-triggerlab-local-development-only"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
-if DEBUG and not ALLOWED_HOSTS:
+# Nothing configured at all: a local process on this machine (the test suite, a bare manage.py command).
+LOCAL = not DEBUG and not SECRET_KEY and not ALLOWED_HOSTS and os.environ.get("DJANGO_DEBUG") is None
+if not SECRET_KEY:
+    if not (DEBUG or LOCAL):
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0")
+    # Never a fixed, published key: a fresh one per process (`make run` and `make dev` keep one in .venv).
+    SECRET_KEY = "triggerlab-local-" + secrets.token_urlsafe(50)
+if (DEBUG or LOCAL) and not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
 
 INSTALLED_APPS = [
@@ -214,14 +224,24 @@ if SANDBOX_WORKERS and not REDIS_URL:
     raise ImproperlyConfigured("SANDBOX_WORKERS=rq needs REDIS_URL (the queue lives in Redis)")
 
 if not DEBUG:
-    # WhiteNoise serves compressed, hashed static files in production; runserver serves them in development.
+    # WhiteNoise serves compressed, hashed static files in production (after collectstatic); in the local profile
+    # it serves them straight from the source folders. runserver serves them itself only with DEBUG on.
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if LOCAL
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        },
     }
-    # Behind TLS in production. `make serve` (plain http on loopback) turns these off explicitly.
-    HTTPS = env_bool("DJANGO_HTTPS", True)
+    WHITENOISE_USE_FINDERS = LOCAL
+    if LOCAL:  # files come from the finders; WhiteNoise still warns when STATIC_ROOT (gitignored) is missing
+        with contextlib.suppress(OSError):
+            STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    # Behind TLS in production. `make run`/`make serve` (plain http on loopback) and the local profile turn
+    # these off.
+    HTTPS = env_bool("DJANGO_HTTPS", not LOCAL)
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
     SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
