@@ -459,9 +459,12 @@ def initialise(first, loader, capture):
     except BaseException as other:  # noqa: BLE001 - e.g. KeyboardInterrupt: the process would die
         capture.write(crash_report(other, loader))
         return None, None, 1
-    import logging
+    try:
+        import logging
 
-    logging.warning(WARNING)
+        logging.warning(WARNING)  # a logging record: the [WARNING] prefix, an empty request id
+    except Exception:  # noqa: BLE001 - the learner's module broke logging: the warning still goes out
+        capture.write(f"[WARNING]\t{time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime())}.000Z\t\t{WARNING}\n")
     log_error(error, capture)
     return None, error, None
 
