@@ -230,9 +230,10 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
             error_type, text = "Runtime.ExitError", message
         lines.extend([text, error_type, f"END RequestId: {rid}",
                       _report(rid, 0, memory_mb, memory_mb if out_of_memory else None, init_ms())])
-        error = {"errorMessage": text, "errorType": error_type}
-        if not out_of_memory and not message.startswith("Runtime exited"):
-            error.update({"requestId": rid, "stackTrace": []})
+        if out_of_memory or message.startswith("Runtime exited"):  # the platform's own two keys, in its order
+            error = {"errorType": error_type, "errorMessage": text}
+        else:
+            error = {"errorMessage": text, "errorType": error_type, "requestId": rid, "stackTrace": []}
         return RunResult("crash", None, error, tuple(lines), 0, 0, init_ms(), memory_mb if out_of_memory else None,
                          cold, isolation, rid)
 
