@@ -158,6 +158,7 @@ def generate(
     if not isinstance(sample, dict) or not sample.get("Records"):
         return sample
     count = max(1, min(count, 100))
+    body_bytes = max(0, min(body_bytes, MAX_EVENT_BYTES // 2 // count))  # the batch stays under the 1 MB event cap
     first = sample["Records"][0]
     records = []
     for n in range(1, count + 1):

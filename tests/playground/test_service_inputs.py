@@ -111,3 +111,9 @@ def test_execute_with_a_kinesis_record_that_is_a_string(real_catalog, monkeypatc
     assert outcome.contract_problems and outcome.replay is not None
     json.dumps(outcome.contract_problems)
     cache.clear()
+
+
+def test_generated_padding_is_capped_to_what_an_event_can_carry():
+    sample = {"Records": [{"messageId": "m", "body": "{}", "attributes": {}}]}
+    batch = events.generate("sqs", sample, 10, body_bytes=10**12)  # used to build a 1 TB string
+    assert len(json.dumps(batch)) <= events.MAX_EVENT_BYTES
