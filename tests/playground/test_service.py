@@ -22,7 +22,8 @@ def sample(slug: str, name: str):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache():
+def fresh_cache(monkeypatch):
+    monkeypatch.setattr(service, "_window", lambda: (12345, 30))  # one rate-limit minute for the whole test
     cache.clear()
     yield
     cache.clear()
