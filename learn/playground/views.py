@@ -564,11 +564,10 @@ def verdict(source, outcome) -> dict:
         response = first.get("response") if isinstance(first.get("response"), dict) else {}
         failed = len(response.get("batchItemFailures") or [])
         batch = len(first.get("records") or ()) or total
-        then = f" In the end they were {end}." if end else " A later invocation processed them."
         return answer("bad" if any(k != "blocking" for k in ends) else "warn",
                       f"Partial batch: {failed} of {batch} retried",
                       f"Your handler reported {failed} failed record{'s' if failed != 1 else ''}. {short} deletes "
-                      f"the others and delivers the failed ones again.{then}{times}")
+                      f"the others and delivers the failed ones again.{times}")
     if "returned-error" in counts:
         detail = next((d.detail for d in trace.dispositions.values() if d.kind == "returned-error"), "")
         shape = f" Its shape is not what {short} expects." if first_kind == "malformed" else ""
@@ -580,6 +579,7 @@ def verdict(source, outcome) -> dict:
         if "returned-ok" in counts:
             return answer("good", "Accepted", f"{said} {short} passes it on to the caller.")
         what = f"all {total} records" if total > 1 else "the event"
+        final = []  # nothing more to say than the detail
         return answer("good", "Accepted", f"{said} {short} counts {what} as processed: nothing is retried.")
     rejected = first_kind == "malformed"
     if rejected:

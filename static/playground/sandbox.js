@@ -127,7 +127,7 @@
     setBusy(true);
     var cancel = $("#cancel-button");
     if (cancel && (document.activeElement === submitter || document.activeElement === document.body)) cancel.focus();
-    fetch(form.action, {
+    fetch(form.getAttribute("action"), {  // form.action is the buttons named "action"
       method: "POST",
       body: data,
       signal: state.controller.signal,

@@ -134,7 +134,7 @@ def test_history_table_shows_cold_and_warm_and_keeps_ten_rows(client, fake):
     assert "Your last runs of this handler" in html and html.count("<tr>") == 11  # header + 10 rows
     assert "tone-warn\">Cold</span>" in html and "tone-good\">Warm</span>" in html
     assert len(client.session["sandbox-history:sqs"]) == 10
-    assert "31 / 128 MB" in html  # memory used / size
+    assert "31/128 MB" in html  # memory used / size
     assert len(str(client.session["sandbox-history:sqs"])) < 3000  # small
 
 
