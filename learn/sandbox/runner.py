@@ -8,6 +8,7 @@ result says plainly that isolation is weak. `manage.py check` warns in both case
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
 import logging
@@ -117,6 +118,11 @@ def local_mode() -> tuple[str | None, str]:
 def pool(kind: str = "bwrap") -> Pool:
     with _pool_lock:
         if kind not in _pools:
+            if not _pools:
+                from . import memcg
+
+                memcg.parent()  # made first, so that its removal at exit runs after the shutdown below
+                atexit.register(shutdown)  # a normal exit kills every environment and sweeps leftovers
             _pools[kind] = Pool(mode=kind)
         return _pools[kind]
 
