@@ -53,7 +53,7 @@ SHOW_LOG_LINES = 2000
 SHOW_LOG_BYTES = 256 * 1024
 LONG_REPLAY = 3  # say how many invocations a replay can make when it can make more than this
 FRAGMENT_END = "\n<!--/fragment-->\n"
-HEARTBEAT_S = 0.5
+HEARTBEAT_S = 0.25  # how soon a closed connection (Cancel) is noticed: the second write after it fails
 
 FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
 ERROR_LINE = re.compile(r'File "/var/task/lambda_function\.py",? [Ll]ine (\d+)|lambda_function\.py, line (\d+)\)')

@@ -151,17 +151,20 @@ def test_force_cold_start_shows_cold_in_the_history(page):
 SLOW_FAIL = "import time\n\ndef handler(event, context):\n    time.sleep(0.7)\n    raise ValueError('boom')\n"
 
 
-def test_a_replay_streams_each_invocation_and_cancel_stops_it(page):
+def test_a_replay_streams_each_invocation_and_cancel_stops_it(page, monkeypatch):
+    from learn.playground import runtime
+
+    real, calls = runtime.run, []
+    monkeypatch.setattr(runtime, "run", lambda *a, **kw: calls.append(1) or real(*a, **kw))  # same process
     page.goto("/sources/sqs/sandbox/")
     type_code(page, SLOW_FAIL)
-    page.get_by_label("The queue has a redrive policy").check()
     run = page.get_by_role("button", name="Run", exact=True)
     run.focus()
     page.keyboard.press("Enter")  # keyboard users: focus moves to Cancel while the run is in flight
     cancel = page.get_by_role("button", name="Cancel")
     expect(cancel).to_be_focused()
     result = page.locator("#result")
-    expect(result.locator(".stream-plan")).to_contain_text("up to 5 real invocations")
+    expect(result.locator(".stream-plan")).to_contain_text("up to 12 real invocations")
     items = page.locator("#stream-runs li")
     expect(items).to_have_count(1)
     expect(run).to_be_disabled()  # no second run while one is in flight
@@ -178,7 +181,11 @@ def test_a_replay_streams_each_invocation_and_cancel_stops_it(page):
     seen = items.count()
     page.wait_for_timeout(2500)
     assert items.count() == seen and result.locator(".verdict").count() == 0
+    # the server noticed the closed connection: the invocation in flight finished, and at most one more began
+    # before the next heartbeat write failed; without Cancel the replay would have made 12
+    assert len(calls) <= seen + 2
 
+    page.get_by_label("The queue has a redrive policy").check()  # 5 invocations, then the DLQ
     # Run to the end: the verdict replaces the progress, and says what SQS did
     run.click()
     expect(result.locator(".verdict")).to_contain_text("Retried", timeout=20_000)

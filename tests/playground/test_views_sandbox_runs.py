@@ -197,6 +197,14 @@ def test_a_sync_source_returns_the_error_to_the_caller(client, fake):
     assert "Accepted" not in html  # the handler succeeded, but there is one verdict and it is not "Succeeded"
 
 
+def test_out_of_memory_is_named_in_the_verdict_and_history(client, fake):
+    fake.fixed = runtime.Run("error", None, {"errorType": "Runtime.OutOfMemory", "errorMessage": "Runtime exited"},
+                             ("REPORT",), 900.0, 900, None, 128, False, "bubblewrap")
+    html = post(client, slug="sdk-invoke", code="def handler(e, c):\n    return 1\n", event="{}").content.decode()
+    assert "ran out of memory" in html and "Error returned to the caller" in html
+    assert "128/128 MB" in html and "Runtime.OutOfMemory</td>" in html
+
+
 # 2b. Error lines
 
 
