@@ -15,14 +15,23 @@ from learn.quiz.services import Owner
 SESSION_KEY = "learner"
 
 
-def token(request: HttpRequest) -> str:
+def token(request: HttpRequest, *, create: bool = True) -> str:
+    """The anonymous learner's token; made (and the session with it) only when `create` is set."""
     value = request.session.get(SESSION_KEY)
-    if not value:
+    if not value and create:
         value = request.session[SESSION_KEY] = uuid.uuid4().hex
-    return value
+    return value or ""
 
 
-def owner_of(request: HttpRequest) -> Owner:
+def owner_of(request: HttpRequest, *, create: bool = True) -> Owner:
+    """Who is learning. Pages that only read pass create=False: a visitor who has done nothing then gets an
+    owner of nothing (Owner.known is False) and no session is stored for them (W6); anything that records
+    work keeps the default and so starts the learner's session."""
     if request.user.is_authenticated:
         return Owner(request.user.id, "")
-    return Owner(None, token(request))
+    return Owner(None, token(request, create=create))
+
+
+def is_learner(request: HttpRequest) -> bool:
+    """An account, or an anonymous visitor who already did something (has a token)."""
+    return request.user.is_authenticated or bool(request.session.get(SESSION_KEY))

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from learn.quiz.bank import Bank
 from learn.quiz.models import Answer, Attempt, ReviewCard
-from learn.quiz.services import Owner, hand_over
+from learn.quiz.services import Owner, counted, hand_over
 
 from .models import LessonRead
 
@@ -49,7 +49,9 @@ def hand_over_all(token: str, user_id: int) -> None:
 
 def dashboard(owner: Owner, bank: Bank, now: dt.datetime) -> dict[str, Any]:
     attempts = list(Attempt.objects.filter(owner.filter(), submitted_at__isnull=False).order_by("submitted_at"))
-    answers = list(Answer.objects.filter(attempt__in=Attempt.objects.filter(owner.filter()), answered_at__isnull=False))
+    answers = list(  # an open exam's answers count only once it is submitted (V4)
+        Answer.objects.filter(counted(), attempt__in=Attempt.objects.filter(owner.filter()), answered_at__isnull=False)
+    )
     by_source: dict[str, list[bool]] = defaultdict(list)
     by_model: dict[str, list[bool]] = defaultdict(list)
     missed: dict[str, int] = defaultdict(int)

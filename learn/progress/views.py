@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from learn import catalog
 from learn.quiz import questions
+from learn.quiz import services as quiz_services
 
 from . import services, throttle
 from .learners import owner_of
@@ -45,8 +46,9 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
-    owner, bank, cat = owner_of(request), questions.load(), catalog.load()
-    data = services.dashboard(owner, bank, timezone.now())
+    owner, bank, cat, now = owner_of(request, create=False), questions.load(), catalog.load(), timezone.now()
+    quiz_services.close_expired(owner, bank, now)  # a timed-out exam counts from now on
+    data = services.dashboard(owner, bank, now)
     read = services.lessons_read(owner)
     from learn.exercises import service as exercises
 

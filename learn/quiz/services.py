@@ -37,8 +37,17 @@ class Owner:
     user_id: int | None
     session_key: str
 
+    @property
+    def known(self) -> bool:
+        """False for a visitor who has done nothing yet (no account, no learner token): they own nothing."""
+        return bool(self.user_id or self.session_key)
+
     def filter(self) -> Q:
-        return Q(user_id=self.user_id) if self.user_id else Q(user__isnull=True, session_key=self.session_key)
+        if self.user_id:
+            return Q(user_id=self.user_id)
+        if not self.session_key:
+            return Q(pk__in=[])  # never the rows of every token-less anonymous owner
+        return Q(user__isnull=True, session_key=self.session_key)
 
     def fields(self) -> dict[str, Any]:
         return {"user_id": self.user_id} if self.user_id else {"session_key": self.session_key}
@@ -47,7 +56,13 @@ class Owner:
 def owns(owner: Owner, attempt: Attempt) -> bool:
     if owner.user_id:
         return attempt.user_id == owner.user_id
-    return attempt.user_id is None and attempt.session_key == owner.session_key
+    return bool(owner.session_key) and attempt.user_id is None and attempt.session_key == owner.session_key
+
+
+def counted() -> Q:
+    """Answers that may feed any figure (mistakes, mastery, review): practice ones at once, an exam's only once it
+    is submitted, so an open exam never tells whether its answers are right (V4). Filter on Answer."""
+    return ~Q(attempt__mode=Attempt.Mode.EXAM) | Q(attempt__submitted_at__isnull=False)
 
 
 # -- choosing items ---------------------------------------------------------------------------------
@@ -221,10 +236,24 @@ def due_items(owner: Owner, now: dt.datetime) -> list[str]:
 
 def missed_items(owner: Owner) -> list[str]:
     return list(
-        Answer.objects.filter(attempt__in=Attempt.objects.filter(owner.filter()), correct=False)
+        Answer.objects.filter(counted(), attempt__in=Attempt.objects.filter(owner.filter()), correct=False)
         .values_list("item_id", flat=True)
         .distinct()
     )
+
+
+def close_expired(owner: Owner, bank: Bank, now: dt.datetime) -> int:
+    """Submit the learner's exams whose time ran out (answers can no longer change), so they count now."""
+    if not owner.known:
+        return 0
+    expired_exams = Attempt.objects.filter(
+        owner.filter(), mode=Attempt.Mode.EXAM, submitted_at__isnull=True, deadline__lte=now
+    )
+    closed = 0
+    for attempt in expired_exams:
+        finish(attempt, bank, now)
+        closed += 1
+    return closed
 
 
 def hand_over(session_key: str, user_id: int) -> int:

@@ -22,8 +22,9 @@ def _error(request: HttpRequest, message: str, status: int) -> HttpResponse:
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    bank, cat = questions.load(), catalog.load()
-    owner = owner_of(request)
+    bank, cat, now = questions.load(), catalog.load(), timezone.now()
+    owner = owner_of(request, create=False)  # a GET stores no session for a visitor (W6)
+    services.close_expired(owner, bank, now)
     counts: dict[str, int] = {}
     for item in bank.items.values():
         for slug in item.sources:
@@ -36,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "misconceptions": sorted(bank.misconceptions.values(), key=lambda m: m.belief),
             "tasks": sorted({t for i in bank.items.values() for t in i.exam}),
             "total": len(bank.items),
-            "due": len(services.due_items(owner, timezone.now())),
+            "due": len(services.due_items(owner, now)),
             "mistakes": len(services.missed_items(owner)),
             "exam_forms": sorted(services.EXAM_FORMS.items()),
         },
@@ -59,6 +60,7 @@ def start(request: HttpRequest) -> HttpResponse:
     elif mode == "review":
         item_ids, title = services.due_items(owner, now)[:size], "Review: questions due"
     elif mode == "mistakes":
+        services.close_expired(owner, bank, now)
         item_ids, title = services.missed_items(owner)[:size], "Retry my mistakes"
         mode = "review"
     else:
@@ -74,7 +76,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 def _load(request: HttpRequest, attempt_id):
     try:
-        return services.get_for(owner_of(request), attempt_id), None
+        return services.get_for(owner_of(request, create=False), attempt_id), None
     except services.NotYours as error:
         return None, _error(request, str(error), 403)
 
