@@ -154,11 +154,11 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
         "error": "",
         "status": 200,
         "isolation": runtime.status(),
-        "limits": {"code": "64 KB", "event": "1 MB"},
     }
     action = request.POST.get("action", "") if request.method == "POST" else ""
     if request.method == "POST":
-        draft.update({k: _clean(request.POST.get(k, draft[k])) for k in FIELDS})
+        # browsers send a textarea's new lines as CRLF: count and keep the code as the learner wrote it
+        draft.update({k: _clean(request.POST.get(k, draft[k])).replace("\r\n", "\n") for k in FIELDS})
         sample = request.POST.get("sample")
         if action == "sample" and sample:
             chosen = source.event(sample)
@@ -178,9 +178,8 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
             draft["event"] = json.dumps(generated, indent=2)
         problems = _draft_problems(draft)
         if problems:  # shown back in the form below, but neither stored nor run
-            context.update(
-                error=" ".join(problems) + " It is shown below but was not saved or run.", status=_status(400, request)
-            )
+            kept = " Your input is still in the form, but it was not saved or run: shorten it and try again."
+            context.update(error=" ".join(problems) + kept, status=_status(400, request))
         else:
             _store_draft(request.session, slug, draft)  # the learner's code and event survive errors and reloads
             if action in ("run", "again", "cold"):

@@ -322,6 +322,12 @@ def test_a21_oversize_code_is_shown_back_but_not_stored(client, fake):
     assert "sandbox-draft:sqs" not in client.session and not fake.calls
 
 
+def test_a21_code_from_a_browser_is_counted_with_plain_new_lines(client, fake):
+    code = COUNTER.replace("\n", "\r\n") + "#" * (63 * 1024)  # under 64 KB once CRLF is LF
+    response = post(client, code=code)
+    assert response.status_code == 200 and "\r" not in client.session["sandbox-draft:sqs"]["code"]
+
+
 def test_a21_oversize_event_and_long_fields_are_refused(client, fake):
     response = post(client, event='{"a": "' + "y" * (1024 * 1024 + 10) + '"}', handler="h" * 500)
     html = response.content.decode()
