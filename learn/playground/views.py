@@ -8,7 +8,6 @@ replay before its next invocation.
 
 from __future__ import annotations
 
-import inspect
 import json
 import queue
 import re
@@ -219,13 +218,6 @@ def _int(raw, default: int) -> int:
         return default
 
 
-def _accepts(func, name: str) -> bool:
-    try:
-        return name in inspect.signature(func).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 class _Prepared:
     """A run's checked inputs."""
 
@@ -248,31 +240,22 @@ class _Prepared:
         self.handler = draft["handler"].strip() or "handler"
         # worked out here, in the request's thread (a streamed run executes in a worker thread)
         self.learner = _learner(request)
-        address = getattr(service, "client_address", None)
-        self.client = address(request) if address else ""
+        self.client = service.client_address(request)
         self._planned: int | None = None
 
     def planned(self, slug: str) -> int:
         """Up to how many real invocations the replay makes (0: not known)."""
         if self._planned is None:
-            plan = getattr(replay, "planned_invocations", None)
             try:
-                self._planned = int(plan(slug, self.settings, self.event)) if plan else 0
+                self._planned = replay.planned_invocations(slug, self.settings, self.event)
             except Exception:  # noqa: BLE001 - only a hint on the page; execute() reports bad settings
                 self._planned = 0
         return self._planned
 
 
-def _execute(request, cat, source, draft: dict, prepared: _Prepared, force_cold: bool, **hooks):
-    execute = service.execute
-    extra = {"force_cold": True} if force_cold else {}
-    extra.update(hooks)
-    extra = {k: v for k, v in extra.items() if _accepts(execute, k)}
-    if _accepts(execute, "client"):
-        extra["client"] = prepared.client  # the service charges the rate limit per real invocation
-    else:
-        service.check_rate(prepared.learner)
-    return execute(
+def _execute(cat, source, draft: dict, prepared: _Prepared, force_cold: bool, **hooks) -> service.Outcome:
+    """Run and replay; the service charges the rate limit once per real invocation (learner and client)."""
+    return service.execute(
         cat,
         source.slug,
         draft["code"],
@@ -282,7 +265,9 @@ def _execute(request, cat, source, draft: dict, prepared: _Prepared, force_cold:
         timeout_s=prepared.timeout_s,
         memory_mb=prepared.memory_mb,
         settings=prepared.settings,
-        **extra,
+        client=prepared.client,
+        force_cold=force_cold,
+        **hooks,
     )
 
 
@@ -300,7 +285,7 @@ REFUSALS = (events.BadEvent, ValueError, service.RateLimited, runtime.Refused)
 def _run(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> dict:
     try:
         prepared = _Prepared(request, source, draft)
-        outcome = _execute(request, cat, source, draft, prepared, force_cold)
+        outcome = _execute(cat, source, draft, prepared, force_cold)
     except REFUSALS as error:
         refused = _refusal(error)
         refused["status"] = _status(refused["status"], request)
@@ -325,7 +310,7 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
     def work():
         try:
             updates.put(
-                ("done", _execute(request, cat, source, draft, prepared, force_cold, on_run=on_run,
+                ("done", _execute(cat, source, draft, prepared, force_cold, on_run=on_run,
                                   cancelled=stop.is_set))
             )
         except REFUSALS as error:
