@@ -19,6 +19,11 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
+
+class _Capped(Exception):
+    """Raised by `invoke` instead of passing max_invocations: the run stops there, and only there, so what
+    follows the last allowed invocation (a move to the DLQ, a final disposition) is still simulated."""
+
 @dataclass
 class Record:
     """One event, message or stream record as the engine tracks it."""
@@ -49,6 +54,7 @@ class Run:
         self.max_invocations = max_invocations
         self._unsettled = dict.fromkeys(r.id for r in records)  # insertion-ordered set, kept up to date
         self.real_invocations = 0  # compressed loops add to trace.invocations but not to this
+        self.capped = False  # an invocation past max_invocations was about to happen
         self.partial_responses = False  # set by families whose source accepts a partial batch response
 
     # -- time and agenda -------------------------------------------------------------------------
@@ -62,8 +68,11 @@ class Run:
         while self._agenda and not self.stopped:
             t_ms, _, action = heapq.heappop(self._agenda)
             self.now = max(self.now, t_ms)
-            action()
-            if self.real_invocations >= self.max_invocations or len(self.trace.steps) >= MAX_STEPS:
+            try:
+                action()
+            except _Capped:  # the next invocation would pass the cap: what happened before it still counts
+                pass
+            if self.capped or len(self.trace.steps) >= MAX_STEPS:
                 self.stop(
                     f"The simulation stopped after {self.real_invocations} invocations; records still in play "
                     "are marked as still being retried."
@@ -122,6 +131,9 @@ class Run:
 
     # -- invoking the function --------------------------------------------------------------------
     def invoke(self, batch: list[Record], attempt: int, **state: Any) -> Outcome:
+        if self.real_invocations >= self.max_invocations:
+            self.capped = True
+            raise _Capped
         self.trace.invocations += 1
         self.real_invocations += 1
         for record in batch:
