@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import itertools
 from collections.abc import Callable
@@ -19,10 +20,10 @@ HOUR = 60 * MINUTE
 DAY = 24 * HOUR
 
 
-
 class _Capped(Exception):
     """Raised by `invoke` instead of passing max_invocations: the run stops there, and only there, so what
     follows the last allowed invocation (a move to the DLQ, a final disposition) is still simulated."""
+
 
 @dataclass
 class Record:
@@ -68,10 +69,8 @@ class Run:
         while self._agenda and not self.stopped:
             t_ms, _, action = heapq.heappop(self._agenda)
             self.now = max(self.now, t_ms)
-            try:
+            with contextlib.suppress(_Capped):  # the next invocation would pass the cap: what came before counts
                 action()
-            except _Capped:  # the next invocation would pass the cap: what happened before it still counts
-                pass
             if self.capped or len(self.trace.steps) >= MAX_STEPS:
                 self.stop(
                     f"The simulation stopped after {self.real_invocations} invocations; records still in play "
