@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from fsrs import Card, Rating, Scheduler
 
@@ -215,7 +215,22 @@ def rating_for(result: Grade, confidence: str) -> Rating:
 
 
 def schedule_review(owner: Owner, item_id: str, result: Grade, confidence: str, now: dt.datetime) -> None:
-    existing = ReviewCard.objects.filter(owner.filter(), item_id=item_id).first()
+    """Review the learner's card for the item (a first miss makes one). Atomic and safe to call concurrently for
+    one learner and item (two tabs, a practice answer while an exam with the item is submitted, F1): the card is
+    read under a row lock and updated in the same transaction; when two first misses race to create it, the
+    loser's insert fails on the unique constraint and is retried as an update of the winner's card."""
+    for retry in range(3):
+        try:
+            with transaction.atomic():
+                _schedule_review_once(owner, item_id, result, confidence, now)
+            return
+        except IntegrityError:
+            if retry == 2:
+                raise
+
+
+def _schedule_review_once(owner: Owner, item_id: str, result: Grade, confidence: str, now: dt.datetime) -> None:
+    existing = ReviewCard.objects.select_for_update().filter(owner.filter(), item_id=item_id).first()
     if existing is None and result.correct:
         return  # only missed items enter the review deck
     card = Card.from_dict(existing.card) if existing else Card()
