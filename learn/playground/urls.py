@@ -8,5 +8,6 @@ app_name = "playground"
 
 urlpatterns = [
     path("sandbox/", views.sandbox, name="sandbox"),
+    path("sandbox/security/", views.threat_model, name="threat_model"),
     path("sources/<slug:slug>/sandbox/", views.sandbox, name="source_sandbox"),
 ]

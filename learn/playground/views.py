@@ -8,13 +8,16 @@ replay before its next invocation.
 
 from __future__ import annotations
 
+import functools
 import json
 import queue
 import re
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -603,3 +606,21 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
         "forced": force_cold,
         "flow_html": flow_html,
     }
+
+
+@functools.cache
+def _threat_model_html() -> str:
+    from django.conf import settings
+
+    from learn.catalog.rendering import markdown_to_html
+
+    text = (Path(settings.BASE_DIR) / "docs" / "sandbox-threat-model.md").read_text(encoding="utf-8")
+    html = markdown_to_html(text)  # our own document, not learner input
+    # wide tables scroll on their own (keyboard-focusable) instead of the whole page
+    html = html.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>')
+    return html.replace("</table>", "</table></div>")
+
+
+def threat_model(request: HttpRequest) -> HttpResponse:
+    """docs/sandbox-threat-model.md as a page: every attack class, its defence and its test."""
+    return render(request, "playground/threat_model.html", {"html": mark_safe(_threat_model_html())})
