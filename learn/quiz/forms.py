@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+
+from django import forms
+from django.core.exceptions import ValidationError
 
 from .bank import Item
 from .grading import InvalidAnswer
 from .services import EXAM_FORMS
 
+LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
-def start_request(data: Mapping[str, str], sources: set[str], misconceptions: set[str]) -> dict[str, str | int]:
+
+def storable_text(value: str) -> None:
+    """Refuse text a database cannot store: lone surrogates (not UTF-8; NUL is refused by forms.CharField)."""
+    if LONE_SURROGATE.search(value):
+        raise ValidationError("This text contains a character that cannot be stored; please retype it.")
+
+
+class ReportForm(forms.Form):
+    """A problem report: 5 to 2,000 characters of plain text (no NUL, no lone surrogates: F3)."""
+
+    LENGTH = "Please describe the problem in 5 to 2,000 characters."
+    message = forms.CharField(
+        min_length=5,
+        max_length=2000,
+        strip=True,
+        validators=[storable_text],
+        error_messages={"required": LENGTH, "min_length": LENGTH, "max_length": LENGTH},
+    )
+
+    def first_error(self) -> str:
+        return next(iter(self.errors.get("message") or [self.LENGTH]))
+
+
+def start_request(
+    data: Mapping[str, str], sources: set[str], misconceptions: set[str], tasks: set[str] | None = None
+) -> dict[str, str | int]:
     """Validate the hub's form. Unknown values raise InvalidAnswer with a message for the learner."""
     mode = data.get("mode", "practice")
     if mode not in ("practice", "drill", "exam", "review", "mistakes"):
@@ -24,7 +54,10 @@ def start_request(data: Mapping[str, str], sources: set[str], misconceptions: se
     if model and model not in ("sync", "async", "poll"):
         raise InvalidAnswer("Choose the sync, async or poll model.")
     request["model"] = model
-    request["exam"] = data.get("exam", "")[:20]
+    exam = data.get("exam", "")
+    if exam and tasks is not None and exam not in tasks:
+        raise InvalidAnswer(f"There is no exam task called {exam[:40]!r}.")
+    request["exam"] = exam[:20]
     try:
         size = int(data.get("size", "65" if mode == "exam" else "10"))
     except ValueError:

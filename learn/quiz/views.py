@@ -48,7 +48,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponse:
     bank, now, owner = questions.load(), timezone.now(), owner_of(request)
     try:
-        wanted = forms.start_request(request.POST, set(catalog.load().sources), set(bank.misconceptions))
+        tasks = {t for i in bank.items.values() for t in i.exam}
+        wanted = forms.start_request(request.POST, set(catalog.load().sources), set(bank.misconceptions), tasks)
     except InvalidAnswer as error:
         return _error(request, str(error), 400)
     mode, size = wanted["mode"], int(wanted["size"])
@@ -223,11 +224,12 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
 @require_POST
 def report_problem(request: HttpRequest, item_id: str) -> HttpResponse:
     bank = questions.load()
-    message = request.POST.get("message", "").strip()
     if item_id not in bank.items:
         return _error(request, "There is no such question.", 404)
-    if not 5 <= len(message) <= 2000:
-        return _error(request, "Please describe the problem in 5 to 2,000 characters.", 400)
+    form = forms.ReportForm(request.POST)
+    if not form.is_valid():  # NUL and lone surrogates too: a database refuses them (F3)
+        return _error(request, form.first_error(), 400)
+    message = form.cleaned_data["message"]
     ProblemReport.objects.create(item_id=item_id, message=message, **owner_of(request).fields())
     messages.success(request, "Thank you: the report was saved and an editor will look at it.")
     return redirect(request.POST.get("next") if str(request.POST.get("next", "")).startswith("/quiz/") else "quiz:home")
