@@ -86,6 +86,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver never serves static files itself (its handler answered 500 to `/static/%2e%2e/...`, security
+    # test F6); WhiteNoise serves them in every profile, from the source folders with DEBUG on.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
@@ -100,12 +103,14 @@ INSTALLED_APPS = [
     "learn.playground",
     "learn.exercises",
     "learn.sandbox",
+    "learn.ratelimit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "learn.badrequests.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -160,7 +165,30 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", xstatic.pkg.bootstrap.BASE_DIR),
 ]
 
-EMAIL_BACKEND = os.environ.get("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Outgoing mail (password reset links). Production: an SMTP server from EMAIL_HOST etc. With DEBUG on and no
+# server, mails are printed to the console. Otherwise mail is off and the reset page says so: a reset link
+# printed into a production log is a way into that account for anybody who reads the log (security test W4).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", not EMAIL_USE_SSL)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Triggerlab <webmaster@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("DJANGO_EMAIL_BACKEND"):
+    EMAIL_BACKEND = os.environ["DJANGO_EMAIL_BACKEND"]
+    if EMAIL_BACKEND.endswith("console.EmailBackend") and not DEBUG:
+        raise ImproperlyConfigured(
+            "DJANGO_EMAIL_BACKEND=console prints password reset links into the server's log: only with DJANGO_DEBUG=1"
+        )
+elif EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # password reset answers "not available"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "progress:dashboard"
 LOGOUT_REDIRECT_URL = "lessons:home"
@@ -223,10 +251,25 @@ if SANDBOX_WORKERS and SANDBOX_WORKERS != "rq":
 if SANDBOX_WORKERS and not REDIS_URL:
     raise ImproperlyConfigured("SANDBOX_WORKERS=rq needs REDIS_URL (the queue lives in Redis)")
 
+# Sign-up attempts, reset mails and problem reports per client address (or e-mail address) per hour. A classroom
+# behind one NAT address signs up together: the sign-up limit leaves room for that. (learn/ratelimit)
+SIGNUPS_PER_ADDRESS_PER_HOUR = int(os.environ.get("SIGNUPS_PER_ADDRESS_PER_HOUR", "60"))
+PASSWORD_RESETS_PER_ADDRESS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", "20"))
+PASSWORD_RESETS_PER_EMAIL_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", "3"))
+PROBLEM_REPORTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("PROBLEM_REPORTS_PER_ADDRESS_PER_HOUR", "30"))
+# Login throttle (learn/progress/throttle.py): failures per 15 minutes per (address, name) and per name; failures
+# per address before each further attempt from it waits 2, 4, ... up to LOGIN_ADDRESS_MAX_DELAY_S seconds.
+LOGIN_FAILURES_PER_ADDRESS_AND_NAME = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_AND_NAME", "5"))
+LOGIN_FAILURES_PER_NAME = int(os.environ.get("LOGIN_FAILURES_PER_NAME", "10"))
+LOGIN_FAILURES_PER_ADDRESS_FREE = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_FREE", "30"))
+LOGIN_ADDRESS_MAX_DELAY_S = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_S", "60"))
+
+# WhiteNoise serves static files in every profile (runserver's own handler is off, see INSTALLED_APPS); with
+# DEBUG on it serves them straight from the source folders and picks up changes.
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
 if not DEBUG:
     # WhiteNoise serves compressed, hashed static files in production (after collectstatic); in the local profile
-    # it serves them straight from the source folders. runserver serves them itself only with DEBUG on.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    # it serves them straight from the source folders.
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {

@@ -14,8 +14,13 @@ urlpatterns = [
     path("exercises/", include("learn.exercises.urls")),
     path("accounts/signup/", progress_views.signup, name="signup"),
     path("accounts/login/", progress_views.ThrottledLoginView.as_view(), name="login"),
+    path("accounts/password_reset/", progress_views.LimitedPasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before admin.site.urls: the admin's login goes through the same throttle as ours.
+    path("admin/login/", progress_views.admin_login),
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "learn.badrequests.bad_request"
 handler404 = "learn.lessons.views.not_found"
+handler500 = "learn.badrequests.server_error"

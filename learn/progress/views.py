@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
-from django.contrib.auth import login
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 
-from learn import catalog
+from learn import catalog, ratelimit
 from learn.quiz import questions
 from learn.quiz import services as quiz_services
 
@@ -18,31 +22,95 @@ from . import services, throttle
 from .learners import owner_of
 
 
+def _throttled(request: HttpRequest, check_password, refuse) -> HttpResponse:
+    """Run a login view's POST under the login throttle (learn/progress/throttle.py)."""
+    attempt = throttle.begin(request.POST.get("username", ""), ratelimit.client_address(request))
+    if attempt.refused:
+        response = refuse(throttle.message(attempt))
+        response["Retry-After"] = str(attempt.refused_for)
+        return response
+    succeeded = False
+    try:
+        response = check_password()
+        succeeded = response.status_code == 302 and request.user.is_authenticated
+    finally:
+        throttle.finish(attempt, succeeded)
+    return response
+
+
 class ThrottledLoginView(LoginView):
-    """Django's login, refusing with a clear message after too many failures for a name or an address."""
+    """Django's login, refusing with a clear message after too many failures (see throttle.py)."""
 
     def post(self, request, *args, **kwargs):
-        username, address = request.POST.get("username", ""), request.META.get("REMOTE_ADDR", "")
-        if throttle.blocked(username, address):
-            form = self.get_form()
-            form.add_error(None, "Too many failed attempts. Wait 15 minutes, or reset your password.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        response = super().post(request, *args, **kwargs)
-        if response.status_code == 302:
-            throttle.succeeded(username, address)
-        else:
-            throttle.failed(username, address)
-        return response
+        def refuse(text: str) -> HttpResponse:
+            # An unbound form: a bound one would check the password as soon as its errors are read.
+            form = self.get_form_class()(request, initial={"username": request.POST.get("username", "")})
+            return self.render_to_response(self.get_context_data(form=form, refusal=text), status=429)
+
+        return _throttled(request, lambda: super(ThrottledLoginView, self).post(request, *args, **kwargs), refuse)
+
+
+@sensitive_post_parameters()
+@never_cache
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """The admin's own login page (/admin/login/), under the same throttle and counters as ours."""
+    if request.method != "POST":
+        return admin.site.login(request)
+    return _throttled(
+        request,
+        lambda: admin.site.login(request),
+        lambda text: ratelimit.refused(request, 1, text),
+    )
+
+
+class SignUpForm(UserCreationForm):
+    def clean_username(self):
+        """A taken name gets one plain message, whatever its spelling (case, NFKC compatibility forms).
+
+        Sign-up cannot help saying that a name is taken: the learner has to pick another. What we can do is
+        say it plainly, the same for every spelling, and limit how many names one address may try per hour
+        (ratelimit "signup"), so the answer is no faster a way to list accounts than anything else.
+        """
+        username = self.cleaned_data.get("username")
+        if username and get_user_model().objects.filter(username__iexact=username).exists():
+            raise ValidationError("This username is not available. Please choose another one.", code="unavailable")
+        return username
 
 
 def signup(request: HttpRequest) -> HttpResponse:
-    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and (refused := ratelimit.check(request, "signup")):
+        return refused
+    form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # the login signal hands anonymous work over to the new account
         messages.success(request, "Welcome! Everything you did before signing up is kept in your account.")
         return redirect("progress:dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def mail_configured() -> bool:
+    """Reset links go out only through a real mail backend (or the console with DEBUG on): never into logs."""
+    backend = settings.EMAIL_BACKEND
+    if backend.endswith("dummy.EmailBackend"):
+        return False
+    return settings.DEBUG or not backend.endswith("console.EmailBackend")
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Django's reset, limited per client address and per e-mail address, and off without a mail server."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not mail_configured():
+            return render(request, "registration/password_reset_unavailable.html", status=503)
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if refused := ratelimit.check(request, "password-reset"):
+            return refused
+        if refused := ratelimit.check(request, "password-reset-email", by=str(request.POST.get("email", ""))):
+            return refused
+        return super().post(request, *args, **kwargs)
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

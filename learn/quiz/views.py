@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from learn import catalog
+from learn import catalog, ratelimit
 from learn.progress.learners import owner_of
 
 from . import forms, questions, services
@@ -223,6 +223,8 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
 
 @require_POST
 def report_problem(request: HttpRequest, item_id: str) -> HttpResponse:
+    if refused := ratelimit.check(request, "problem-report"):  # per client address per hour (learn/ratelimit)
+        return refused
     bank = questions.load()
     if item_id not in bank.items:
         return _error(request, "There is no such question.", 404)

@@ -1,0 +1,41 @@
+"""Requests we refuse before any view sees them, and error pages that never read the request body.
+
+- handler400 / handler500: Django's defaults are wrapped in `requires_csrf_token`, which reads request.POST;
+  a body that cannot be decoded (e.g. `charset=utf-16`, security test F2) raised again inside the handler and
+  became a bare 500. Ours render static pages and touch nothing of the request.
+- RejectNulMiddleware: a NUL character in a query string or a posted form field is a 400 for the whole site.
+  No form of ours takes one, PostgreSQL text columns cannot store one (security test F3: a problem report with
+  a NUL was a 500), and the admin's list filters passed it straight into a query (F4). One rule at the door
+  covers every present and future view, ours and the admin's.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.template import loader
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return HttpResponse(loader.get_template("400.html").render(), status=400)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def _has_nul(data) -> bool:
+    return any("\x00" in name or any("\x00" in str(v) for v in values) for name, values in data.lists())
+
+
+class RejectNulMiddleware:
+    FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "%00" in request.META.get("QUERY_STRING", "") or _has_nul(request.GET):
+            return bad_request(request)
+        if request.method == "POST" and request.content_type in self.FORMS and _has_nul(request.POST):
+            return bad_request(request)
+        return self.get_response(request)
