@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("sources/", views.source_list, name="sources"),
     path("sources/<slug:slug>/", views.lesson, name="lesson"),
+    path("sources/<slug:slug>/read/", views.mark_read, name="read"),
     path("models/<slug:model_id>/", views.model_page, name="model"),
     path("choose/", views.choose, name="choose"),
     path("search/", views.search_page, name="search"),

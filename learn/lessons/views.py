@@ -5,9 +5,10 @@ from __future__ import annotations
 import difflib
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from learn import catalog
 from learn.catalog.export import catalog_to_dict
@@ -65,7 +66,12 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     source = cat.sources.get(slug)
     if source is None:
         return not_found(request)
-    progress.mark_lesson_read(owner_of(request), slug)
+    # Opening a lesson records it only for a learner who already exists (an account, or a session that did
+    # something): a visitor's (or a crawler's) GET stores neither a session nor a row (W6). Anyone else marks it
+    # read with the button or the end-of-lesson beacon (mark_read).
+    owner = owner_of(request, create=False)
+    if owner.known:
+        progress.mark_lesson_read(owner, slug)
     previous, following = cat.neighbours(slug)
     return render(
         request,
@@ -79,8 +85,20 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "related": [cat.sources[s] for s in source.related],
             "previous": previous,
             "next": following,
+            "read": owner.known,
         },
     )
+
+
+@require_POST
+def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """The "Mark as read" button, and static/site/lesson-read.js's beacon (beacon=1: 204, no page)."""
+    if slug not in catalog.load().sources:
+        return not_found(request)
+    progress.mark_lesson_read(owner_of(request), slug)  # an action: this starts the learner's session
+    if request.POST.get("beacon"):
+        return HttpResponse(status=204)
+    return redirect(reverse("lessons:lesson", args=[slug]) + "#lesson-read")
 
 
 @require_safe

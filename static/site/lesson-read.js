@@ -1,0 +1,34 @@
+// Marks a lesson read when its end scrolls into view: one small POST (the "Mark as read" form's own fields,
+// CSRF token included, plus beacon=1, answered with 204). Opening a page stores nothing for a visitor who has
+// done nothing (no session, no row); reading to the end, or pressing the button, is the learner doing something.
+(() => {
+  const form = document.querySelector("form[data-read-beacon]");
+  if (!form || !("IntersectionObserver" in window) || !window.fetch) return;
+  let sending = false;
+  const done = () => {
+    const note = document.createElement("p");
+    note.className = "small text-body-secondary mb-0";
+    note.setAttribute("role", "status");
+    note.textContent = "✓ This lesson counts as read in your progress.";
+    form.replaceWith(note);
+  };
+  const observer = new IntersectionObserver((entries) => {
+    if (sending || !entries.some((entry) => entry.isIntersecting)) return;
+    sending = true;
+    const body = new FormData(form);
+    body.set("beacon", "1");
+    fetch(form.action, { method: "POST", body, credentials: "same-origin" })
+      .then((response) => {
+        if (response.status === 204) {
+          observer.disconnect();
+          done();
+        } else {
+          sending = false;
+        }
+      })
+      .catch(() => {
+        sending = false;
+      });
+  });
+  observer.observe(form);
+})();
