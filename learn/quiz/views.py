@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -11,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from learn import catalog, ratelimit
 from learn.progress.learners import owner_of
 
-from . import forms, questions, services
+from . import forms, limits, questions, services
 from .grading import InvalidAnswer, presented_options
 from .models import Answer, ProblemReport
 
@@ -46,14 +48,15 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponse:
-    bank, now, owner = questions.load(), timezone.now(), owner_of(request)
+    # The learner's session is made only once an attempt is really stored (a refused start stores nothing).
+    bank, now, owner = questions.load(), timezone.now(), owner_of(request, create=False)
     try:
         tasks = {t for i in bank.items.values() for t in i.exam}
         wanted = forms.start_request(request.POST, set(catalog.load().sources), set(bank.misconceptions), tasks)
     except InvalidAnswer as error:
         return _error(request, str(error), 400)
     mode, size = wanted["mode"], int(wanted["size"])
-    seed = f"{owner.session_key or owner.user_id}-{now.timestamp()}"
+    seed = f"{owner.session_key or owner.user_id or uuid.uuid4().hex}-{now.timestamp()}"
     minutes = None
     if mode == "exam":
         item_ids = services.pick(list(bank.items.values()), size, seed)
@@ -71,6 +74,11 @@ def start(request: HttpRequest) -> HttpResponse:
     if not item_ids:
         messages.info(request, "No questions match that choice yet: try a wider one.")
         return redirect("quiz:home")
+    if refused := limits.charge(request, owner, exam=mode == "exam"):  # W6: each start stores up to 65 rows
+        return ratelimit.refused(request, refused.retry_after_s, refused.message)
+    if not owner.known:  # the learner's first start: now they get a token, and this start counts for it too
+        owner = owner_of(request)
+        limits.charge(request, owner, exam=mode == "exam", address_too=False)
     attempt = services.start(owner, mode, item_ids, title, minutes=minutes, now=now)
     return redirect("quiz:question", attempt_id=attempt.id, number=1)
 
