@@ -9,12 +9,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from learn import catalog
+from learn.lessons import htmx
 from learn.lessons.views import not_found
 
 from .flows import flow_context
 
 
 @require_safe
+@htmx.varies_on_htmx
 def diagram(request: HttpRequest, slug: str) -> HttpResponse:
     cat = catalog.load()
     if slug not in cat.sources:
@@ -22,5 +24,6 @@ def diagram(request: HttpRequest, slug: str) -> HttpResponse:
     uid = re.sub(r"[^a-z0-9-]", "", request.GET.get("uid", "main").lower())[:40] or "main"
     context = flow_context(slug, request.GET, uid, cat)
     context["source"] = cat.sources[slug]
-    template = "diagrams/flow.html#flow" if request.htmx else "diagrams/page.html"
-    return render(request, template, context)
+    partial = htmx.wants_partial(request)
+    template = "diagrams/flow.html#flow" if partial else "diagrams/page.html"
+    return htmx.finish(request, render(request, template, context), partial)

@@ -16,15 +16,17 @@ from learn.diagrams.flows import MODEL_FLOWS, render_flow
 from learn.progress import services as progress
 from learn.progress.learners import owner_of
 
-from . import grid, guide, search
+from . import grid, guide, htmx, search
 
 
 def _partial_or_page(
     request: HttpRequest, template: str, partial: str, context: dict, status: int = 200
 ) -> HttpResponse:
-    """One template, two renderings: the named partial for htmx swaps, the full page otherwise."""
-    name = f"{template}#{partial}" if getattr(request, "htmx", False) else template
-    return render(request, name, context, status=status)
+    """One template, two renderings: the named partial for htmx swaps, the full page otherwise (W3: both vary on
+    HX-Request, the partial is never stored, htmx's history restore gets the page)."""
+    swap = htmx.wants_partial(request)
+    response = render(request, f"{template}#{partial}" if swap else template, context, status=status)
+    return htmx.finish(request, response, swap)
 
 
 @require_safe
@@ -43,6 +45,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@htmx.varies_on_htmx
 def source_list(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     filters = grid.parse_filters(request.GET)
@@ -61,6 +64,7 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@htmx.varies_on_htmx
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     cat = catalog.load()
     source = cat.sources.get(slug)
@@ -127,6 +131,7 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
 
 
 @require_safe
+@htmx.varies_on_htmx
 def choose(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     state = guide.read_state(cat, request.GET)
@@ -147,6 +152,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@htmx.varies_on_htmx
 def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     notice = ""

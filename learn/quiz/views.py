@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from learn import catalog, ratelimit
+from learn.lessons import htmx
 from learn.progress.learners import owner_of
 
 from . import forms, limits, questions, services
@@ -90,6 +91,7 @@ def _load(request: HttpRequest, attempt_id):
         return None, _error(request, str(error), 403)
 
 
+@htmx.varies_on_htmx
 def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
     if failure:
@@ -139,7 +141,7 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
                 return redirect("quiz:question", attempt_id=attempt.id, number=number + 1)
             if attempt.is_exam and action != "flag":
                 return redirect("quiz:review", attempt_id=attempt.id)
-            if not request.htmx:
+            if not htmx.wants_partial(request):
                 return redirect("quiz:question", attempt_id=attempt.id, number=number)
         answer.refresh_from_db()
     answers = {a.item_id: a for a in attempt.answers.all()}
@@ -159,8 +161,9 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
         "misconceptions": [bank.misconceptions[m] for m in item.misconceptions if m in bank.misconceptions],
     }
-    template = "quiz/question.html#question" if request.htmx else "quiz/question.html"
-    return render(request, template, context, status=status)
+    partial = htmx.wants_partial(request)
+    template = "quiz/question.html#question" if partial else "quiz/question.html"
+    return htmx.finish(request, render(request, template, context, status=status), partial)
 
 
 def _int(raw: str | None) -> int:
