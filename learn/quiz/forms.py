@@ -76,7 +76,9 @@ def answer_keys(item: Item, data) -> list[str] | None:
         positions = []
         for option in item.options:
             raw = data.get(f"position-{option.key}", "")
-            if not raw.isdigit():
+            # ASCII digits only: str.isdigit() also accepts "²" (int() refuses it) and 5,000-digit numbers are
+            # past int()'s limit; both were a 500 (fuzz test).
+            if not (raw.isascii() and raw.isdigit() and len(raw) <= 3):
                 raise InvalidAnswer("Give every step a position.")
             positions.append((int(raw), option.key))
         if sorted(p for p, _ in positions) != list(range(1, len(item.options) + 1)):
