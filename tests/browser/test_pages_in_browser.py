@@ -72,6 +72,61 @@ def test_lesson_page(page):
     screenshot(page, "lesson-sqs")
 
 
+def test_opening_a_lesson_stores_nothing_until_the_end_is_reached(page):
+    """W6: a visitor's page view stores no session; the end-of-lesson beacon (or the button) records the read."""
+    from django.contrib.sessions.models import Session
+
+    from learn.progress.models import LessonRead
+
+    page.goto("/sources/kinesis/")
+    expect(page.get_by_role("button", name="Mark as read")).to_be_attached()
+    assert not LessonRead.objects.exists() and not Session.objects.exists()
+    assert not [c for c in page.context.cookies() if c["name"] == "sessionid"]
+    page.locator("#lesson-read").scroll_into_view_if_needed()
+    expect(page.locator("#lesson-read")).to_contain_text("counts as read")
+    assert list(LessonRead.objects.values_list("slug", flat=True)) == ["kinesis"]
+    page.goto("/sources/sqs/")  # now a learner: opening a lesson is recorded
+    expect(page.locator("#lesson-read")).to_contain_text("counts as read")
+    assert sorted(LessonRead.objects.values_list("slug", flat=True)) == ["kinesis", "sqs"]
+
+
+def test_mark_as_read_works_without_javascript(browser, live_server):
+    from learn.progress.models import LessonRead
+
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    page.goto("/sources/s3/")
+    page.get_by_role("button", name="Mark as read").click()
+    expect(page.locator("#lesson-read")).to_contain_text("counts as read")
+    assert list(LessonRead.objects.values_list("slug", flat=True)) == ["s3"]
+    context.close()
+
+
+@pytest.mark.parametrize(
+    ("start", "act"),
+    [
+        ("/sources/", lambda page: page.get_by_label("Invocation model").select_option("poll")),
+        ("/choose/", lambda page: (page.locator("#guide input[type=radio]").first.check(),
+                                   page.get_by_role("button", name="Next").click())),
+    ],
+)
+def test_back_after_an_htmx_step_shows_the_whole_page(page, start, act):
+    """W3: after an htmx swap that pushed its URL, leaving and pressing Back must not show the bare partial."""
+    page.goto(start)
+    url = page.url
+    act(page)
+    page.wait_for_url(lambda u: u != url)
+    pushed = page.url
+    page.wait_for_load_state("networkidle")
+    page.goto("/quiz/")
+    page.go_back()
+    page.wait_for_url(pushed)
+    expect(page.locator("nav.navbar")).to_be_visible()
+    assert page.title().endswith("Triggerlab")
+    page.reload()
+    expect(page.locator("nav.navbar")).to_be_visible()
+
+
 def test_lesson_page_on_a_phone(phone):
     phone.goto("/sources/kinesis/")
     expect(phone.get_by_role("heading", level=1)).to_be_visible()
