@@ -257,6 +257,16 @@ def missed_items(owner: Owner) -> list[str]:
     )
 
 
+def open_exam_items(owner: Owner, now: dt.datetime) -> set[str]:
+    """The questions of the learner's running exams: practice leaves them out, or it would show their answers."""
+    if not owner.known:
+        return set()
+    running = Attempt.objects.filter(owner.filter(), mode=Attempt.Mode.EXAM, submitted_at__isnull=True).filter(
+        Q(deadline__isnull=True) | Q(deadline__gt=now)
+    )
+    return {item_id for ids in running.values_list("item_ids", flat=True) for item_id in ids}
+
+
 def close_expired(owner: Owner, bank: Bank, now: dt.datetime) -> int:
     """Submit the learner's exams whose time ran out (answers can no longer change), so they count now."""
     if not owner.known:

@@ -62,16 +62,22 @@ def start(request: HttpRequest) -> HttpResponse:
     if mode == "exam":
         item_ids = services.pick(list(bank.items.values()), size, seed)
         minutes, title = services.EXAM_FORMS[size], f"{size} questions in {services.EXAM_FORMS[size]} minutes"
-    elif mode == "review":
-        item_ids, title = services.due_items(owner, now)[:size], "Review: questions due"
-    elif mode == "mistakes":
-        services.close_expired(owner, bank, now)
-        item_ids, title = services.missed_items(owner)[:size], "Retry my mistakes"
-        mode = "review"
     else:
+        services.close_expired(owner, bank, now)
+        hidden = services.open_exam_items(owner, now)  # V4: a running exam's questions are not practised
+    if mode == "review":
+        item_ids, title = [i for i in services.due_items(owner, now) if i not in hidden][:size], "Review: questions due"
+    elif mode == "mistakes":
+        item_ids, title = [i for i in services.missed_items(owner) if i not in hidden][:size], "Retry my mistakes"
+        mode = "review"
+    elif mode != "exam":
         filters = {k: str(wanted[k]) for k in ("source", "model", "exam", "misconception")}
-        item_ids = services.pick(services.matching(bank, **filters), size, seed)
+        candidates = [i for i in services.matching(bank, **filters) if i.id not in hidden]
+        item_ids = services.pick(candidates, size, seed)
         title = "Practice: " + (", ".join(v for v in filters.values() if v) or "all topics")
+    if not item_ids and mode != "exam" and hidden:
+        messages.info(request, "The questions that match are in the exam you are taking: submit it first.")
+        return redirect("quiz:home")
     if not item_ids:
         messages.info(request, "No questions match that choice yet: try a wider one.")
         return redirect("quiz:home")

@@ -131,3 +131,18 @@ def test_missed_items_and_dashboard_ignore_open_exams_at_the_service_level():
     services.finish(exam, bank, now)
     assert services.missed_items(owner) == [item.id]
     assert progress.dashboard(owner, bank, now)["answered"] == 1
+
+
+def test_practice_started_during_an_open_exam_leaves_its_questions_out(client):
+    """Practising the open exam's very questions would show their answers: they are left out until it is submitted."""
+    exam = start_exam(client)
+    bank = questions.load()
+    item = bank.items[exam.item_ids[0]]
+    for filters in ({"source": item.sources[0]} if item.sources else {}, {"model": item.model}, {}):
+        client.post("/quiz/start/", {"mode": "practice", "size": "65", **filters})
+        practice = Attempt.objects.exclude(mode="exam").latest("started_at")
+        assert not set(practice.item_ids) & set(exam.item_ids)
+    client.post(f"/quiz/a/{exam.id}/submit/")
+    allowed = services.matching(bank, model=item.model)
+    assert item in allowed  # after submission the questions may be practised again
+    assert not services.open_exam_items(services.Owner(None, exam.session_key), timezone.now())
