@@ -64,6 +64,11 @@ PROC_MASKS = {
     "meminfo": "MemTotal:        1048576 kB\nMemFree:          524288 kB\nMemAvailable:     524288 kB\n",
     "uptime": "0.00 0.00\n",
     "sys/kernel/random/boot_id": "00000000-0000-0000-0000-000000000000\n",
+    # counters of the whole host (second red team, F10): memory, pressure, files, interrupts, disks
+    **dict.fromkeys(("vmstat", "zoneinfo", "buddyinfo", "pagetypeinfo", "slabinfo", "interrupts", "softirqs",
+                     "diskstats", "partitions", "swaps", "schedstat", "sched_debug", "key-users", "pressure/cpu",
+                     "pressure/memory", "pressure/io", "pressure/irq", "sys/fs/file-nr", "sys/fs/dentry-state",
+                     "sys/fs/inode-nr", "sys/fs/inode-state"), ""),
 }
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -113,7 +118,8 @@ def bwrap_prefix(seccomp_fd: int | None = None, info_fd: int | None = None) -> l
     info = ["--info-fd", str(info_fd)] if info_fd is not None else []
     usr = [arg for path in USR_BINDS if os.path.exists(path) for arg in ("--ro-bind", path, path)]
     masks = proc_masks()
-    proc = [arg for name in PROC_MASKS for arg in ("--ro-bind", str(masks / name.replace("/", "_")), f"/proc/{name}")]
+    proc = [arg for name in PROC_MASKS if os.path.exists(f"/proc/{name}")
+            for arg in ("--ro-bind", str(masks / name.replace("/", "_")), f"/proc/{name}")]
     return [
         bwrap_path() or "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
         "--new-session", "--as-pid-1", "--clearenv",
@@ -121,7 +127,9 @@ def bwrap_prefix(seccomp_fd: int | None = None, info_fd: int | None = None) -> l
         "--setenv", "MALLOC_ARENA_MAX", "2",
         *usr, "--symlink", "python3.11", "/usr/bin/python3",
         "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-        "--proc", "/proc", *proc, "--dev", "/dev", "--remount-ro", "/dev",
+        "--proc", "/proc", *proc, "--dev", "/dev",
+        "--ro-bind", "/dev/null", "/dev/pts/ptmx",  # no pseudo-terminals: each holds a host-wide pty slot
+        "--remount-ro", "/dev",
         "--size", str(16 * 1024 * 1024), "--tmpfs", "/tmp",
         "--remount-ro", "/", "--hostname", "sandbox", "--chdir", "/tmp", *info, *seccomp,
     ]
@@ -203,6 +211,7 @@ class Environment:
         self.stale = 0
         self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
         self.pid = 0  # the learner's process on the host (pid 1 of the sandbox)
+        self.pidfd = -1  # signals go through this, so they never reach a process that reused the pid
         try:
             self._spawn()
         except BaseException:
@@ -252,6 +261,8 @@ class Environment:
             self.pid = self._child_pid(info_read)
         else:
             self.pid = self.process.pid
+        # The learner's code has not run yet (it waits for its first frame), so this pid is still the sandbox's.
+        self.pidfd = os.pidfd_open(self.pid)
         with contextlib.suppress(OSError):
             self.cage = memcg.Cage()
             self.cage.limit(MAX_MEMORY_MB)
@@ -395,60 +406,108 @@ class Environment:
         return Unavailable("The sandbox process ended without an answer.")
 
     # -- freeze, measure, kill ---------------------------------------------------------------------------
+    def _signal(self, number: int) -> None:
+        """Signal the sandbox's pid 1 through its pidfd: never a process that later took the same pid."""
+        if self.pidfd >= 0:
+            with contextlib.suppress(ProcessLookupError, PermissionError, OSError):
+                signal.pidfd_send_signal(self.pidfd, number)
+
+    def alive(self) -> bool:
+        """False once the sandbox's process has exited (its pidfd turns readable), whatever its pid is now."""
+        if self.dead or self.pidfd < 0:
+            return False
+        try:
+            ready, _, _ = select.select([self.pidfd], [], [], 0)
+        except (OSError, ValueError):
+            return False
+        return not ready
+
     def freeze(self) -> None:
-        """Between invocations nothing of the environment runs (Lambda freezes it too)."""
-        if not self.frozen and self.pid and not self.dead:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(self.pid, signal.SIGSTOP)
-                self.frozen = True
+        """Between invocations nothing of the environment runs (Lambda freezes it too): the freezer cgroup
+        where there is one (no signal the code sends itself can undo it), else SIGSTOP."""
+        if not self.frozen and not self.dead:
+            if not (self.cage is not None and self.cage.freeze()):
+                self._signal(signal.SIGSTOP)
+            self.frozen = True
 
     def thaw(self) -> None:
-        if self.frozen and self.pid and not self.dead:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(self.pid, signal.SIGCONT)
+        if self.frozen and not self.dead:
+            if self.cage is not None:
+                self.cage.thaw()
+            self._signal(signal.SIGCONT)
         self.frozen = False
 
     def peak_mb(self) -> int:
-        """The highest resident memory of the runtime so far, read by the host (not reported by the function)."""
-        return max(1, -(-_status_kb(self.pid, "VmHWM:") // 1024)) if self.pid else 0
+        """The highest memory of the environment so far, read by the host (not reported by the function): its
+        memory cgroup's peak where there is one (page cache, /tmp and kernel objects count), else peak RSS."""
+        if not self.pid:
+            return 0
+        hwm = -(-_status_kb(self.pid, "VmHWM:") // 1024) if self.alive() else 0
+        return max(1, hwm, self.cage.peak_mb() if self.cage is not None else 0)
 
     def resident_mb(self) -> int:
         if self.cage is not None:
             return self.cage.usage_mb()
-        return _status_kb(self.pid, "VmRSS:") // 1024 if self.pid else 0
+        return _status_kb(self.pid, "VmRSS:") // 1024 if self.alive() else 0
 
-    def kill(self) -> None:
-        """Remove every process of this environment, whatever its code did to itself, and free its uid."""
-        self.dead = True
-        pids = [pid for pid in (self.pid, getattr(self, "process", None) and self.process.pid) if pid]
-        for pid in pids:  # the sandbox's pid 1 first: its namespace dies with it
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, signal.SIGKILL)
-        if getattr(self, "process", None) is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, signal.SIGKILL)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                self.process.wait(timeout=2)
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-        if self.pid and self.pid != getattr(getattr(self, "process", None), "pid", None):
+    def kill(self) -> bool:
+        """Remove every process of this environment, whatever its code did to itself, then free its uid and
+        cgroups. Idempotent. False if something is still there (the pool retries later): the uid stays leased
+        until nothing of it is left, so it is never handed to another learner too early."""
+        if not self.dead:
+            self.dead = True
+            self._signal(signal.SIGKILL)  # the sandbox's pid 1 first: its namespace dies with it
+            if self.cage is not None:
+                self.cage.thaw()  # a task frozen by the cgroup freezer dies only once thawed
+            process = getattr(self, "process", None)
+            if process is not None:
+                if process.returncode is None:  # never signal a pid (or group) we have already reaped
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    process.wait(timeout=2)
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
+            with contextlib.suppress(OSError, AttributeError):
+                os.close(self.results)
+            self.results = -1
+        return self._tidy()
+
+    def _tidy(self) -> bool:
+        """Reap, then release the uid and the cgroups once nothing of the environment is left."""
+        if self.pidfd >= 0:
             with contextlib.suppress(ChildProcessError, OSError):
-                os.waitpid(self.pid, os.WNOHANG)  # reparented to us (subreaper) if bwrap went first
+                os.waitid(os.P_PIDFD, self.pidfd, os.WEXITED | os.WNOHANG)  # ours if bwrap died first (subreaper)
+            if self._exited():
+                os.close(self.pidfd)
+                self.pidfd = -1
         if self.uid is not None:
-            leases.kill_all(self.uid.value)  # anything that escaped our pid bookkeeping
+            if not leases.kill_all(self.uid.value, within_s=0.5):  # anything that escaped our pid bookkeeping
+                return False
             self.uid.release()
             self.uid = None
         if self.cage is not None:
-            self.cage.remove()
-        with contextlib.suppress(OSError, AttributeError):
-            os.close(self.results)
-        self.results = -1
+            if not self.cage.remove(within_s=0.5):
+                return False
+            self.cage = None
         if self.workdir:
             shutil.rmtree(self.workdir, ignore_errors=True)
             self.workdir = None
+        return self.pidfd < 0
+
+    def _exited(self) -> bool:
+        try:
+            ready, _, _ = select.select([self.pidfd], [], [], 0)
+        except (OSError, ValueError):
+            return True
+        return bool(ready)
 
 
 class Pool:
+    """A process's execution environments. Its lock guards only the bookkeeping: environments are killed
+    after it is released (a slow death must not hold up other learners), and one that does not die at once
+    waits in the morgue, still holding its uid, until it has."""
+
     def __init__(self, concurrency: int | None = None, mode: str = "bwrap", spares: int | None = None):
         self.mode = mode
         self.envs: OrderedDict[tuple, Environment] = OrderedDict()
@@ -458,58 +517,66 @@ class Pool:
         self.running = threading.BoundedSemaphore(concurrency or os.cpu_count() or 2)
         self.refilling = threading.Event()
         self.closed = False
+        self.doomed: list[Environment] = []  # taken out of the pool, to be killed once the lock is released
+        self.morgue: list[Environment] = []  # killed, but something of them is still there
         # Every sandbox is started by one long-lived thread: bwrap's --die-with-parent follows the THREAD that
         # started it, so one started by a request thread (runserver has one per request) would die with it.
         self.requests: queue.Queue = queue.Queue()
         self.spawner = threading.Thread(target=self._spawn_loop, daemon=True, name="sandbox-spawner")
         self.spawner.start()
         become_subreaper()
-        if os.geteuid() == 0:
-            with contextlib.suppress(OSError):
-                leases.sweep()  # leftovers of a process that died without cleaning up
+        sweep_leftovers()  # of a process that died without cleaning up
 
     def key(self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int) -> tuple:
-        return (learner, hashlib.sha256(code.encode()).hexdigest(), handler, timeout_s, memory_mb)
+        digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
+        return (learner, digest, handler, timeout_s, memory_mb)
 
     def checkout(self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int,
                  force_cold: bool = False) -> tuple[Environment, bool]:
         """The learner's warm environment, or a new one (from the spares when there is one). Locked for the
-        caller: release `env.lock` when the invocation is over."""
+        caller: hand it back with `release` when the invocation is over."""
         key = self.key(learner, code, handler, timeout_s, memory_mb)
-        with self.lock:
-            self.closed = False
-            self._reap()
-            for other in [k for k in self.envs if k[0] == learner and (k != key or force_cold)]:
-                self._drop(other)  # a code or settings change (or a forced cold start) gives a fresh environment
-            env = self.envs.get(key)
-            if env is not None and not env.dead and env.lock.acquire(blocking=False):
-                self.envs.move_to_end(key)
-                return env, False
-            self._make_room()
-            spare = self.spares.pop(0) if self.spares else None
+        try:
+            with self.lock:
+                self.closed = False
+                self._reap()
+                for other in [k for k in self.envs if k[0] == learner and (k != key or force_cold)]:
+                    self._drop(other)  # a code or settings change (or a forced cold start): a fresh environment
+                env = self.envs.get(key)
+                if env is not None and env.lock.acquire(blocking=False):
+                    if env.alive():
+                        self.envs.move_to_end(key)
+                        return env, False
+                    env.lock.release()  # its runtime exited on its own: the next invoke is a cold start
+                    self._drop(key)
+                self._make_room()
+                spare = self.spares.pop(0) if self.spares else None
+        finally:
+            self._bury()
         env = spare
         try:
-            if env is None or env.dead or env.process.poll() is not None:
+            if env is None or not env.alive():
                 if env is not None:
-                    env.kill()
+                    self._kill(env)
                 env = self.new_environment()
             env.lock.acquire()
             env.assign(key, code, handler, memory_mb)
         except OSError as error:
             if env is not None:
-                env.kill()
+                self._kill(env)
             raise Unavailable(f"The sandbox could not start: {error}") from error
         except BaseException:
             if env is not None:
-                env.kill()
+                self._kill(env)
             raise
         finally:
             self._refill_soon()
         with self.lock:
             previous = self.envs.pop(key, None)
             self.envs[key] = env
-        if previous is not None and previous is not env:
-            self._retire(previous)
+            if previous is not None and previous is not env:
+                self.doomed.append(previous)
+        self._bury()
         return env, True
 
     def _make_room(self) -> None:
@@ -527,47 +594,69 @@ class Pool:
             self._drop(victim)
 
     def _drop(self, key: tuple) -> None:
+        """(Under the lock.) Take it out of the pool; `_bury` kills it once the lock is released."""
         env = self.envs.pop(key, None)
         if env is not None:
-            self._retire(env)
+            self.doomed.append(env)
 
-    def _retire(self, env: Environment) -> None:
-        """Kill it now if idle; if an invocation is running in it, its runner kills it when it finishes."""
-        if env.lock.acquire(blocking=False):
-            try:
-                env.kill()
-            finally:
-                env.lock.release()
-        else:
-            env.retired = True
+    def _bury(self) -> None:
+        """(Not under the lock.) Kill what was dropped: now if idle; if an invocation is running in it, its
+        runner kills it when it finishes. Then retry the morgue."""
+        with self.lock:
+            doomed, self.doomed = self.doomed, []
+            morgue, self.morgue = self.morgue, []
+        for env in doomed:
+            if env.lock.acquire(blocking=False):
+                try:
+                    self._kill(env)
+                finally:
+                    env.lock.release()
+            else:
+                env.retired = True
+        for env in morgue:
+            self._kill(env)
+
+    def _kill(self, env: Environment) -> None:
+        if not env.kill():
+            with self.lock:
+                if env not in self.morgue:
+                    self.morgue.append(env)
 
     def release(self, env: Environment) -> None:
-        """The invocation is over: freeze the environment, or kill it if it was retired meanwhile."""
+        """The invocation is over: freeze the environment, or kill it if it was retired or died meanwhile."""
         try:
-            if env.retired or env.dead:
-                env.kill()
+            if env.retired or env.dead or not env.alive():
                 with self.lock:
-                    if self.envs.get(env.key) is env:
+                    if env.key is not None and self.envs.get(env.key) is env:
                         self.envs.pop(env.key)
+                self._kill(env)
             else:
                 env.freeze()
         finally:
             env.lock.release()
 
     def _reap(self) -> None:
+        """(Under the lock.) Drop idle-too-long, worn-out and exited environments and spares."""
         now = time.monotonic()
         for key, env in list(self.envs.items()):
-            if env.dead or now - env.last_used > IDLE_S or env.invocations >= MAX_INVOCATIONS:
+            if env.lock.locked():
+                continue
+            if env.dead or now - env.last_used > IDLE_S or env.invocations >= MAX_INVOCATIONS or not env.alive():
                 self._drop(key)
-        for spare in [s for s in self.spares if s.dead or s.process.poll() is not None]:
+        for spare in [s for s in self.spares if not s.alive()]:
             self.spares.remove(spare)
-            spare.kill()
+            self.doomed.append(spare)
 
     def new_environment(self) -> Environment:
         """A new empty environment, started by the spawner thread."""
         future: Future = Future()
         self.requests.put(future)
-        return future.result(timeout=SPAWN_S * 2)
+        try:
+            return future.result(timeout=SPAWN_S * 2)
+        except TimeoutError:
+            if not future.cancel():  # already being started: kill it when it arrives, nobody will use it
+                future.add_done_callback(lambda done: done.exception() is None and self._kill(done.result()))
+            raise Busy(5, "The sandbox is starting environments slowly right now. Retry in 5 s.") from None
 
     def _refill_soon(self) -> None:
         if self.spare_target > 0 and not self.refilling.is_set():
@@ -576,7 +665,12 @@ class Pool:
 
     def _spawn_loop(self) -> None:
         while True:
-            job = self.requests.get()
+            try:
+                job = self.requests.get(timeout=1)
+            except queue.Empty:  # idle: retry what did not die at once (the morgue)
+                if self.morgue:
+                    self._bury()
+                continue
             if isinstance(job, Future):
                 if job.set_running_or_notify_cancel():
                     try:
@@ -588,6 +682,7 @@ class Pool:
 
     def _refill_one(self) -> None:
         """One spare at a time, so a learner's cold start waits for at most one spare's start."""
+        self._bury()
         with self.lock:
             wanted = not self.closed and len(self.spares) < self.spare_target
         if not wanted:
@@ -600,10 +695,14 @@ class Pool:
             return
         with self.lock:
             if self.closed:
-                spare.kill()
-                self.refilling.clear()
-                return
-            self.spares.append(spare)
+                self.doomed.append(spare)
+                spare = None
+            else:
+                self.spares.append(spare)
+        if spare is None:
+            self._bury()
+            self.refilling.clear()
+            return
         self.requests.put("refill")
 
     def discard(self, env: Environment) -> None:
@@ -611,7 +710,7 @@ class Pool:
         with self.lock:
             if env.key is not None and self.envs.get(env.key) is env:
                 self.envs.pop(env.key)
-        env.kill()
+        self._kill(env)
 
     def forget(self, learner_prefix: str) -> int:
         """Drop the environments of learners whose key starts with `learner_prefix` (e.g. finished grading)."""
@@ -619,29 +718,37 @@ class Pool:
             doomed = [key for key in self.envs if key[0].startswith(learner_prefix)]
             for key in doomed:
                 self._drop(key)
+        self._bury()
         return len(doomed)
 
     def shutdown(self) -> None:
         with self.lock:
             self.closed = True
-            doomed, spares = list(self.envs), list(self.spares)
-            self.spares.clear()
-            for key in doomed:
+            for key in list(self.envs):
                 self._drop(key)
+            self.doomed += self.spares
+            self.spares.clear()
         deadline = time.monotonic() + SPAWN_S
         while self.refilling.is_set() and time.monotonic() < deadline:
             time.sleep(0.01)
         with self.lock:
-            spares += self.spares
+            self.doomed += self.spares
             self.spares.clear()
-        for spare in spares:
-            spare.kill()
-        if os.geteuid() == 0:
-            with contextlib.suppress(OSError):
-                leases.sweep()
+        self._bury()
+        sweep_leftovers()
 
     def live_count(self) -> int:
         return len(self.envs)
+
+
+def sweep_leftovers() -> None:
+    """What a process that died left behind: processes under free sandbox uids, and its cgroup folders."""
+    if os.geteuid() != 0:
+        return
+    with contextlib.suppress(OSError):
+        leases.sweep()
+    with contextlib.suppress(OSError):
+        memcg.sweep_all()
 
 
 def request_id() -> str:

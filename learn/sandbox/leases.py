@@ -57,6 +57,24 @@ def _try_lock(path: Path) -> int | None:
     return fd
 
 
+def lock_file(name: str) -> Lease:
+    """Hold `name` in the private folder for as long as this process lives (e.g. to own its cgroup folders)."""
+    lease = try_lock_file(name)
+    if lease is None:
+        raise OSError(f"{name} is held by another process")
+    return lease
+
+
+def try_lock_file(name: str) -> Lease | None:
+    fd = _try_lock(state_dir() / name)
+    return None if fd is None else Lease(fd, 0)
+
+
+def remove_lock_file(name: str) -> None:
+    with contextlib.suppress(OSError):
+        (state_dir() / name).unlink()
+
+
 def processes_of(uid: int) -> list[int]:
     """Live pids whose /proc entry belongs to `uid` (the sandbox's processes run as that uid on the host)."""
     found = []

@@ -152,17 +152,25 @@ def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeou
 
 
 def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
-    if len(code.encode()) > MAX_CODE:
+    if not isinstance(code, str):
+        raise InvalidRequest("The code must be text.")
+    try:
+        code_size = len(code.encode("utf-8"))
+    except UnicodeEncodeError:
+        raise InvalidRequest("The code contains a character that is not valid text (a lone surrogate).") from None
+    if code_size > MAX_CODE:
         raise InvalidRequest("The code is larger than 64 KB.")
     try:
         event_size = len(json.dumps(event))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         raise InvalidRequest("The event must be JSON.") from None
     if event_size > MAX_EVENT:
         raise InvalidRequest("The event is larger than 1 MB.")
-    if not 1 <= timeout_s <= 15 or not 128 <= memory_mb <= 10240:
-        raise InvalidRequest("The timeout must be 1–15 s and memory 128–10,240 MB.")
-    if not handler.isidentifier():
+    numbers_ok = (not isinstance(timeout_s, bool) and isinstance(timeout_s, int | float) and math.isfinite(timeout_s)
+                  and not isinstance(memory_mb, bool) and isinstance(memory_mb, int))
+    if not numbers_ok or not 1 <= timeout_s <= 15 or not 128 <= memory_mb <= 10240:
+        raise InvalidRequest("The timeout must be 1–15 s and memory a whole number of MB from 128 to 10,240.")
+    if not isinstance(handler, str) or not handler.isidentifier():
         raise InvalidRequest(f"{handler!r} is not a Python function name.")
 
 

@@ -38,8 +38,11 @@ DENY = [
     "shmget", "shmat", "shmctl", "memfd_create", "memfd_secret", "msgget", "msgsnd", "semget",
     # reaching into another process by pid file descriptor
     "pidfd_getfd", "pidfd_open", "process_madvise",
+    # signals the environment could send itself while frozen (a SIGCONT timer thaws a SIGSTOP freeze)
+    "timer_create", "mq_notify",
 ]
 TIOCSTI, TIOCLINUX, CLONE_THREAD, AF_VSOCK, PR_SET_PDEATHSIG = 0x5412, 0x541C, 0x00010000, 40, 1
+AF_INET, AF_INET6, AF_PACKET, F_SETOWN, F_SETSIG, F_SETOWN_EX = 2, 10, 17, 8, 10, 15
 
 rules = seccomp.SyscallFilter(defaction=seccomp.ALLOW)
 # Only the native ABI: a 32-bit syscall table would bypass the rules below.
@@ -56,6 +59,12 @@ rules.add_rule(seccomp.ERRNO(errno.EPERM), "clone", seccomp.Arg(0, seccomp.MASKE
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCSTI))
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "ioctl", seccomp.Arg(1, seccomp.MASKED_EQ, 0xFFFFFFFF, TIOCLINUX))
 rules.add_rule(seccomp.ERRNO(errno.EAFNOSUPPORT), "socket", seccomp.Arg(0, seccomp.EQ, AF_VSOCK))
+# no IP sockets: the network namespace has only loopback, and TCP buffers on it hold memory no limit counts
+for family in (AF_INET, AF_INET6, AF_PACKET):
+    rules.add_rule(seccomp.ERRNO(errno.EACCES), "socket", seccomp.Arg(0, seccomp.EQ, family))
+# no signal of the learner's choosing on I/O (F_SETSIG/F_SETOWN): nothing may wake a frozen environment
+for command in (F_SETOWN, F_SETSIG, F_SETOWN_EX):
+    rules.add_rule(seccomp.ERRNO(errno.EPERM), "fcntl", seccomp.Arg(1, seccomp.EQ, command))
 # the runtime must die with its parent: clearing the parent-death signal is refused
 rules.add_rule(seccomp.ERRNO(errno.EPERM), "prctl", seccomp.Arg(0, seccomp.EQ, PR_SET_PDEATHSIG))
 with open(sys.argv[1], "wb") as out:

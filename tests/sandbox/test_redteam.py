@@ -138,10 +138,16 @@ FREEZE = (
 def test_a5_the_environment_is_frozen_between_invocations_and_threads_resume_in_the_next():
     run(FREEZE, {"start": True}, learner="freeze")
     env = live_env("freeze")
-    deadline = time.monotonic() + 1  # SIGSTOP takes effect as each thread reaches the kernel
-    while "State:\tT (stopped)" not in Path(f"/proc/{env.pid}/status").read_text() and time.monotonic() < deadline:
+
+    def frozen() -> bool:  # the freezer cgroup where there is one, else SIGSTOP
+        if env.cage is not None and env.cage.freezer is not None:
+            return env.cage.frozen()
+        return "State:\tT (stopped)" in Path(f"/proc/{env.pid}/status").read_text()
+
+    deadline = time.monotonic() + 1  # freezing takes effect as each thread reaches the kernel
+    while not frozen() and time.monotonic() < deadline:
         time.sleep(0.01)
-    assert "State:\tT (stopped)" in Path(f"/proc/{env.pid}/status").read_text()
+    assert frozen()
     cpu_before = sum(int(x) for x in Path(f"/proc/{env.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
     time.sleep(1.0)
     cpu_after = sum(int(x) for x in Path(f"/proc/{env.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
