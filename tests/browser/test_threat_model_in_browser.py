@@ -14,7 +14,7 @@ def test_the_threat_model_is_one_click_from_the_sandbox(page):
     page.get_by_role("link", name="How your code is isolated").click()
     page.wait_for_url("**/sandbox/security/")
     assert page.get_by_role("heading", name="The handler sandbox: threat model").is_visible()
-    assert page.locator("table").count() >= 3
+    assert page.locator("table").count() >= 4
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
     screenshot(page, "threat-model")
