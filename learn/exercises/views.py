@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from learn import catalog
+from learn.lessons.htmx import varies_on_htmx
 from learn.lessons.views import not_found
 from learn.playground import runtime
 from learn.playground import service as playground
@@ -21,7 +22,7 @@ DRAFT = "exercise-draft:{slug}"
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
-    done = service.passed(owner_of(request))
+    done = service.passed(owner_of(request, create=False))  # a visit stores nothing (W6)
     items = sorted(service.exercises().values(), key=lambda e: (e.difficulty, e.title))
     return render(
         request,
@@ -33,11 +34,12 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@varies_on_htmx
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = service.exercises().get(slug)
     if exercise is None:
         return not_found(request)
-    owner = owner_of(request)
+    owner = owner_of(request, create=request.method == "POST")  # a visit stores nothing (W6)
     key = DRAFT.format(slug=slug)
     code = request.session.get(key, exercise.starter)
     hints = int(request.session.get(f"{key}:hints", 0))

@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
-import ipaddress
 import json
 import time
 from collections.abc import Callable
@@ -67,37 +66,10 @@ class Outcome:
 
 
 def client_address(request) -> str:
-    """The client's address for rate limiting.
+    """The client's address for rate limiting: one rule for the whole site (see learn.ratelimit)."""
+    from learn import ratelimit
 
-    With DJANGO_BEHIND_PROXY on, our proxy appends the address it saw to X-Forwarded-For, so the right-most
-    entry is the only one the client cannot forge; otherwise REMOTE_ADDR. IPv6 clients are grouped by /64 (one
-    household or host usually owns a whole /64). Unparseable values fall back to REMOTE_ADDR.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    candidate = remote
-    if getattr(django_settings, "BEHIND_PROXY", False):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        entries = [e.strip() for e in forwarded.split(",") if e.strip()]
-        if entries:
-            candidate = entries[-1]
-    return _normalise(candidate) or _normalise(remote) or "unknown"
-
-
-def _normalise(raw: str) -> str:
-    raw = raw.strip()
-    if raw.startswith("[") and "]" in raw:  # [v6]:port
-        raw = raw[1 : raw.index("]")]
-    elif raw.count(":") == 1:  # v4:port
-        raw = raw.split(":")[0]
-    try:
-        address = ipaddress.ip_address(raw)
-    except ValueError:
-        return ""
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped:
-            return str(address.ipv4_mapped)
-        return str(ipaddress.ip_network(f"{address}/64", strict=False))
-    return str(address)
+    return ratelimit.client_address(request)
 
 
 # -- rate limits -------------------------------------------------------------------------------------------

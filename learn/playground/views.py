@@ -29,6 +29,7 @@ from learn import catalog
 from learn.diagrams import layout
 from learn.diagrams.flows import replay_context
 from learn.engine.types import DISPOSITIONS
+from learn.lessons.htmx import varies_on_htmx
 from learn.lessons.views import not_found
 from learn.progress.learners import owner_of
 from learn.sessions import keep_on_error
@@ -139,6 +140,7 @@ def _status(status: int, request: HttpRequest) -> int:
     return 422 if status == 400 and request.htmx else status
 
 
+@varies_on_htmx
 def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     cat = catalog.load()
     slug = request.GET.get("source", slug) if request.method == "GET" else slug
