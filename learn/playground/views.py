@@ -278,7 +278,7 @@ def _execute(cat, source, draft: dict, prepared: _Prepared, force_cold: bool, **
 
 def _refusal(error: Exception) -> dict:
     if isinstance(error, service.RateLimited):
-        return {"error": str(error), "status": 429, "result": None}
+        return {"error": str(error), "status": 429, "result": None, "retry_after": error.retry_after_s}
     if isinstance(error, runtime.Refused):
         return {"error": str(error), "status": error.status, "result": None, "retry_after": error.retry_after_s}
     return {"error": str(error), "status": 400, "result": None}

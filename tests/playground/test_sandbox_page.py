@@ -98,8 +98,9 @@ def test_too_many_runs_get_a_friendly_429(client, fake_sandbox, settings):
     from django.core.cache import cache
 
     cache.clear()
-    statuses = [post(client).status_code for _ in range(32)]
-    assert statuses[:30] == [200] * 30 and statuses[-1] == 429
+    responses = [post(client) for _ in range(32)]
+    assert [r.status_code for r in responses[:30]] == [200] * 30 and responses[-1].status_code == 429
+    assert 1 <= int(responses[-1]["Retry-After"]) <= 61  # says when to retry
     cache.clear()
 
 

@@ -7,7 +7,6 @@ The web-side findings (A10, A11, A13, A15, A17-A22) are tested with the views an
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -18,16 +17,11 @@ import pytest
 
 from learn.sandbox import environments, leases, memcg, runner
 
-from .support import requires_sandbox
+from .support import AS_ROOT, FORGE, requires_sandbox
 from .test_attacks import sandbox_uid_processes, settled
 
 pytestmark = requires_sandbox
 ROOT = Path(__file__).resolve().parents[2]
-AS_ROOT = os.geteuid() == 0
-FORGE = (
-    "import json, os, sys\ndef forge(payload):\n    data = json.dumps(payload).encode()\n"
-    "    os.write(int(sys.argv[1]), b'%08d' % len(data) + data)\n"
-)
 
 
 def run(code: str, event=None, learner: str = "redteam", **kw):

@@ -20,16 +20,11 @@ import pytest
 
 from learn.sandbox import environments, leases, memcg, runner
 
-from .support import requires_sandbox
+from .support import AS_ROOT, FORGE, requires_sandbox
 from .test_attacks import sandbox_uid_processes, settled
 
 pytestmark = requires_sandbox
 ROOT = Path(__file__).resolve().parents[2]
-AS_ROOT = os.geteuid() == 0
-FORGE = (
-    "import json, os, sys\ndef forge(payload):\n    data = json.dumps(payload).encode()\n"
-    "    os.write(int(sys.argv[1]), b'%08d' % len(data) + data)\n"
-)
 
 
 # Learner slots are machine-wide (flock): other test runs on this machine must not share our learners' slots.
