@@ -108,16 +108,18 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # outermost after security, so every answer (our 400 pages for a NUL, a bad Host or a bad encoding too)
+    # carries the framing and content policies (second web red team, W9)
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "learn.badrequests.RejectNulMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "learn.badrequests.AdminBadInputMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "learn.urls"
@@ -233,6 +235,13 @@ if REDIS_URL:
 # Behind our own reverse proxy (which appends the client's address to X-Forwarded-For): trust the right-most
 # X-Forwarded-For entry as the client address (rate limits) and X-Forwarded-Proto for https.
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# X-Forwarded-For is believed only from these addresses (the proxy's), never from a client that reaches the
+# app server directly (second web red team, W16). Comma-separated networks.
+TRUSTED_PROXIES = [n.strip() for n in os.environ.get(
+    "DJANGO_TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7").split(",")
+    if n.strip()]
+# The site's public address for links in e-mails (password reset); default: the first of ALLOWED_HOSTS.
+SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "")
 # Real handler invocations allowed per minute (every retry a replay or a grading run makes counts): per learner,
 # and per client address (so a learner who drops the session cookie gets no fresh allowance). A normal learner
 # never reaches these; a classroom behind one NAT address may want a higher address limit.

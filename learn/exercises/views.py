@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from learn import catalog
 from learn.lessons.htmx import varies_on_htmx
@@ -34,6 +34,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @varies_on_htmx
 def detail(request: HttpRequest, slug: str) -> HttpResponse:
     exercise = service.exercises().get(slug)

@@ -21,6 +21,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_http_methods
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import JsonLexer
@@ -140,6 +141,7 @@ def _status(status: int, request: HttpRequest) -> int:
     return 422 if status == 400 and request.htmx else status
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @varies_on_htmx
 def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     cat = catalog.load()

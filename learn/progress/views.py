@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -111,6 +111,25 @@ class LimitedPasswordResetView(PasswordResetView):
         if refused := ratelimit.check(request, "password-reset-email", by=str(request.POST.get("email", ""))):
             return refused
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        # Links point at the site's configured address (DJANGO_SITE_DOMAIN), never at whatever Host or port the
+        # request named (second web red team, W11); without one, at the first allowed host.
+        domain = settings.SITE_DOMAIN or next(
+            (h for h in settings.ALLOWED_HOSTS if h and "*" not in h and not h.startswith(".")), None
+        )
+        form.save(
+            domain_override=domain,
+            use_https=self.request.is_secure(),
+            token_generator=self.token_generator,
+            from_email=self.from_email,
+            email_template_name=self.email_template_name,
+            subject_template_name=self.subject_template_name,
+            request=self.request,
+            html_email_template_name=self.html_email_template_name,
+            extra_email_context=self.extra_email_context,
+        )
+        return HttpResponseRedirect(self.get_success_url())
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

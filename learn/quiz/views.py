@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from learn import catalog, ratelimit
 from learn.lessons import htmx
@@ -97,6 +97,7 @@ def _load(request: HttpRequest, attempt_id):
         return None, _error(request, str(error), 403)
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @htmx.varies_on_htmx
 def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
@@ -118,7 +119,12 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     if request.method == "POST" and attempt.submitted_at:  # before looking at the answer's shape
         messages.warning(request, "This attempt is already submitted, so it cannot change any more.")
         return redirect("quiz:results", attempt_id=attempt.id)
-    if request.method == "POST":
+    # A question of the learner's running exam shows no answer or feedback anywhere else until the exam is
+    # submitted, whenever this other attempt was started (second web red team, W8).
+    held = not attempt.is_exam and item_id in services.open_exam_items(owner_of(request, create=False), now)
+    if request.method == "POST" and held:
+        error, status = HELD_BY_EXAM, 409
+    elif request.method == "POST":
         action = request.POST.get("action", "answer")
         try:
             if action == "flag":
@@ -160,7 +166,7 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         "options": list(zip("ABCDEF", presented_options(item, attempt.seed), strict=False)),
         "last_letter": "ABCDEF"[len(item.options) - 1],
         "error": error,
-        "show_feedback": not attempt.is_exam and answer.answered_at is not None,
+        "show_feedback": not attempt.is_exam and answer.answered_at is not None and not held,
         "submitted": request.POST if error else None,
         "progress": [(i + 1, answers.get(iid)) for i, iid in enumerate(attempt.item_ids)],
         "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
@@ -170,6 +176,12 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     partial = htmx.wants_partial(request)
     template = "quiz/question.html#question" if partial else "quiz/question.html"
     return htmx.finish(request, render(request, template, context, status=status), partial)
+
+
+HELD_BY_EXAM = (
+    "This question is also in your running exam, so it shows no answer or feedback here until you submit the "
+    "exam. Answer it in the exam, or come back to it afterwards."
+)
 
 
 def _int(raw: str | None) -> int:
@@ -225,11 +237,13 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
         else:
             return redirect("quiz:review", attempt_id=attempt.id)
     answers = {a.item_id: a for a in attempt.answers.all()}
-    rows = [(n, bank.items.get(i), answers[i]) for n, i in enumerate(attempt.item_ids, start=1)]
+    held = set() if attempt.is_exam else services.open_exam_items(owner_of(request, create=False), timezone.now())
+    rows = [(n, bank.items.get(i), answers[i]) for n, i in enumerate(attempt.item_ids, start=1) if i not in held]
     return render(
         request,
         "quiz/results.html",
         {
+            "held_by_exam": len([i for i in attempt.item_ids if i in held]),
             "attempt": attempt,
             "report": services.results(attempt, bank),
             "rows": rows,

@@ -114,11 +114,26 @@ def client_address(request: HttpRequest) -> str:
     """
     remote = request.META.get("REMOTE_ADDR", "") or ""
     candidate = remote
-    if getattr(settings, "BEHIND_PROXY", False):
+    if getattr(settings, "BEHIND_PROXY", False) and _trusted_proxy(remote):
         entries = [e.strip() for e in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if e.strip()]
         if entries:
             candidate = entries[-1]
     return _address(candidate) or _address(remote) or "unknown"
+
+
+def _trusted_proxy(remote: str) -> bool:
+    """Is the peer one of our proxies (settings.TRUSTED_PROXIES)? Only then is X-Forwarded-For believed."""
+    try:
+        peer = ipaddress.ip_address(remote.strip())
+    except ValueError:
+        return False
+    for network in getattr(settings, "TRUSTED_PROXIES", ()):
+        try:
+            if peer in ipaddress.ip_network(network, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
 
 
 def _address(raw: str) -> str:

@@ -18,6 +18,7 @@ import contextlib
 import ctypes
 import hashlib
 import json
+import logging
 import os
 import queue
 import resource
@@ -35,6 +36,8 @@ from concurrent.futures import Future
 from pathlib import Path
 
 from . import leases, memcg, seccomp_filter
+
+log = logging.getLogger(__name__)
 
 BOOTSTRAP = (Path(__file__).with_name("bootstrap.py")).read_text(encoding="utf-8")
 PYTHON = "/usr/bin/python3"
@@ -664,21 +667,30 @@ class Pool:
             self.requests.put("refill")
 
     def _spawn_loop(self) -> None:
+        """The spawner thread: starts environments asked for, refills the spares, retries the morgue. Nothing
+        may end it (every request would then wait for it in vain), so each step's failure is logged and left."""
         while True:
             try:
-                job = self.requests.get(timeout=1)
-            except queue.Empty:  # idle: retry what did not die at once (the morgue)
-                if self.morgue:
-                    self._bury()
-                continue
-            if isinstance(job, Future):
-                if job.set_running_or_notify_cancel():
-                    try:
-                        job.set_result(Environment(self.mode))
-                    except BaseException as error:  # noqa: BLE001 - handed to the waiting request
-                        job.set_exception(error)
-                continue
-            self._refill_one()
+                self._spawn_step()
+            except Exception:  # noqa: BLE001 - keep serving; the failing step's callers get their own errors
+                log.exception("The sandbox spawner hit an error; it goes on.")
+                self.refilling.clear()
+
+    def _spawn_step(self) -> None:
+        try:
+            job = self.requests.get(timeout=1)
+        except queue.Empty:  # idle: retry what did not die at once (the morgue)
+            if self.morgue:
+                self._bury()
+            return
+        if isinstance(job, Future):
+            if job.set_running_or_notify_cancel():
+                try:
+                    job.set_result(Environment(self.mode))
+                except BaseException as error:  # noqa: BLE001 - handed to the waiting request
+                    job.set_exception(error)
+            return
+        self._refill_one()
 
     def _refill_one(self) -> None:
         """One spare at a time, so a learner's cold start waits for at most one spare's start."""
