@@ -59,6 +59,11 @@ def begin(username: str, address: str) -> Attempt:
         address=ratelimit.key("login-address", address),
         gate=ratelimit.key("login-gate", address),
     )
+    free = _setting("LOGIN_FAILURES_PER_ADDRESS_FREE", ADDRESS_FREE)
+    if ratelimit.count(attempt.address) > free and ratelimit.count(attempt.gate) >= 1:
+        # the address is in its slow-down phase and its gate is shut: refuse before writing any per-name row,
+        # so random names cost no storage (second web red team, W15)
+        return _refuse(attempt, _setting("LOGIN_ADDRESS_MAX_DELAY_S", ADDRESS_MAX_DELAY_S))
     for counter, limit in (
         (attempt.pair, _setting("LOGIN_FAILURES_PER_ADDRESS_AND_NAME", PAIR_LIMIT)),
         (attempt.name, _setting("LOGIN_FAILURES_PER_NAME", NAME_LIMIT)),
@@ -69,7 +74,6 @@ def begin(username: str, address: str) -> Attempt:
             return _refuse(attempt, left)
     failures, _ = ratelimit.hit(attempt.address, WINDOW_S)
     attempt.counted.append(attempt.address)
-    free = _setting("LOGIN_FAILURES_PER_ADDRESS_FREE", ADDRESS_FREE)
     if failures > free:
         delay = min(_setting("LOGIN_ADDRESS_MAX_DELAY_S", ADDRESS_MAX_DELAY_S), 2 ** min(failures - free, 10))
         passes, left = ratelimit.hit(attempt.gate, delay)

@@ -596,11 +596,6 @@ def test_r23_cookieless_beacons_cannot_store_sessions_without_limit():
     assert 429 in statuses or Session.objects.count() < 400
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding W15: refused login attempts still create their (address, name) and name counter rows, so one "
-    "address in the slow-down phase writes 2 rows per request with random names (kept for 75 minutes)",
-)
 def test_r24_refused_logins_with_random_names_store_no_rows(settings):
     settings.LOGIN_FAILURES_PER_ADDRESS_FREE = 1
     for _ in range(3):
