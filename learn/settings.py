@@ -120,6 +120,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "learn.badrequests.AdminBadInputMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "learn.ratelimit.RefusedMiddleware",
 ]
 
 ROOT_URLCONF = "learn.urls"

@@ -10,6 +10,7 @@ import uuid
 
 from django.http import HttpRequest
 
+from learn import ratelimit
 from learn.quiz.services import Owner
 
 SESSION_KEY = "learner"
@@ -19,6 +20,8 @@ def token(request: HttpRequest, *, create: bool = True) -> str:
     """The anonymous learner's token; made (and the session with it) only when `create` is set."""
     value = request.session.get(SESSION_KEY)
     if not value and create:
+        # each new learner is a stored session: bounded per address (second web red team, W14)
+        ratelimit.allow(request, "new-learner")
         value = request.session[SESSION_KEY] = uuid.uuid4().hex
     return value or ""
 

@@ -35,7 +35,30 @@ LIMITS = {
     "password-reset": ("PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 20, 3600),
     "password-reset-email": ("PASSWORD_RESETS_PER_EMAIL_PER_HOUR", 3, 3600),
     "problem-report": ("PROBLEM_REPORTS_PER_ADDRESS_PER_HOUR", 30, 3600),
+    # new anonymous learners (sessions) from one address: a classroom behind one NAT fits easily
+    "new-learner": ("NEW_LEARNERS_PER_ADDRESS_PER_HOUR", 300, 3600),
 }
+
+
+class Refused(Exception):
+    """Raised where a view cannot return the 429 itself (deep in a helper); RefusedMiddleware answers it."""
+
+    def __init__(self, retry_after_s: int, message: str = ""):
+        super().__init__(message)
+        self.retry_after_s, self.message = retry_after_s, message
+
+
+class RefusedMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Refused):
+            return refused(request, exception.retry_after_s, exception.message)
+        return None
 
 
 def now() -> dt.datetime:
@@ -169,6 +192,17 @@ def check(request: HttpRequest, scope: str, by: str | None = None) -> HttpRespon
         return None
     take(counter)  # refused requests do not count: the window is not prolonged by knocking
     return refused(request, left)
+
+
+def allow(request: HttpRequest, scope: str) -> None:
+    """Like `check`, but raises Refused (for helpers that cannot return a response)."""
+    setting, default, window_s = LIMITS[scope]
+    limit = int(getattr(settings, setting, default))
+    counter = key(scope, client_address(request))
+    value, left = hit(counter, window_s)
+    if value > limit:
+        take(counter)
+        raise Refused(left)
 
 
 def refused(request: HttpRequest, retry_after_s: int, message: str = "") -> HttpResponse:

@@ -211,3 +211,11 @@ def test_runserver_leaves_static_files_to_whitenoise():
 def test_static_traversal_is_a_404(client):
     for path in ["/static/%2e%2e/%2e%2e/learn/settings.py", "/static/..%2f..%2flearn%2fsettings.py"]:
         assert client.get(path).status_code == 404
+
+
+def test_new_anonymous_learners_are_limited_per_address(settings, client):
+    """Each new learner is a stored session: one address cannot create them without end (W14)."""
+    settings.NEW_LEARNERS_PER_ADDRESS_PER_HOUR = 3
+    statuses = [Client().post("/sources/sqs/read/", REMOTE_ADDR="198.51.100.4").status_code for _ in range(5)]
+    assert statuses[:3] != [429] * 3 and statuses[3:] == [429, 429]
+    assert Client().post("/sources/sqs/read/", REMOTE_ADDR="198.51.100.5").status_code != 429  # another address

@@ -579,11 +579,6 @@ def test_r22_oversized_and_malformed_cookies_and_headers_are_not_5xx():
             assert Client().get(path, **headers).status_code < 500, (path, list(headers))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding W14: a cookieless POST with any valid CSRF pair (the end-of-lesson beacon, 'Mark as read', "
-    "an exercise hint) stores a new session every time, with no limit per address",
-)
 def test_r23_cookieless_beacons_cannot_store_sessions_without_limit():
     harvest = Client()
     token = csrf_token(harvest, "/sources/sqs/")
