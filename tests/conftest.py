@@ -124,3 +124,12 @@ def tree(tmp_path: Path) -> ContentTree:
 @pytest.fixture(scope="session")
 def real_catalog():
     return loader.load(CONTENT)
+
+
+@pytest.fixture(autouse=True)
+def reset_mail_sent_inline(monkeypatch):
+    """Reset mails go out on a thread after the answer (learn/progress/resetmail.py); tests that read
+    mail.outbox right away get them sent inline. The timing test switches the thread back on."""
+    from learn.progress import resetmail
+
+    monkeypatch.setattr(resetmail, "BACKGROUND", False)

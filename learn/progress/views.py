@@ -18,7 +18,7 @@ from learn import catalog, ratelimit
 from learn.quiz import questions
 from learn.quiz import services as quiz_services
 
-from . import services, throttle
+from . import resetmail, services, throttle
 from .learners import owner_of
 
 
@@ -98,7 +98,10 @@ def mail_configured() -> bool:
 
 
 class LimitedPasswordResetView(PasswordResetView):
-    """Django's reset, limited per client address and per e-mail address, and off without a mail server."""
+    """Django's reset, limited per client address and per e-mail address, and off without a mail server; the
+    mail is sent after the answer (resetmail.py), so known and unknown addresses answer alike."""
+
+    form_class = resetmail.BackgroundResetForm
 
     def dispatch(self, request, *args, **kwargs):
         if not mail_configured():

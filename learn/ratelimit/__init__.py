@@ -184,25 +184,46 @@ def check(request: HttpRequest, scope: str, by: str | None = None) -> HttpRespon
 
     Usage in a view: `if refused := ratelimit.check(request, "problem-report"): return refused`.
     """
-    setting, default, window_s = LIMITS[scope]
-    limit = int(getattr(settings, setting, default))
-    counter = key(scope, normalise(by) if by is not None else client_address(request))
-    value, left = hit(counter, window_s)
-    if value <= limit:
-        return None
-    take(counter)  # refused requests do not count: the window is not prolonged by knocking
-    return refused(request, left)
+    try:
+        allow(request, scope, by)
+    except Refused as refusal:
+        return refused(request, refusal.retry_after_s, refusal.message)
+    return None
 
 
-def allow(request: HttpRequest, scope: str) -> None:
-    """Like `check`, but raises Refused (for helpers that cannot return a response)."""
+def allow(request: HttpRequest, scope: str, by: str | None = None) -> None:
+    """Like `check`, but raises Refused (for helpers that cannot return a response).
+
+    Counted per client address (IPv6: per /64, and also per /48 at ten times the limit, so one site cannot
+    rotate through its /64s; second web red team, W10), or per `by` (e.g. the e-mail address of a reset)."""
     setting, default, window_s = LIMITS[scope]
     limit = int(getattr(settings, setting, default))
-    counter = key(scope, client_address(request))
-    value, left = hit(counter, window_s)
-    if value > limit:
-        take(counter)
-        raise Refused(left)
+    if by is not None:
+        tiers = [(key(scope, normalise(by)), limit)]
+    else:
+        address = client_address(request)
+        tiers = [(key(scope, address), limit)]
+        if wider := _site_of(address):
+            tiers.append((key(scope + "/48", wider), limit * 10))
+    taken = []
+    for counter, most in tiers:
+        value, left = hit(counter, window_s)
+        taken.append(counter)
+        if value > most:
+            for each in taken:
+                take(each)  # refused requests do not count: the window is not prolonged by knocking
+            raise Refused(left)
+
+
+def _site_of(address: str) -> str:
+    """The /48 an IPv6 /64 belongs to (a customer's usual allocation); "" for IPv4."""
+    try:
+        network = ipaddress.ip_network(address, strict=False)
+    except ValueError:
+        return ""
+    if network.version != 6 or network.prefixlen < 48:
+        return ""
+    return str(network.supernet(new_prefix=48))
 
 
 def refused(request: HttpRequest, retry_after_s: int, message: str = "") -> HttpResponse:
