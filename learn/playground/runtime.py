@@ -35,6 +35,7 @@ class Run:
     cold: bool = True
     isolation: str = ""
     request_id: str = ""
+    prestarted: bool = False  # cold start from a pre-started runtime (INIT = the module's code only)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -81,4 +82,5 @@ def run(
         cold=result.cold,
         isolation=result.isolation,
         request_id=result.request_id,
+        prestarted=getattr(result, "prestarted", False),
     )

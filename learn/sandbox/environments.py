@@ -205,6 +205,7 @@ class Environment:
         self.lock = threading.Lock()
         self.invocations, self.last_used, self.dead, self.retired = 0, time.monotonic(), False, False
         self.frozen = False
+        self.prestarted = False  # started before the learner asked (a spare): INIT is the module's code only
         self.init_ms: float | None = None
         self.workdir: str | None = None
         self.uid: leases.Lease | None = None
@@ -557,11 +558,14 @@ class Pool:
         finally:
             self._bury()
         env = spare
+        if env is not None:
+            env.prestarted = True
         try:
             if env is None or not env.alive():
                 if env is not None:
                     self._kill(env)
                 env = self.new_environment()
+                env.prestarted = False
             env.lock.acquire()
             env.assign(key, code, handler, memory_mb)
         except OSError as error:

@@ -53,6 +53,7 @@ class RunResult:
     cold: bool
     isolation: str
     request_id: str
+    prestarted: bool = False  # a cold start from a pre-started runtime: Init Duration is the module's code only
 
 
 def probe() -> tuple[bool, str]:
@@ -249,7 +250,7 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         else:
             error = {"errorMessage": text, "errorType": error_type, "requestId": rid, "stackTrace": []}
         return RunResult("crash", None, error, tuple(lines), 0, 0, init_ms(), memory_mb if out_of_memory else None,
-                         cold, isolation, rid)
+                         cold, isolation, rid, cold and env.prestarted)
 
     def timed_out(phase: str) -> RunResult:  # the host's wall clock ran out: the environment is reset, as in Lambda
         runs.discard(env)
@@ -260,7 +261,7 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         lines.extend([message, f"END RequestId: {rid}", _report(rid, timeout_s * 1000, memory_mb, None, init_ms())])
         error = {"errorMessage": message, "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
         return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000, init_ms(), None,
-                         cold, isolation, rid)
+                         cold, isolation, rid, cold and env.prestarted)
 
     env.start_invocation()
     if cold:
@@ -313,7 +314,7 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         runs.discard(env)
     lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, init_ms())]
     return RunResult(status, response, error, tuple(lines), duration, math.ceil(duration), init_ms(), rss, cold,
-                     isolation, rid)
+                     isolation, rid, cold and env.prestarted)
 
 
 def _log_lines(logs: Any) -> list[str]:

@@ -357,3 +357,16 @@ def test_a21_drafts_are_capped_across_sources(client, fake):
     assert total <= views.MAX_DRAFTS_BYTES
     assert "sandbox-draft:s3" in client.session and "sandbox-draft:sns" in client.session
     assert "sandbox-draft:sqs" not in client.session
+
+
+def test_a_cold_start_from_a_pre_started_runtime_says_so(client, monkeypatch):
+    """The sandbox keeps a few runtimes started (like Lambda's pool): the page says Init is the module's only."""
+    cache.clear()
+
+    def run(code, event, **kwargs):
+        return runtime.Run("ok", None, None, (), 1.0, 1, 3.0, 20, True, "bubblewrap", "rid", prestarted=True)
+
+    monkeypatch.setattr(runtime, "run", run)
+    html = post(client, slug="function-urls").content.decode()
+    assert "Cold start" in html and "(from a pre-started runtime)" in html
+    cache.clear()

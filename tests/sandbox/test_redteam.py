@@ -297,8 +297,9 @@ def test_spares_are_ready_and_a_cold_start_uses_one():
         time.sleep(0.02)
     assert len(pool.spares) == pool.spare_target > 0
     spare_pids = {spare.pid for spare in pool.spares}
-    run("def handler(e, c):\n    return 2\n", learner="spare-1")
+    cold = run("def handler(e, c):\n    return 2\n", learner="spare-1")
     assert live_env("spare-1").pid in spare_pids
+    assert cold.cold and cold.prestarted  # the page says so: Init Duration is the module's code only
 
 
 def test_a_killed_environment_frees_its_uid_and_cgroup():
