@@ -786,9 +786,6 @@ class Pool:
         self._bury()
         sweep_leftovers()
 
-    def live_count(self) -> int:
-        return len(self.envs)
-
 
 def sweep_leftovers() -> None:
     """What a process that died left behind: processes under free sandbox uids, and its cgroup folders."""

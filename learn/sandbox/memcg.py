@@ -79,11 +79,6 @@ def available() -> tuple[bool, str]:
     return folder is not None, why
 
 
-def freezer_available() -> bool:
-    parent()
-    return _freezer is not None
-
-
 def _remove_tree(folder: Path) -> None:
     for child in folder.glob("env-*"):
         with contextlib.suppress(OSError):

@@ -13,18 +13,14 @@ from urllib.parse import quote
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hsettings
+from hypothesis import given
 from hypothesis import strategies as st
+
+from .support import fuzz
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-77"
 
-
-def fuzz(examples: int):
-    return hsettings(
-        max_examples=examples, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck)
-    )
 
 
 odd_values = st.one_of(

@@ -14,27 +14,19 @@ import json
 import pytest
 from django.core.cache import cache
 from django.test import Client
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hsettings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from learn import catalog
 from learn.exercises.service import exercises
+
+from .support import fuzz
 
 pytestmark = pytest.mark.django_db
 
 SOURCES = sorted(catalog.load().sources)
 EXERCISES = sorted(exercises())
 
-
-def fuzz(examples: int):
-    return hsettings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
 
 
 # -- strategies -------------------------------------------------------------------------------------------

@@ -16,12 +16,13 @@ from urllib.parse import quote_from_bytes
 import pytest
 from django.test import Client
 from django.utils import timezone
-from hypothesis import HealthCheck, given
-from hypothesis import settings as hsettings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from learn import catalog, engine
 from learn.quiz import questions, services
+
+from .support import fuzz
 
 pytestmark = pytest.mark.django_db
 
@@ -35,15 +36,6 @@ OPTION_KEYS = sorted({o.key for i in BANK.items.values() for o in i.options})
 ITEMS = sorted(BANK.items)
 TYPES = ("single", "multiple", "ordering")
 
-
-def fuzz(examples: int):
-    return hsettings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        suppress_health_check=list(HealthCheck),
-    )
 
 
 ODD = [
