@@ -26,13 +26,21 @@ _hint_lock = threading.Lock()
 issued: set[int] = set()  # uids this process has leased (tests look for leftovers of these only)
 
 
+_checked: dict[str, Path] = {}
+
+
 def state_dir() -> Path:
-    """A folder only this user can write (so nobody else can hold or fake our locks)."""
-    folder = Path(os.environ.get("SANDBOX_STATE_DIR") or Path(tempfile.gettempdir()) / f"triggerlab-{os.geteuid()}")
+    """A folder only this user can write (so nobody else can hold or fake our locks); checked once per process,
+    not on every run."""
+    name = os.environ.get("SANDBOX_STATE_DIR") or str(Path(tempfile.gettempdir()) / f"triggerlab-{os.geteuid()}")
+    if name in _checked:
+        return _checked[name]
+    folder = Path(name)
     folder.mkdir(mode=0o700, exist_ok=True)
     info = folder.stat()
     if info.st_uid != os.geteuid() or info.st_mode & 0o022:
         raise OSError(f"{folder} is not a private folder of this user; set SANDBOX_STATE_DIR")
+    _checked[name] = folder
     return folder
 
 
