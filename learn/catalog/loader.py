@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from . import rendering
+from .changes import load_changes
 from .errors import CatalogInvalid, ContentError
 from .reader import Reader
 from .types import (
@@ -84,9 +85,13 @@ def load(content_dir: Path) -> Catalog:
                 )
     guide_file = content_dir / "guide" / "guide.toml"
     guide = _load_guide(guide_file, base, errors, set(sources)) if guide_file.exists() else ()
+    changes_file = content_dir / "changes.toml"
+    changes = (
+        load_changes(changes_file, _rel(changes_file, base), errors, set(sources)) if changes_file.exists() else ()
+    )
     if errors:
         raise CatalogInvalid(errors)
-    return Catalog(sources=sources, models=models, rules=rules, guide=guide)
+    return Catalog(sources=sources, models=models, rules=rules, guide=guide, changes=changes)
 
 
 def _rel(path: Path, base: Path) -> str:

@@ -325,6 +325,11 @@ class Catalog:
     models: dict[str, InvocationModel]
     rules: dict[str, RetryRule]
     guide: tuple[GuideQuestion, ...] = field(default=())
+    changes: tuple = field(default=())  # learn.catalog.changes.Change, newest first
+
+    def changes_for(self, slug: str) -> tuple:
+        """The "What changed" entries that changed this source's lesson, newest first."""
+        return tuple(change for change in self.changes if slug in change.lessons)
 
     def ordered_sources(self) -> list[Source]:
         return sorted(self.sources.values(), key=lambda s: (s.order, s.name))

@@ -14,5 +14,6 @@ urlpatterns = [
     path("models/<slug:model_id>/", views.model_page, name="model"),
     path("choose/", views.choose, name="choose"),
     path("search/", views.search_page, name="search"),
+    path("changes/", views.changes, name="changes"),
     path("api/catalog.json", views.catalog_json, name="catalog_json"),
 ]

@@ -87,6 +87,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "rules": [cat.rules[r] for r in source.retries.rules],
             "models": [cat.models[m] for m in source.models],
             "related": [cat.sources[s] for s in source.related],
+            "changes": cat.changes_for(slug),
             "previous": previous,
             "next": following,
             "read": owner.known,
@@ -168,6 +169,14 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "notice": notice,
         },
     )
+
+
+@require_safe
+def changes(request: HttpRequest) -> HttpResponse:
+    """What changed in the lessons, newest first, each entry linking the lessons it changed."""
+    cat = catalog.load()
+    return render(request, "lessons/changes.html", {"changes": cat.changes, "sources": cat.sources,
+                                                      "models": cat.models})
 
 
 @require_safe

@@ -8,7 +8,7 @@ from pathlib import Path
 from learn.catalog import loader
 from learn.catalog.errors import CatalogInvalid
 
-from . import bank
+from . import bank, factrows
 
 
 def main(argv: list[str]) -> int:
@@ -25,6 +25,11 @@ def main(argv: list[str]) -> int:
     for item in loaded.items.values():
         by_type[item.type] = by_type.get(item.type, 0) + 1
     print(f"OK: {len(loaded.items)} items {by_type}, {len(loaded.misconceptions)} misconceptions")
+    flagged = factrows.flagged_in(quiz_dir, loaded.items.values())
+    for item_id, rows in sorted(flagged.items()):
+        print(f"FLAGGED {item_id}: cites {', '.join(rows)}, changed since the item was last reviewed")
+    if flagged:
+        print(f"{len(flagged)} item(s) flagged: review them, then `python -m learn.quiz.factrows --reviewed ROW`")
     return 0
 
 

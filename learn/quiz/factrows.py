@@ -4,10 +4,18 @@ Items name the rows of `aws-facts.md` they rely on (`facts = ['§5 "Batch size (
 lives outside the repository, so its row labels and statuses are kept in `content/quiz/fact-rows.toml`
 (regenerate with `python -m learn.quiz.factrows ../shared/aws-facts.md`). Validation rejects an item that
 cites an unknown row or one marked `conflict` or `unverified`.
+
+The quiz follows the facts: each row also carries a digest of what it says (its value, sources and status).
+`content/quiz/reviewed-rows.toml` records the digest each cited row had when the items citing it were last
+reviewed. After the rows are regenerated, an item citing a row whose digest changed is **flagged** (listed by
+`python -m learn.quiz` and warned about by `manage.py check`) until someone reviews it and runs
+`python -m learn.quiz.factrows --reviewed '§5 "Batch size (FIFO)"'` (or `--reviewed-all`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import json
 import re
 import sys
@@ -64,6 +72,67 @@ def reference_docs(text: str) -> dict[str, str]:
     return {citation: first_url(cells[-2]) for citation, cells in _table_rows(text)}
 
 
+def row_digests(text: str) -> dict[str, str]:
+    """{'§5 "Batch size (FIFO)"': '3f0c…', ...}: a short digest of what each row says (every cell but its label),
+    so a changed value, source or status shows up as a changed digest."""
+    return {
+        citation: hashlib.sha256(" | ".join(" ".join(cell.split()) for cell in cells[1:]).encode()).hexdigest()[:12]
+        for citation, cells in _table_rows(text)
+    }
+
+
+def load_digests(path: Path) -> dict[str, str]:
+    """The digest of each row from fact-rows.toml (rows written before digests existed have none)."""
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return {cite(row["section"], row["label"]): row["digest"] for row in data.get("rows", []) if "digest" in row}
+
+
+REVIEWED_HEADER = [
+    "# For each aws-facts.md row that quiz items cite: the row's digest when the items citing it were last reviewed.",
+    "# An item citing a row whose digest in fact-rows.toml differs is flagged until it is reviewed again.",
+    "# Mark a row reviewed: python -m learn.quiz.factrows --reviewed '§5 \"Batch size (FIFO)\"'",
+    "",
+]
+
+
+def load_reviewed(path: Path) -> dict[str, str]:
+    if not Path(path).exists():
+        return {}
+    data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    return {entry["row"]: entry["digest"] for entry in data.get("reviewed", [])}
+
+
+def write_reviewed(path: Path, reviewed: dict[str, tuple[str, str]]) -> None:
+    """reviewed: {citation: (digest, ISO date of the review)}, written sorted by citation."""
+    out = list(REVIEWED_HEADER)
+    for citation in sorted(reviewed):
+        digest, date = reviewed[citation]
+        out += ["[[reviewed]]", f"row = {json.dumps(citation, ensure_ascii=False)}", f'digest = "{digest}"',
+                f"date = {date}", ""]
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+
+
+def changed_rows(digests: dict[str, str], reviewed: dict[str, str], cited: set[str]) -> set[str]:
+    """The cited rows whose current digest is not the one their items were reviewed against."""
+    return {row for row in cited if row in digests and reviewed.get(row) != digests[row]}
+
+
+def flagged_items(items, digests: dict[str, str], reviewed: dict[str, str]) -> dict[str, list[str]]:
+    """{item id: [changed rows it cites]} for every item that cites a row changed since its last review."""
+    cited = {row for item in items for row in item.facts}
+    changed = changed_rows(digests, reviewed, cited)
+    return {item.id: sorted(set(item.facts) & changed) for item in items if set(item.facts) & changed}
+
+
+def flagged_in(quiz_dir: Path, items) -> dict[str, list[str]]:
+    """flagged_items() for the bank in quiz_dir, read from its fact-rows.toml and reviewed-rows.toml."""
+    quiz_dir = Path(quiz_dir)
+    if not (quiz_dir / "fact-rows.toml").exists():
+        return {}
+    digests = load_digests(quiz_dir / "fact-rows.toml")
+    return flagged_items(items, digests, load_reviewed(quiz_dir / "reviewed-rows.toml"))
+
+
 def load(path: Path) -> dict[str, str]:
     data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     return {cite(row["section"], row["label"]): row["status"] for row in data.get("rows", [])}
@@ -88,7 +157,7 @@ def problems(citations: tuple[str, ...], rows: dict[str, str]) -> list[str]:
     return found
 
 
-def render(rows: dict[str, str], docs: dict[str, str] | None = None) -> str:
+def render(rows: dict[str, str], docs: dict[str, str] | None = None, digests: dict[str, str] | None = None) -> str:
     out = ["# Row labels, verification status and documentation page of each row of aws-facts.md (the project's",
            "# checked reference), so that quiz validation works in a clone without it.",
            "# Regenerate: python -m learn.quiz.factrows ../shared/aws-facts.md",
@@ -99,19 +168,52 @@ def render(rows: dict[str, str], docs: dict[str, str] | None = None) -> str:
                 f'status = "{status}"']
         if docs and docs.get(citation):
             out.append(f"doc = {json.dumps(docs[citation])}")
+        if digests and digests.get(citation):
+            out.append(f'digest = "{digests[citation]}"')
         out.append("")
     return "\n".join(out)
 
 
+QUIZ_DIR = Path(__file__).resolve().parents[2] / "content" / "quiz"
+
+
 def main(argv: list[str]) -> int:
+    usage = ("usage: python -m learn.quiz.factrows PATH/TO/aws-facts.md   (regenerate fact-rows.toml)\n"
+             "       python -m learn.quiz.factrows --reviewed 'ROW' ...     (the items citing ROW were reviewed)\n"
+             "       python -m learn.quiz.factrows --reviewed-all           (every cited row was reviewed)")
+    if argv and argv[0] in ("--reviewed", "--reviewed-all"):
+        return _mark_reviewed(argv[1:] if argv[0] == "--reviewed" else None, usage)
     if len(argv) != 1:
-        print("usage: python -m learn.quiz.factrows PATH/TO/aws-facts.md", file=sys.stderr)
+        print(usage, file=sys.stderr)
         return 2
     text = Path(argv[0]).read_text(encoding="utf-8")
     rows = parse_reference(text)
-    target = Path(__file__).resolve().parents[2] / "content" / "quiz" / "fact-rows.toml"
-    target.write_text(render(rows, reference_docs(text)), encoding="utf-8")
+    target = QUIZ_DIR / "fact-rows.toml"
+    target.write_text(render(rows, reference_docs(text), row_digests(text)), encoding="utf-8")
     print(f"wrote {len(rows)} rows to {target}")
+    return 0
+
+
+def _mark_reviewed(citations: list[str] | None, usage: str) -> int:
+    digests = load_digests(QUIZ_DIR / "fact-rows.toml")
+    reviewed_path = QUIZ_DIR / "reviewed-rows.toml"
+    data = tomllib.loads(reviewed_path.read_text(encoding="utf-8")) if reviewed_path.exists() else {}
+    reviewed = {entry["row"]: (entry["digest"], entry["date"].isoformat()) for entry in data.get("reviewed", [])}
+    if citations is None:
+        from . import bank
+
+        citations = sorted({row for item in bank.load(QUIZ_DIR).items.values() for row in item.facts})
+    if not citations:
+        print(usage, file=sys.stderr)
+        return 2
+    today = dt.date.today().isoformat()
+    for citation in citations:
+        if citation not in digests:
+            print(f"{citation} is not a row of fact-rows.toml", file=sys.stderr)
+            return 1
+        reviewed[citation] = (digests[citation], today)
+    write_reviewed(reviewed_path, reviewed)
+    print(f"marked {len(citations)} row(s) reviewed in {reviewed_path}")
     return 0
 
 
