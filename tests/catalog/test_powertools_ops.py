@@ -103,6 +103,25 @@ def test_config_periodic():
     assert invoking.record_version == "1.0"
 
 
+def test_config_oversized_change():
+    # "Some resource changes generate oversized configuration items": the invoking event then carries
+    # a configurationItemSummary instead of a configurationItem (evaluate-config_develop-rules_example-events).
+    raw = load("config", "oversized_change.json")
+    event = AWSConfigRuleEvent(raw)
+    assert event.config_rule_name == "allowed-ec2-instance-types"
+    assert event.event_left_scope is False
+    invoking = event.invoking_event
+    assert invoking.message_type == "OversizedConfigurationItemChangeNotification"
+    assert "configurationItem" not in json.loads(raw["invokingEvent"])
+    summary = invoking.configuration_item_summary
+    assert summary.resource_type == "AWS::EC2::Instance"
+    assert summary.resource_id == "i-04f1c2d3e4a5b6c7d"
+    assert summary.configuration_item_status == "OK"
+    assert summary.change_type == "UPDATE"
+    assert summary.region == "us-east-1"
+    assert summary.configuration_item_capture_time == "2026-11-22T10:41:27.902Z"
+
+
 # --- CloudFormation custom resources -----------------------------------------------------------
 
 

@@ -8,6 +8,7 @@ returns the request it would send; a real function would pass it to
 
 One handler serves two rules to show both trigger types:
 * a configuration-change rule: is the EC2 instance type on the allowed list?
+  Oversized changes carry only a summary, so the full item is fetched first.
 * a periodic rule: does the account stay under an instance-count budget?
 
 `invokingEvent` and `ruleParameters` are JSON *strings*: parse them first.
@@ -17,6 +18,23 @@ import json
 
 # Stand-in for ListDiscoveredResources, which a periodic rule would call.
 DISCOVERED_INSTANCES = ["i-0b22a22eec53b9321", "i-04f1c2d3e4a5b6c7d", "i-0e9d8c7b6a5f4e3d2"]
+
+# Stand-in for GetResourceConfigHistory (limit=1, laterTime=capture time), which returns the
+# full configuration item of an oversized change. Only the fields this rule reads are shown.
+CONFIG_HISTORY = {
+    ("AWS::EC2::Instance", "i-04f1c2d3e4a5b6c7d"): {
+        "resourceType": "AWS::EC2::Instance",
+        "resourceId": "i-04f1c2d3e4a5b6c7d",
+        "configurationItemStatus": "OK",
+        "configurationItemCaptureTime": "2026-11-22T10:41:27.902Z",
+        "configuration": {"instanceId": "i-04f1c2d3e4a5b6c7d", "instanceType": "t3.medium"},
+    },
+}
+
+
+def get_resource_config_history(resource_type, resource_id, later_time):
+    """What a real function gets from config.get_resource_config_history(...)['configurationItems'][0]."""
+    return CONFIG_HISTORY[(resource_type, resource_id)]
 
 
 def evaluation(resource_type, resource_id, compliance, annotation, timestamp):
@@ -34,11 +52,12 @@ def evaluation(resource_type, resource_id, compliance, annotation, timestamp):
 
 def evaluate_change(invoking, params, event):
     if invoking["messageType"] == "OversizedConfigurationItemChangeNotification":
-        # The event carries only a summary; a real function fetches the full item
-        # with GetResourceConfigHistory before evaluating.
-        raise NotImplementedError("fetch the configuration item with GetResourceConfigHistory")
-
-    item = invoking["configurationItem"]
+        # The event carries only a summary: fetch the full item before evaluating.
+        summary = invoking["configurationItemSummary"]
+        item = get_resource_config_history(summary["resourceType"], summary["resourceId"],
+                                           summary["configurationItemCaptureTime"])
+    else:
+        item = invoking["configurationItem"]
     when = item["configurationItemCaptureTime"]
     if event.get("eventLeftScope") or item["configurationItemStatus"] not in ("OK", "ResourceDiscovered"):
         return evaluation(item["resourceType"], item["resourceId"], "NOT_APPLICABLE",
