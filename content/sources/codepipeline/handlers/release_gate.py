@@ -74,6 +74,8 @@ def handler(event, context):
                 "jobId": job_id,
                 "executionDetails": {"summary": f"gate passed for {artifact['revision'][:12]}",
                                      "externalExecutionId": request_id, "percentComplete": 100},
+                # Key-value pairs later actions can read; allowed only on the final call (no continuationToken).
+                "outputVariables": {"GateRevision": artifact["revision"]},
             },
         }
     print(f"job {job_id}: would call {report['api']}")
