@@ -115,6 +115,24 @@ def test_dynamodb_remove_has_only_old_image():
     assert record.dynamodb.old_image["orderId"] == "ord-3001"
 
 
+def test_dynamodb_ttl_remove_names_the_service():
+    # API_streams_Record: items deleted by Time to Live carry userIdentity.type "Service" and
+    # userIdentity.principalId "dynamodb.amazonaws.com".
+    raw = load("dynamodb-streams", "ttl_remove.json")
+    (record,) = DynamoDBStreamEvent(raw).records
+    assert record.event_name == DynamoDBRecordEventName.REMOVE
+    assert record.user_identity == {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+    assert record.dynamodb.new_image == {}
+    assert record.dynamodb.old_image["expiresAt"] < record.dynamodb.approximate_creation_date_time
+    assert record.dynamodb.stream_view_type == StreamViewType.NEW_AND_OLD_IMAGES
+
+
+def test_only_ttl_deletes_carry_a_user_identity():
+    for name in ("insert.json", "modify.json", "remove.json", "mixed_batch.json"):
+        for record in DynamoDBStreamEvent(load("dynamodb-streams", name)).records:
+            assert record.user_identity == {}
+
+
 def test_dynamodb_mixed_batch_in_order():
     raw = load("dynamodb-streams", "mixed_batch.json")
     records = list(DynamoDBStreamEvent(raw).records)
