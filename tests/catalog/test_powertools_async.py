@@ -17,6 +17,7 @@ from aws_lambda_powertools.utilities.data_classes import (
     CloudWatchLogsEvent,
     EventBridgeEvent,
     S3Event,
+    S3EventBridgeNotificationEvent,
     SNSEvent,
 )
 
@@ -36,7 +37,12 @@ def test_s3_object_created_put():
     record = event.record
     source = raw["Records"][0]
     assert record.event_source == "aws:s3"
-    assert record.event_version == "2.1"
+    # "Starting with version 2.4, Amazon S3 uses a single unified version for all event types, and the version
+    # increments consistently across all event types whenever the schema evolves." The newest copy of
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-content-structure.html shows 2.6.
+    assert record.event_version == "2.6"
+    major, minor = (int(part) for part in record.event_version.split("."))
+    assert major == 2 and minor >= 4  # compare the major version; the unified numbering starts at 2.4
     assert record.event_name == "ObjectCreated:Put"
     assert record.aws_region == "us-east-1"
     assert record.event_time == source["eventTime"]
@@ -64,6 +70,7 @@ def test_s3_object_removed_delete_has_no_size_etag_or_version():
     s3_object = record.s3.get_object
     assert s3_object.sequencer == raw["Records"][0]["s3"]["object"]["sequencer"]
     assert s3_object.etag == ""
+    assert record.event_version == "2.6"  # one unified version for every event type since 2.4
     assert s3_object.version_id is None
     assert "size" not in raw["Records"][0]["s3"]["object"]
     assert event.object_key == "exports/2026/11/weekly sales (draft).csv"
@@ -135,6 +142,30 @@ def test_eventbridge_ec2_state_change():
     assert event.source == "aws.ec2"
     assert event.resources == ["arn:aws:ec2:us-east-1:123456789012:instance/i-0a1b2c3d4e5f67890"]
     assert event.detail == {"instance-id": "i-0a1b2c3d4e5f67890", "state": "stopped"}
+
+
+def test_eventbridge_s3_object_created():
+    # S3 with EventBridge delivery on: "version — Currently 0 (zero) for all events"; the bucket ARN in `resources`;
+    # `reason` names the API that created the object (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ev-events.html).
+    raw = load("eventbridge", "s3_object_created.json")
+    event = S3EventBridgeNotificationEvent(raw)
+    assert event.source == "aws.s3"
+    assert event.detail_type == "Object Created"
+    assert event.version == "0"
+    assert event.resources == ["arn:aws:s3:::photo-uploads-123456789012"]
+    detail = event.detail
+    assert detail.version == "0"
+    assert detail.bucket.name == "photo-uploads-123456789012"
+    assert detail.object.key == "incoming/2026-11-22/receipt-0042.jpg"
+    assert detail.object.size == raw["detail"]["object"]["size"]
+    assert detail.object.etag == raw["detail"]["object"]["etag"]
+    assert detail.object.version_id == raw["detail"]["object"]["version-id"]
+    assert detail.object.sequencer == raw["detail"]["object"]["sequencer"]
+    assert detail.requester == "123456789012"
+    assert detail.source_ip_address == "203.0.113.25"
+    assert detail.reason == "PutObject"
+    assert detail.deletion_type is None
+    assert "Records" not in raw  # not the S3 notification shape
 
 
 # --- CloudWatch Logs ---------------------------------------------------------------------------

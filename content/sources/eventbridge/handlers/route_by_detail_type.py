@@ -26,9 +26,18 @@ def instance_state_changed(event):
     return "ignored"
 
 
+def object_created(event):
+    # S3 events routed through EventBridge keep the object under `detail`, not in a `Records` list.
+    detail = event["detail"]
+    bucket, s3_object = detail["bucket"]["name"], detail["object"]
+    print(f"index s3://{bucket}/{s3_object['key']} ({s3_object['size']} bytes, {detail['reason']})")
+    return "indexed"
+
+
 ROUTES = {
     ("com.example.orders", "Order Placed"): order_placed,
     ("aws.ec2", "EC2 Instance State-change Notification"): instance_state_changed,
+    ("aws.s3", "Object Created"): object_created,
 }
 
 
