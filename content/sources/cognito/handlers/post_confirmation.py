@@ -1,7 +1,7 @@
 """Post confirmation trigger: create the user's profile once, even if Cognito calls again.
 
-Cognito retries a trigger that does not answer within 5 seconds, so the same
-confirmation can arrive more than once. Key the side effect on the user's `sub`
+Cognito may call a trigger again when it does not answer within 5 seconds, so
+the same confirmation can arrive more than once. Key the side effect on the user's `sub`
 (stable and unique) and skip work that is already done.
 """
 

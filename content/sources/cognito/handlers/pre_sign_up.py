@@ -1,7 +1,7 @@
 """Pre sign-up trigger: auto-confirm people who sign up with a company email address.
 
-Cognito waits for this function (5 seconds at most, then it retries), so keep it to
-quick checks on the event. The function must hand the event back: whatever is set in
+Cognito waits for this function (5 seconds at most, then it may call again), so keep
+it to quick checks on the event. The function must hand the event back: whatever is set in
 event["response"] is what Cognito acts on.
 """
 

@@ -1,7 +1,8 @@
 """Validate an order inside a Step Functions Task state.
 
-Step Functions passes the state input (or the Task's `Payload`) as the event
-and, with the default RequestResponse invocation, waits for the return value.
+With `arn:aws:states:::lambda:invoke` the event is the `Payload` the Task sets
+(a function ARN in `Resource` passes the state's input instead); with the
+default RequestResponse invocation Step Functions waits for the return value.
 The return value becomes the Task result, so keep it small, JSON-serialisable
 and shaped for the next state.
 
