@@ -58,6 +58,43 @@ def test_rest_post_order_body_is_a_json_string():
     assert event.headers.get("content-length") == str(len(raw["body"].encode()))
 
 
+def test_rest_jwt_authorizer_claims_keep_their_json_types():
+    # rest-api-jwt-authorizer-claims.html: "A Lambda proxy integration receives each claim with its JSON type."
+    raw = load("api-gateway-rest", "get_order_jwt.json")
+    event = APIGatewayProxyEvent(raw)
+    authorizer = event.request_context.authorizer
+    assert authorizer.claims == raw["requestContext"]["authorizer"]["claims"]
+    assert authorizer.claims["token_use"] == "access"
+    assert authorizer.claims["iss"].startswith("https://cognito-idp.us-east-1.amazonaws.com/")
+    assert isinstance(authorizer.claims["exp"], int) and authorizer.claims["exp"] > authorizer.claims["iat"]
+    assert authorizer.scopes == ["orders/read"]
+    assert authorizer.scopes[0] in authorizer.claims["scope"].split()
+    assert event.headers.get("authorization", "").startswith("Bearer ")
+    assert event.path_parameters == {"orderId": "ord-1001"}
+    assert event.query_string_parameters == {}
+
+
+def test_rest_mtls_request_carries_the_client_certificate():
+    # rest-api-mutual-tls.html: "API Gateway forwards the certificates that clients provide to Lambda authorizers
+    # and to backend integrations."
+    raw = load("api-gateway-rest", "post_order_mtls.json")
+    event = APIGatewayProxyEvent(raw)
+    cert = event.request_context.identity.client_cert
+    expected = raw["requestContext"]["identity"]["clientCert"]
+    assert cert is not None
+    assert cert.subject_dn == expected["subjectDN"] == "CN=warehouse,OU=Logistics,O=Example Freight Ltd,C=GB"
+    assert cert.issuer_dn == expected["issuerDN"]
+    assert cert.serial_number == expected["serialNumber"]
+    assert cert.client_cert_pem.startswith("-----BEGIN CERTIFICATE-----")
+    assert cert.validity_not_before == expected["validity"]["notBefore"]
+    assert cert.validity_not_after == expected["validity"]["notAfter"]
+    # A custom domain: the path the client called has no stage prefix, unlike the execute-api endpoint.
+    assert event.request_context.domain_name == "orders-api.example.com"
+    assert event.request_context.path == "/orders"
+    assert event.json_body["items"][0]["sku"] == "PALLET-EU"
+    assert event.headers.get("content-length") == str(len(raw["body"].encode()))
+
+
 def test_http_api_v2_get_has_cookies_and_joined_query_values():
     raw = load("api-gateway-http", "v2_get_orders.json")
     event = APIGatewayProxyEventV2(raw)
@@ -85,6 +122,23 @@ def test_http_api_v2_post_body_is_base64_encoded():
     assert event.headers.get("content-length") == str(len(base64.b64decode(raw["body"])))
 
 
+def test_http_api_v2_put_has_jwt_claims_path_parameters_body_and_stage_variables():
+    raw = load("api-gateway-http", "v2_put_order_jwt.json")
+    event = APIGatewayProxyEventV2(raw)
+    authorizer = event.request_context.authorizer
+    assert authorizer.jwt_claim == raw["requestContext"]["authorizer"]["jwt"]["claims"]
+    assert authorizer.jwt_claim["username"] == "grace.support"
+    assert authorizer.jwt_scopes == ["orders/read", "orders/write"]
+    assert set(authorizer.jwt_scopes) == set(authorizer.jwt_claim["scope"].split())
+    assert event.route_key == "PUT /orders/{orderId}"
+    assert event.path_parameters == {"orderId": "ord-1003"}
+    assert event.stage_variables == {"ordersTable": "orders-prod", "auditTopic": "order-audit-prod"}
+    assert event.json_body == {"status": "cancelled", "reason": "customer asked to cancel before dispatch"}
+    assert event.http_method == "PUT"
+    assert event.headers.get("content-length") == str(len(raw["body"].encode()))
+    assert all(name == name.lower() for name in raw["headers"])
+
+
 def test_http_api_v1_event_parses_as_proxy_event():
     raw = load("api-gateway-http", "v1_get_order.json")
     event = APIGatewayProxyEvent(raw)
@@ -94,6 +148,14 @@ def test_http_api_v1_event_parses_as_proxy_event():
     assert event.multi_value_query_string_parameters == {"expand": ["items", "customer"]}
     assert event.request_context.stage == "$default"
     assert event.request_context.request_id == raw["requestContext"]["requestId"]
+    # http-api-develop-integrations-lambda.html shows both payload versions and says all header names are
+    # lowercased; its 1.0 example has "resourceId": null and an authorizer block with null claims and scopes.
+    assert all(name == name.lower() for name in raw["headers"])
+    assert all(name == name.lower() for name in raw["multiValueHeaders"])
+    assert raw["requestContext"]["resourceId"] is None
+    assert raw["requestContext"]["authorizer"] == {"claims": None, "scopes": None}
+    assert event.request_context.authorizer.claims == {}  # Powertools reads a null claims map as empty
+    assert event.headers.get("accept") == "application/json"
 
 
 def test_function_url_public_get_has_placeholders_and_no_authorizer():

@@ -60,7 +60,7 @@ def receive_webhook(event):
     if event.get("isBase64Encoded"):
         body = base64.b64decode(body).decode("utf-8")
     form = {key: values[-1] for key, values in parse_qs(body).items()}
-    delivery = event["headers"].get("x-acmepay-delivery")  # 2.0 header names are lowercase
+    delivery = event["headers"].get("x-acmepay-delivery")  # HTTP API header names are lowercase
     if not delivery or "order_id" not in form:
         return explicit(400, {"message": "missing delivery id or order_id"})
     if delivery in SEEN_DELIVERIES:
@@ -68,6 +68,35 @@ def receive_webhook(event):
     SEEN_DELIVERIES.add(delivery)
     print(f"{event['pathParameters']['provider']}: {form['event']} for {form['order_id']}")
     return explicit(202, {"accepted": delivery})
+
+
+ALLOWED_STATUSES = {"cancelled", "on_hold"}
+
+
+def update_order(event):
+    # A JWT authorizer already validated the token (and the route's scopes) before this runs;
+    # the claims and scopes arrive in requestContext.authorizer.jwt.
+    jwt = (event["requestContext"].get("authorizer") or {}).get("jwt") or {}
+    if "orders/write" not in (jwt.get("scopes") or []):
+        return explicit(403, {"message": "orders/write scope required"})
+    order_id = event["pathParameters"]["orderId"]
+    order = next((o for o in ORDERS if o["orderId"] == order_id), None)
+    if order is None:
+        return explicit(404, {"message": f"order {order_id} not found"})
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded"):
+        body = base64.b64decode(body).decode("utf-8")
+    try:
+        change = json.loads(body)
+    except ValueError:
+        return explicit(400, {"message": "body must be JSON"})
+    if not isinstance(change, dict) or change.get("status") not in ALLOWED_STATUSES:
+        return explicit(400, {"message": f"status must be one of {sorted(ALLOWED_STATUSES)}"})
+    # Stage variables carry per-stage configuration, such as the table this stage writes to.
+    table = (event.get("stageVariables") or {}).get("ordersTable", "orders-dev")
+    order["status"] = change["status"]
+    print(f"{jwt['claims'].get('username')} set {order_id} to {order['status']} in {table}")
+    return explicit(200, order)
 
 
 def get_order_v1(event):
@@ -88,6 +117,7 @@ ROUTES = {
     "GET /orders": list_orders,
     "POST /webhooks/{provider}": receive_webhook,
     "GET /orders/{orderId}": get_order_v1,
+    "PUT /orders/{orderId}": update_order,
 }
 
 

@@ -84,11 +84,13 @@ def create_order(event):
     order_id = f"ord-{uuid.uuid4().hex[:8]}"
     total = round(sum(i["quantity"] * i["unitPrice"] for i in items), 2)
     ORDERS[order_id] = {**order, "orderId": order_id, "status": "new", "total": total}
-    stage = event["requestContext"]["stage"]
+    # requestContext.path is the path the client called: it starts with the stage on the default
+    # execute-api endpoint (/prod/orders) and not on a custom domain (/orders).
+    collection = event["requestContext"]["path"].rstrip("/")
     response = respond(
         201,
         {"orderId": order_id, "total": total, "currency": order.get("currency", "EUR")},
-        headers={"Location": f"/{stage}/orders/{order_id}"},
+        headers={"Location": f"{collection}/{order_id}"},
         # Two Set-Cookie headers cannot share one key in `headers`: use the list form.
         multi_value_headers={"Set-Cookie": [
             f"last_order={order_id}; Path=/; Secure; HttpOnly",
@@ -100,6 +102,22 @@ def create_order(event):
     return response
 
 
+def caller(event):
+    """Who is calling, as API Gateway established it before invoking the function.
+
+    A Cognito or JWT authorizer passes the validated token's claims (API Gateway has already
+    checked the method's scopes); mutual TLS on a custom domain passes the client certificate.
+    """
+    context = event.get("requestContext") or {}
+    claims = (context.get("authorizer") or {}).get("claims") or {}
+    if claims.get("sub"):
+        return f"token subject {claims['sub']} (scopes: {claims.get('scope', 'none')})"
+    cert = (context.get("identity") or {}).get("clientCert")
+    if cert:
+        return f"client certificate {cert['subjectDN']}"
+    return "an anonymous client"
+
+
 ROUTES = {
     ("GET", "/orders/{orderId}"): get_order,
     ("POST", "/orders"): create_order,
@@ -107,6 +125,7 @@ ROUTES = {
 
 
 def handler(event, context):
+    print(f"{event['httpMethod']} {event['path']} from {caller(event)}")
     route = ROUTES.get((event["httpMethod"], event["resource"]))
     if route is None:
         return respond(404, {"message": f"no route for {event['httpMethod']} {event['path']}"})
