@@ -1,17 +1,23 @@
 """Asynchronous invocation: Lambda's event queue, its retries, and where failed events end up.
 
 Function errors are retried after 1 minute and then 2 minutes (MaximumRetryAttempts 0-2); throttles and
-system errors are retried with a backoff from 1 second to 5 minutes until MaximumEventAgeInSeconds.
-Services in front (SNS, EventBridge, Scheduler) first retry their own delivery to Lambda.
+system errors are retried with a backoff from 1 second to 5 minutes until MaximumEventAgeInSeconds. An event
+is discarded the moment its age passes MaximumEventAgeInSeconds, not when its next retry would have been due.
+Services in front (SNS, EventBridge, Scheduler) first retry their own delivery to Lambda; each of their attempts
+is stamped at its own time. EventBridge and Scheduler document exponential backoff with jitter but not the
+delays themselves, so those delays are illustrative (and the same in every run).
 """
 
 from __future__ import annotations
+
+import hashlib
 
 from .context import LDG, Context
 from .run import HOUR, MINUTE, SECOND, Record, Run
 from .types import Outcome, span
 
 ERRORS = LDG + "invocation-async-error-handling.html"
+CONFIGURING = LDG + "invocation-async-configuring.html"
 RETAIN = LDG + "invocation-async-retain-records.html"
 ASYNC = LDG + "invocation-async.html"
 FUNCTION_ERROR_WAITS = (MINUTE, 2 * MINUTE)
@@ -20,6 +26,22 @@ SNS_RETRIES = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-re
 EB_RETRY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
 SCHEDULER_RETRY = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
 CFN = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html"
+SNS_ATTEMPTS = 100_015  # "100,015 times, over 23 days" for AWS managed endpoints such as Lambda
+SHOWN_DELIVERY_FAILURES = 3  # the first few failed deliveries get a step each, then one step for the rest
+EB_BACKOFF_FIRST = SECOND  # illustrative: AWS documents exponential backoff with jitter, not the delays
+EB_BACKOFF_CAP = 10 * MINUTE
+EB_ILLUSTRATIVE = (
+    "{service} retries delivery with exponential backoff and jitter until its retry policy runs out (here {age} "
+    "or {retries} retries, whichever comes first; by default 24 hours and 185), but AWS does not publish the delays: "
+    "the retry times shown are illustrative (1 s doubling to at most 10 min, with a fixed pseudo-random jitter, the "
+    "same in every run). With the default policy, which limit ends the retries first depends on those unpublished "
+    "delays."
+)
+SNS_ILLUSTRATIVE = (
+    "SNS documents the phases of its delivery policy for Lambda (3 immediate retries, 2 one second apart, 10 with "
+    "exponential backoff from 1 to 20 s, then every 20 s) and that it adds jitter; the delays inside the backoff "
+    "phase and the jitter are not published, so those times are approximate."
+)
 
 PRODUCER_LABELS = {
     "s3": "S3 bucket",
@@ -126,7 +148,7 @@ def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: i
             return
         wait = FUNCTION_ERROR_WAITS[retries_used]
         if _age(run, record) + wait > max_age:
-            run.after(wait, lambda: _attempt(run, ctx, record, number + 1, throttles))
+            _expire_before_retry(run, ctx, record, f"Attempt {number + 1} would come {span(wait)} later")
             return
         run.step(
             "async-queue",
@@ -175,6 +197,9 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
         [record.id],
         doc=ERRORS,
     )
+    if _age(run, record) + wait > max_age:
+        _expire_before_retry(run, ctx, record, f"The next try would come {span(wait)} later", throttled=True)
+        return
     if throttles + 1 >= SHOWN_THROTTLE_RETRIES and run.will_repeat(outcome):
         waited, more = 0, 0
         while _age(run, record) + waited + wait <= max_age:
@@ -182,22 +207,42 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
             more += 1
             wait = min(wait * 2, 5 * MINUTE)
         run.trace.invocations += more
-        run.now = record.arrived_ms + max_age + SECOND
         run.step(
             "async-queue",
             "function",
             "retry-wait",
-            f"…{more} more throttled attempts, waiting up to 5 min between them, until the event is too old.",
+            f"…{more} more throttled attempts, waiting up to 5 min between them, until the event reaches its "
+            f"maximum age ({span(max_age)}).",
             [record.id],
             doc=ERRORS,
             compressed=more,
         )
-        _too_old(run, ctx, record, "Throttled until the event was too old")
+        run.at(
+            record.arrived_ms + max_age,
+            lambda: _too_old(run, ctx, record, "Throttled until the event was too old"),
+        )
         return
     run.step(
         "async-queue", None, "retry-wait", f"Back off {wait // SECOND} s before trying again.", [record.id], doc=ERRORS
     )
     run.after(wait, lambda: _attempt(run, ctx, record, number, throttles + 1))
+
+
+def _expire_before_retry(run: Run, ctx: Context, record: Record, why: str, throttled: bool = False) -> None:
+    """The next try would come after the maximum age: the event leaves the queue when it reaches that age."""
+    max_age = ctx["maximum_event_age_s"] * SECOND
+    run.step(
+        "async-queue",
+        None,
+        "retry-wait",
+        f"{why}, after the event's maximum age ({span(max_age)}): Lambda keeps the event in the queue only "
+        "until it reaches that age.",
+        [record.id],
+        doc=CONFIGURING,
+        age_s=_age(run, record) // SECOND,
+    )
+    why_discarded = "Throttled until the event was too old" if throttled else "Event too old"
+    run.at(record.arrived_ms + max_age, lambda: _too_old(run, ctx, record, why_discarded))
 
 
 def _too_old(run: Run, ctx: Context, record: Record, why: str) -> None:
@@ -206,9 +251,9 @@ def _too_old(run: Run, ctx: Context, record: Record, why: str) -> None:
         "async-queue",
         None,
         "discard",
-        f"The event is older than MaximumEventAgeInSeconds ({span(max_age)}).",
+        f"The event has reached MaximumEventAgeInSeconds ({span(max_age)}): Lambda takes it out of the queue.",
         [record.id],
-        doc=ERRORS,
+        doc=CONFIGURING,
         age_s=_age(run, record) // SECOND,
     )
     _give_up(run, ctx, record, why, condition="EventAgeExceeded")
@@ -253,14 +298,16 @@ def _give_up(run: Run, ctx: Context, record: Record, why: str, condition: str) -
         run.dispose(record, kind, f"{why}; nothing kept it.", doc=ERRORS)
     if ctx.source.slug == "cloudformation":
         timeout_s = ctx["service_timeout_s"]
-        run.now = max(run.now, record.arrived_ms + timeout_s * SECOND)
-        run.step(
-            "service",
-            None,
-            "error",
-            f"No reply reached the ResponseURL: after ServiceTimeout ({timeout_s} s) the stack operation fails.",
-            [record.id],
-            doc=CFN,
+        run.at(
+            record.arrived_ms + timeout_s * SECOND,
+            lambda: run.step(
+                "service",
+                None,
+                "error",
+                f"No reply reached the ResponseURL: after ServiceTimeout ({timeout_s} s) the stack operation fails.",
+                [record.id],
+                doc=CFN,
+            ),
         )
 
 
@@ -278,71 +325,164 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
         _deliver(run, ctx, record)
         return
     if slug == "sns":
-        waits = _sns_schedule(failures)
-        limit_attempts, limit_age_ms, doc = 100_015, 23 * 24 * HOUR, SNS_RETRIES
-        has_dlq = ctx.get("subscription_dlq")
+        max_attempts, max_age_ms, doc = SNS_ATTEMPTS, None, SNS_RETRIES
+        if SNS_ILLUSTRATIVE not in run.trace.notes:
+            run.trace.notes.append(SNS_ILLUSTRATIVE)
     else:
         prefix = "target" if slug == "eventbridge" else "schedule"
-        limit_attempts = ctx[f"{prefix}_maximum_retry_attempts"] + 1
-        limit_age_ms = ctx[f"{prefix}_maximum_event_age_s"] * SECOND
-        waits = [min(SECOND * 2**i, 5 * MINUTE) for i in range(min(failures, limit_attempts))]
+        retries = ctx[f"{prefix}_maximum_retry_attempts"]
+        max_attempts = retries + 1
+        max_age_ms = ctx[f"{prefix}_maximum_event_age_s"] * SECOND
         doc = EB_RETRY if slug == "eventbridge" else SCHEDULER_RETRY
-        has_dlq = ctx.get(f"{prefix}_dlq")
-    elapsed = 0
-    shown = 0
-    for attempt, wait in enumerate(waits, start=1):
-        if attempt > limit_attempts or elapsed + wait > limit_age_ms:
-            break
-        if shown < 3 or attempt == len(waits):
-            run.step(
-                "service",
-                "async-queue",
-                "error",
-                f"Delivery attempt {attempt} to Lambda fails.",
-                [record.id],
-                doc=doc,
-                attempt=attempt,
+        note = EB_ILLUSTRATIVE.format(
+            service="EventBridge" if slug == "eventbridge" else "EventBridge Scheduler",
+            age=f"{max_age_ms // HOUR} h" if max_age_ms % HOUR == 0 else span(max_age_ms),
+            retries=retries,
+        )
+        if note not in run.trace.notes:
+            run.trace.notes.append(note)
+    times, end, end_ms = _delivery_plan(slug, record.id, failures, max_attempts, max_age_ms)
+    start = run.now
+    illustrative = "Illustrative timing: AWS does not publish the exact retry delays." if slug != "sns" else ""
+    count = len(times)
+    for index, t_ms in enumerate(times):
+        attempt = index + 1
+        if attempt <= SHOWN_DELIVERY_FAILURES or attempt == count:
+            run.at(
+                start + t_ms,
+                lambda attempt=attempt: run.step(
+                    "service",
+                    "async-queue",
+                    "error",
+                    f"Delivery attempt {attempt} to Lambda fails.",
+                    [record.id],
+                    doc=doc,
+                    note=illustrative if attempt > 1 else "",
+                    attempt=attempt,
+                ),
             )
-            shown += 1
-        elapsed += wait
-    run.now += elapsed
-    if failures >= limit_attempts or elapsed >= limit_age_ms:
-        if has_dlq:
-            run.step(
-                "service",
-                "service-dlq",
-                "dlq",
-                "The service's retry policy is used up: the event goes to its own dead-letter queue.",
-                [record.id],
-                doc=doc,
+        elif attempt == count - 1:
+            first_hidden = SHOWN_DELIVERY_FAILURES + 1
+            what = f"attempt {first_hidden}" if first_hidden == attempt else f"attempts {first_hidden}–{attempt}"
+            growth = (
+                "SNS waits longer between them, then every 20 s"
+                if slug == "sns"
+                else "the waits grow exponentially, to at most 10 min in this illustration"
             )
-            run.dispose(record, "service-dlq", "Never reached Lambda; kept in the service's DLQ.", doc=doc)
-        else:
-            run.step(
-                "service",
-                None,
-                "discard",
-                "The service's retry policy is used up and it has no DLQ: the event is dropped.",
-                [record.id],
-                doc=doc,
+            run.at(
+                start + t_ms,
+                lambda what=what, hidden=attempt - SHOWN_DELIVERY_FAILURES, growth=growth: run.step(
+                    "service",
+                    "async-queue",
+                    "retry-wait",
+                    f"…delivery {what} also fail; {growth}.",
+                    [record.id],
+                    doc=doc,
+                    note=illustrative,
+                    compressed=hidden,
+                ),
             )
-            run.dispose(record, "discarded-retries", "Never reached Lambda; the service dropped it.", doc=doc)
+    run.at(start + end_ms, lambda: _delivery_end(run, ctx, record, end, count, end_ms, max_attempts, max_age_ms))
+
+
+def _delivery_end(
+    run: Run,
+    ctx: Context,
+    record: Record,
+    end: str,
+    failed: int,
+    elapsed_ms: int,
+    max_attempts: int,
+    max_age_ms: int | None,
+) -> None:
+    slug = ctx.source.slug
+    doc = {"sns": SNS_RETRIES, "eventbridge": EB_RETRY}.get(slug, SCHEDULER_RETRY)
+    has_dlq = ctx.get({"sns": "subscription_dlq", "eventbridge": "target_dlq"}.get(slug, "schedule_dlq"))
+    if end == "delivered":
+        run.step(
+            "service",
+            None,
+            "retry-wait",
+            f"The service retried delivery {failed} time(s) over {span(elapsed_ms)} before Lambda accepted the event.",
+            [record.id],
+            doc=doc,
+        )
+        _deliver(run, ctx, record)
         return
-    run.step(
-        "service",
-        None,
-        "retry-wait",
-        f"The service retried delivery {failures} time(s) over {elapsed // SECOND} s before Lambda accepted the event.",
-        [record.id],
-        doc=doc,
-    )
-    _deliver(run, ctx, record)
+    if slug == "sns":
+        why = f"The delivery policy is used up ({max_attempts:,} attempts)"
+    elif end == "attempts":
+        why = f"MaximumRetryAttempts ({max_attempts - 1}) is used up after {failed} attempt(s) over {span(elapsed_ms)}"
+    else:
+        why = (
+            f"The event has reached the retry policy's MaximumEventAgeInSeconds ({span(max_age_ms or 0)}) "
+            f"after {failed} failed attempt(s): no more retries"
+        )
+    if has_dlq:
+        run.step(
+            "service",
+            "service-dlq",
+            "dlq",
+            f"{why}: the event goes to the service's own dead-letter queue.",
+            [record.id],
+            doc=doc,
+        )
+        run.dispose(record, "service-dlq", "Never reached Lambda; kept in the service's DLQ.", doc=doc)
+    else:
+        run.step(
+            "service",
+            None,
+            "discard",
+            f"{why}, and there is no dead-letter queue: the service drops the event.",
+            [record.id],
+            doc=doc,
+        )
+        kind = "discarded-max-age" if end == "age" else "discarded-retries"
+        run.dispose(record, kind, "Never reached Lambda; the service dropped it.", doc=doc)
 
 
-def _sns_schedule(failures: int) -> list[int]:
+def _delivery_plan(
+    slug: str, record_id: str, failures: int, max_attempts: int, max_age_ms: int | None
+) -> tuple[list[int], str, int]:
+    """When each failed delivery attempt happens (ms after the first), how the retries end and when.
+
+    The end is "delivered" (the attempt after the failures succeeds), "attempts" (the retry count is used up:
+    at the last failed attempt) or "age" (the next retry would pass the maximum age: at that age).
+    """
+    times: list[int] = []
+    t_ms = 0
+    attempt = 1
+    while True:
+        if attempt > failures:
+            return times, "delivered", t_ms
+        times.append(t_ms)
+        if attempt >= max_attempts:
+            return times, "attempts", t_ms
+        delay = _sns_delay(attempt) if slug == "sns" else _backoff_with_jitter(slug, record_id, attempt)
+        if max_age_ms is not None and t_ms + delay > max_age_ms:
+            return times, "age", max_age_ms
+        t_ms += delay
+        attempt += 1
+
+
+def _sns_delay(failed_attempt: int) -> int:
     """SNS to Lambda: 3 immediate retries, 2 after 1 s, 10 with backoff from 1 to 20 s, then every 20 s."""
-    waits = [0, 0, 0, SECOND, SECOND]
-    waits += [min(20 * SECOND, SECOND * 2**i) for i in range(10)]
-    while len(waits) < min(failures, 100_015):
-        waits.append(20 * SECOND)
-    return waits[:failures]
+    if failed_attempt <= 3:
+        return 0
+    if failed_attempt <= 5:
+        return SECOND
+    if failed_attempt <= 15:
+        return min(20 * SECOND, SECOND * 2 ** (failed_attempt - 6))
+    return 20 * SECOND
+
+
+def _backoff_with_jitter(slug: str, record_id: str, failed_attempt: int) -> int:
+    """Illustrative exponential backoff (1 s doubling, at most 10 min) with a jitter that keeps half to all of it.
+
+    The jitter is derived from a SHA-256 of the source, record and attempt, so the same scenario gives the same
+    trace in every process (Python's hash() is salted per process; random is not used).
+    """
+    base = min(EB_BACKOFF_CAP, EB_BACKOFF_FIRST * 2 ** min(failed_attempt - 1, 20))
+    digest = hashlib.sha256(f"{slug}|{record_id}|{failed_attempt}".encode()).digest()
+    fraction = int.from_bytes(digest[:8], "big") / 2**64
+    return base // 2 + round(fraction * base / 2)

@@ -121,6 +121,19 @@ SERVICE_KNOBS: dict[str, list[Knob]] = {
             "Without one (the default for a new queue) a failing message returns until retention deletes it.",
             LDG + "services-sqs-configure.html",
         ),
+        _knob(
+            "message_size_kb",
+            "(scenario)",
+            "Size of each message",
+            "int",
+            1,
+            "A what-if: how big each message is in the event. A batch also goes out once its payload reaches 6 MB, "
+            "even below the batch size. An SQS message is at most 1 MiB.",
+            LDG + "invocation-eventsourcemapping.html",
+            1,
+            1024,
+            unit="KB",
+        ),
     ],
     "kinesis": [
         _knob(

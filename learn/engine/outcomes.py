@@ -47,6 +47,7 @@ class OutcomeSource:
     def __init__(self, outcomes: Outcomes):
         self.callable: Callable[[Invocation], Any] | None = None
         self.items: list[Outcome] = []
+        self.record_ids: tuple[str, ...] | None = None  # set by check_records: the ids poison/flaky may name
         if outcomes is None:
             self.items = [Outcome()]
         elif callable(outcomes):
@@ -61,10 +62,22 @@ class OutcomeSource:
     def steady(self) -> bool:
         return self.callable is None and self.used >= len(self.items) - 1
 
+    def check_records(self, record_ids) -> None:
+        """Reject poison:ID / flaky:ID outcomes that name a record the run does not have.
+
+        Such an outcome would never fail anything and the run would look like a success, which hides the typo.
+        (partial:ID is different: a partial batch response naming an unknown ID is a real case the engine
+        simulates, for SQS a whole-batch failure.)"""
+        self.record_ids = tuple(record_ids)
+        for outcome in self.items:
+            _check_named(outcome, self.record_ids)
+
     def next(self, invocation: Invocation) -> Outcome:
         if self.callable is not None:
             result = self.callable(invocation)
             outcome = result if isinstance(result, Outcome) else parse(result)
+            if self.record_ids is not None:
+                _check_named(outcome, self.record_ids)
         else:
             outcome = self.items[min(self.used, len(self.items) - 1)]
         self.used += 1
@@ -73,6 +86,21 @@ class OutcomeSource:
     def peek_steady(self) -> Outcome | None:
         """The outcome every future invocation will get, if that is already known."""
         return self.items[-1] if self.steady else None
+
+
+def _check_named(outcome: Outcome, record_ids: tuple[str, ...]) -> None:
+    if outcome.kind not in RECORD_LEVEL:
+        return
+    known = set(record_ids)
+    unknown = [i for i in outcome.failed if i != "*" and i not in known]
+    if not unknown:
+        return
+    shown = ", ".join(record_ids[:10]) + (f", … ({len(record_ids)} in all)" if len(record_ids) > 10 else "")
+    names = ", ".join(unknown)
+    raise EngineError(
+        f"{outcome.kind}:{'+'.join(outcome.failed)} names record {names}, which is not in this run "
+        f"(the records are {shown}); name an existing record, or * for every record"
+    )
 
 
 def for_batch(outcome: Outcome, batch, partial_responses: bool = True) -> Outcome:

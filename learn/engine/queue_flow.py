@@ -3,12 +3,18 @@
 A received message is hidden for the visibility timeout. Success deletes it; failure lets it reappear
 and be received again (its receive count rises) until the redrive policy moves it to the queue's DLQ, or,
 with no redrive policy, until the retention period deletes it.
+
+Batching: a batch goes out when it holds BatchSize messages, when its payload reaches 6 MB, or when the
+batching window ends, whichever comes first; a poller that has fewer messages keeps gathering (on every poll,
+not once per run). Scaling of a standard queue: 5 concurrent invokes at first, then up to 300 more each minute
+while messages keep waiting, to at most 1,250 (or the mapping's maximum concurrency). A FIFO queue is bounded by
+its message groups (and the maximum concurrency) instead.
 """
 
 from __future__ import annotations
 
 from .context import LDG, Context
-from .run import SECOND, Record, Run
+from .run import MINUTE, SECOND, Record, Run
 from .types import RECORD_LEVEL, EngineError, Outcome, span
 
 ERRORS = LDG + "services-sqs-errorhandling.html"
@@ -17,8 +23,18 @@ PARAMS = LDG + "services-sqs-parameters.html"
 SCALING = LDG + "services-sqs-scaling.html"
 RETRIES = LDG + "invocation-retries.html"
 FILTERING = LDG + "invocation-eventfiltering.html"
-INITIAL_CONCURRENCY = 5
+ESM = LDG + "invocation-eventsourcemapping.html"
+INITIAL_CONCURRENCY = 5  # standard queues: "starts processing five batches at a time" (services-sqs-scaling)
+SCALE_UP_PER_MINUTE = 300  # "up to 300 more concurrent invokes per minute" (services-sqs-scaling)
+MAPPING_MAX_CONCURRENCY = 1250  # "the maximum number of invokes ... simultaneously is 1,250" (services-sqs-scaling)
+PAYLOAD_LIMIT_KB = 6 * 1024  # a batch goes out when its payload reaches 6 MB (invocation-eventsourcemapping)
 SHOWN_REDELIVERIES = 2
+SCALING_SIMPLIFIED = (
+    "Scaling is simplified: a standard-queue mapping starts with 5 concurrent invokes and, while messages keep "
+    "waiting, the simulation adds the full 300 after each minute, up to 1,250 (or the maximum concurrency). AWS "
+    'documents "up to" 300 a minute; Lambda also backs off after failed invocations and scales back down when '
+    "traffic drops, which is not simulated."
+)
 
 
 def validate(ctx: Context) -> None:
@@ -39,12 +55,24 @@ def validate(ctx: Context) -> None:
 class Queue:
     def __init__(self, run: Run, ctx: Context):
         self.run, self.ctx = run, ctx
+        self.fifo = bool(ctx["fifo"])
         self.visible_at = {r.id: 0 for r in run.records}
+        self.received_at: dict[str, int] = {}
         self.in_flight: set[str] = set()
         self.batches_running = 0
         self.poll_scheduled_at: int | None = None
-        self.window_waited = False
         self.shown_redeliveries: dict[str, int] = {}
+        # Scaling: the most concurrent invokes the mapping makes now, and the most it can ever make.
+        maximum = int(ctx.get("maximum_concurrency", 0) or 0)
+        self.cap = min(MAPPING_MAX_CONCURRENCY, maximum) if maximum else MAPPING_MAX_CONCURRENCY
+        self.limit = self.cap if self.fifo else min(INITIAL_CONCURRENCY, self.cap)
+        self.scale_check_at: int | None = None
+        self.limit_shown = False
+        # Batching: a batch holds at most batch_size messages and at most 6 MB of payload.
+        self.size_kb = int(ctx.get("message_size_kb", 1) or 1)
+        self.capacity = max(1, min(ctx["batch_size"], PAYLOAD_LIMIT_KB // self.size_kb))
+        self.gathering: list[Record] = []  # messages a poller holds while the batching window runs
+        self.gather_deadline: int | None = None
         run.trace.labels.update(queue="SQS FIFO queue" if ctx["fifo"] else "SQS queue", poller="Event source mapping")
 
     # -- polling ----------------------------------------------------------------------------------
@@ -57,34 +85,201 @@ class Queue:
     def waiting(self) -> list[Record]:
         return [r for r in self.run.records if not self.run.settled(r) and r.id not in self.in_flight]
 
+    def visible_now(self) -> list[Record]:
+        visible = [r for r in self.waiting() if self.visible_at[r.id] <= self.run.now]
+        if self.fifo:
+            visible = self.fifo_eligible(visible)  # recomputed: the last receive put a group in flight
+        return visible
+
     def poll(self) -> None:
         self.poll_scheduled_at = None
-        run, ctx = self.run, self.ctx
+        run = self.run
         self.expire_and_redrive()
-        while self.batches_running < INITIAL_CONCURRENCY:
-            visible = [r for r in self.waiting() if self.visible_at[r.id] <= run.now]
-            if ctx["fifo"]:
-                visible = self.fifo_eligible(visible)  # recomputed: the last receive put a group in flight
+        while True:
+            visible = self.visible_now()
+            if self.gathering:
+                room = self.capacity - len(self.gathering)
+                if room and visible:
+                    self.gather(visible[:room])
+                    continue
+                if len(self.gathering) < self.capacity and run.now < (self.gather_deadline or 0):
+                    break  # still inside the batching window, and nothing more to add
+                if self.batches_running >= self.limit:
+                    self.at_limit()
+                    break
+                self.flush()
+                continue
             if not visible:
                 break
-            window = ctx["maximum_batching_window_s"] * SECOND
-            if len(visible) < ctx["batch_size"] and window and not self.window_waited:
-                self.window_waited = True
-                run.step(
-                    "poller",
-                    "queue",
-                    "poll",
-                    f"Only {len(visible)} message(s) so far: wait up to the batching "
-                    f"window ({ctx['maximum_batching_window_s']} s) for more.",
-                    [r.id for r in visible],
-                    doc=PARAMS,
-                )
-                self.schedule_poll(run.now + window)
-                return
-            self.receive(visible[: ctx["batch_size"]])
+            if self.batches_running >= self.limit:
+                self.at_limit()
+                break
+            batch = visible[: self.capacity]
+            if len(batch) < self.capacity and self.ctx["maximum_batching_window_s"]:
+                self.start_gathering(batch)
+                continue
+            self.receive(batch, cut_by_payload=len(batch) < len(visible) and self.capacity < self.ctx["batch_size"])
+            self.invoke(batch, "")
         later = [self.visible_at[r.id] for r in self.waiting() if self.visible_at[r.id] > run.now]
-        if later and self.batches_running < INITIAL_CONCURRENCY:
+        if later and self.batches_running < self.limit:
             self.schedule_poll(min(later))
+        if self.gathering and self.gather_deadline is not None and self.gather_deadline > run.now:
+            self.schedule_poll(self.gather_deadline)
+
+    # -- scaling ------------------------------------------------------------------------------------
+    def at_limit(self) -> None:
+        """Every concurrent invoke the mapping may make is busy while messages wait."""
+        run = self.run
+        if not self.limit_shown:
+            self.limit_shown = True
+            if self.fifo or self.cap < INITIAL_CONCURRENCY:
+                why = f"the maximum concurrency ({self.cap})"
+            else:
+                why = f"a standard-queue mapping starts with {self.limit} concurrent invokes"
+            run.step(
+                "poller",
+                None,
+                "retry-wait",
+                f"All {self.limit} concurrent invokes are busy ({why}): the other messages wait in the queue.",
+                [r.id for r in self.visible_now()],
+                doc=SCALING,
+                concurrency=self.limit,
+            )
+            if not self.fifo:
+                run.trace.notes.append(SCALING_SIMPLIFIED)
+        if not self.fifo and self.limit < self.cap and self.scale_check_at is None:
+            self.scale_check_at = run.now + MINUTE
+            run.at(self.scale_check_at, self.scale_up)
+
+    def scale_up(self) -> None:
+        self.scale_check_at = None
+        run = self.run
+        waiting = [r for r in self.visible_now() if r not in self.gathering]
+        if not waiting or self.limit >= self.cap:
+            return
+        before = self.limit
+        self.limit = min(self.cap, self.limit + SCALE_UP_PER_MINUTE)
+        capped = " (the maximum concurrency)" if self.cap < MAPPING_MAX_CONCURRENCY else ""
+        run.step(
+            "poller",
+            None,
+            "scale",
+            f"Messages have kept waiting for a minute: the mapping scales from {before} to {self.limit} "
+            f"concurrent invokes (up to {SCALE_UP_PER_MINUTE} more a minute, at most {self.cap:,}{capped}).",
+            [r.id for r in waiting],
+            doc=SCALING,
+            concurrency=self.limit,
+        )
+        self.poll()
+
+    # -- batching -----------------------------------------------------------------------------------
+    def mark_received(self, batch: list[Record]) -> dict[str, int]:
+        for record in batch:
+            record.receive_count += 1
+            self.in_flight.add(record.id)
+            self.received_at[record.id] = self.run.now
+        return {r.id: r.receive_count for r in batch}
+
+    def start_gathering(self, batch: list[Record]) -> None:
+        run, ctx = self.run, self.ctx
+        counts = self.mark_received(batch)
+        self.gathering = list(batch)
+        self.gather_deadline = run.now + ctx["maximum_batching_window_s"] * SECOND
+        run.step(
+            "poller",
+            "queue",
+            "poll",
+            f"ReceiveMessage: {len(batch)} message(s), fewer than the batch size ({ctx['batch_size']}); they are "
+            f"hidden for the visibility timeout ({ctx['visibility_timeout_s']} s). The poller keeps gathering for up "
+            f"to the batching window ({ctx['maximum_batching_window_s']} s).",
+            [r.id for r in batch],
+            doc=ESM,
+            receive_count=counts,
+        )
+        self.schedule_poll(self.gather_deadline)
+
+    def gather(self, more: list[Record]) -> None:
+        counts = self.mark_received(more)
+        self.gathering.extend(more)
+        self.run.step(
+            "poller",
+            "queue",
+            "poll",
+            f"ReceiveMessage: {len(more)} more message(s) join the batch being gathered "
+            f"({len(self.gathering)} so far).",
+            [r.id for r in more],
+            doc=ESM,
+            receive_count=counts,
+        )
+
+    def flush(self) -> None:
+        """The gathered batch goes out: it is full, it reached 6 MB, or the batching window ended."""
+        ctx = self.ctx
+        batch, self.gathering, self.gather_deadline = self.gathering, [], None
+        if len(batch) >= ctx["batch_size"]:
+            why = f" The batch is full ({ctx['batch_size']} messages), so it does not wait for the rest of the window."
+        elif len(batch) >= self.capacity:
+            why = (
+                f" Its payload reached 6 MB ({len(batch)} × {self.size_kb:,} KB), so it does not wait for the rest "
+                "of the window."
+            )
+        else:
+            why = f" The batching window ({ctx['maximum_batching_window_s']} s) has ended."
+        self.invoke(batch, why)
+
+    # -- one batch ---------------------------------------------------------------------------------
+    def receive(self, batch: list[Record], cut_by_payload: bool = False) -> None:
+        run, ctx = self.run, self.ctx
+        counts = self.mark_received(batch)
+        payload = (
+            f" At {self.size_kb:,} KB each, {len(batch)} messages make a 6 MB payload, so the batch stops there."
+            if cut_by_payload
+            else ""
+        )
+        run.step(
+            "poller",
+            "queue",
+            "poll",
+            f"ReceiveMessage: a batch of {len(batch)}; the messages are hidden for "
+            f"the visibility timeout ({ctx['visibility_timeout_s']} s).{payload}",
+            [r.id for r in batch],
+            doc=ESM if cut_by_payload else SCALING,
+            receive_count=counts,
+        )
+
+    def invoke(self, batch: list[Record], why: str) -> None:
+        run, ctx = self.run, self.ctx
+        counts = {r.id: r.receive_count for r in batch}
+        dropped = [r for r in batch if not r.matches_filter]
+        if dropped:
+            run.step(
+                "poller",
+                "queue",
+                "filter",
+                "Messages that do not match the filter criteria are deleted without invoking the function.",
+                [r.id for r in dropped],
+                doc=FILTERING,
+            )
+            for record in dropped:
+                self.in_flight.discard(record.id)
+                run.dispose(record, "filtered-out", "Deleted by Lambda: it did not match the filter.", doc=FILTERING)
+        batch = [r for r in batch if r.matches_filter]
+        if not batch:
+            self.schedule_poll(run.now)
+            return
+        self.batches_running += 1
+        run.step(
+            "poller",
+            "function",
+            "invoke",
+            f"Invoke synchronously with {len(batch)} message(s).{why}",
+            [r.id for r in batch],
+            doc=ESM if why else LDG + "with-sqs.html",
+            receive_count={r.id: counts[r.id] for r in batch},
+        )
+        outcome = run.invoke(batch, max(r.receive_count for r in batch), receive_count=counts)
+        duration = ctx.run_time(outcome)
+        run.after(duration, lambda: self.finish(batch, outcome))
 
     def fifo_eligible(self, visible: list[Record]) -> list[Record]:
         """Within a message group nothing overtakes an earlier message that is in flight or waiting."""
@@ -139,56 +334,7 @@ class Queue:
                 )
                 run.dispose(record, "queue-dlq", f"Moved after {record.receive_count} receives.", doc=CONFIGURE)
 
-    # -- one batch ---------------------------------------------------------------------------------
-    def receive(self, batch: list[Record]) -> None:
-        run, ctx = self.run, self.ctx
-        for record in batch:
-            record.receive_count += 1
-            self.in_flight.add(record.id)
-        counts = {r.id: r.receive_count for r in batch}
-        run.step(
-            "poller",
-            "queue",
-            "poll",
-            f"ReceiveMessage: a batch of {len(batch)}; the messages are hidden for "
-            f"the visibility timeout ({ctx['visibility_timeout_s']} s).",
-            [r.id for r in batch],
-            doc=SCALING,
-            receive_count=counts,
-        )
-        dropped = [r for r in batch if not r.matches_filter]
-        if dropped:
-            run.step(
-                "poller",
-                "queue",
-                "filter",
-                "Messages that do not match the filter criteria are deleted without invoking the function.",
-                [r.id for r in dropped],
-                doc=FILTERING,
-            )
-            for record in dropped:
-                self.in_flight.discard(record.id)
-                run.dispose(record, "filtered-out", "Deleted by Lambda: it did not match the filter.", doc=FILTERING)
-        batch = [r for r in batch if r.matches_filter]
-        if not batch:
-            self.schedule_poll(run.now)
-            return
-        self.batches_running += 1
-        received_at = run.now
-        run.step(
-            "poller",
-            "function",
-            "invoke",
-            f"Invoke synchronously with {len(batch)} message(s).",
-            [r.id for r in batch],
-            doc=LDG + "with-sqs.html",
-            receive_count=counts,
-        )
-        outcome = run.invoke(batch, max(r.receive_count for r in batch), receive_count=counts)
-        duration = ctx.run_time(outcome)
-        run.after(duration, lambda: self.finish(batch, outcome, received_at))
-
-    def finish(self, batch: list[Record], outcome: Outcome, received_at: int) -> None:
+    def finish(self, batch: list[Record], outcome: Outcome) -> None:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
         failed: list[Record] = []
@@ -253,10 +399,11 @@ class Queue:
                 self.in_flight.discard(record.id)
                 run.dispose(record, "processed", f"Processed on receive {record.receive_count}.")
         if failed:
-            visible = received_at + ctx["visibility_timeout_s"] * SECOND
+            cycle = ctx["visibility_timeout_s"] * SECOND
             for record in failed:
                 self.in_flight.discard(record.id)
-                self.visible_at[record.id] = visible
+                self.visible_at[record.id] = self.received_at[record.id] + cycle
+            visible = max(self.visible_at[r.id] for r in failed)
             if not self.compress(failed, outcome, visible):
                 run.step(
                     "queue",

@@ -48,6 +48,7 @@ class Run:
         self.trace = trace
         self.outcomes = outcomes
         self.records = records
+        outcomes.check_records([r.id for r in records])  # poison:9 with no record 9 is a typo, not a success
         self.now = 0
         self._agenda: list[tuple[int, int, Callable[[], None]]] = []
         self._seq = itertools.count()

@@ -14,6 +14,13 @@ COGNITO = (
 )
 FIREHOSE_FAILURE = "https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html"
 FIREHOSE_STATUS = "https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-status-model.html"
+FIREHOSE_TRANSFORM = "https://docs.aws.amazon.com/firehose/latest/dev/data-transformation.html"
+FIREHOSE_RETRIES = 3  # "retries the invocation three times by default" (data-transformation-failure-handling)
+FIREHOSE_MAX_INVOCATION = 5 * 60 * SECOND  # Firehose supports Lambda invocations of up to 5 minutes
+FIREHOSE_NO_RETRY = (
+    "Firehose documents retries only when the invocation fails on a network timeout or the Lambda invocation "
+    "limit; it does not say that a function error or a rejected response is retried, so none is shown."
+)
 S3_BATCH = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-invoke-lambda.html"
 SFN_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
 SFN_LAMBDA_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html"
@@ -21,6 +28,10 @@ CLOUDFRONT_ERRORS = (
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html"
 )
 URL_THROTTLE = LDG + "apig-http-invoke-decision.html"
+COGNITO_ATTEMPTS = (
+    "The Cognito guide says only that Cognito may call the trigger again when the call can be retried; older "
+    "versions of the page said it gives up after 3 unsuccessful attempts. The simulation uses 3."
+)
 
 FRONT_DOOR_LABELS = {
     "api-gateway-rest": "API Gateway (REST)",
@@ -78,25 +89,32 @@ def _http_request(run: Run, ctx: Context, record: Record) -> None:
     duration = _duration(ctx, outcome)
     limit = ctx.get("integration_timeout_s")
     if limit is not None and duration > limit * SECOND:
-        run.now += limit * SECOND
-        run.step(
-            "service",
-            "caller",
-            "error",
-            f"The integration timeout ({limit} s) passes first.",
-            [record.id],
-            doc=APIGW_504,
-        )
-        _answer(
-            run,
-            record,
-            504,
-            "returned-error",
-            f"API Gateway gave up after {limit} s and answered 504; the function may still be running.",
-            APIGW_504,
-        )
+        run.after(limit * SECOND, lambda: _integration_timeout(run, record, limit))
         return
-    run.now += duration
+    run.after(duration, lambda: _http_response(run, ctx, record, outcome, duration))
+
+
+def _integration_timeout(run: Run, record: Record, limit: int) -> None:
+    run.step(
+        "service",
+        "caller",
+        "error",
+        f"The integration timeout ({limit} s) passes first.",
+        [record.id],
+        doc=APIGW_504,
+    )
+    _answer(
+        run,
+        record,
+        504,
+        "returned-error",
+        f"API Gateway gave up after {limit} s and answered 504; the function may still be running.",
+        APIGW_504,
+    )
+
+
+def _http_response(run: Run, ctx: Context, record: Record, outcome: Outcome, duration: int) -> None:
+    slug = ctx.source.slug
     if outcome.kind in ("error", "timeout"):
         what = f"Task timed out after {duration / 1000:.2f} seconds" if outcome.kind == "timeout" else "Unhandled error"
         run.step("function", "service", "error", f"The function fails: {what}.", [record.id])
@@ -206,7 +224,10 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
             doc=RETRIES,
         )
         return
-    run.now += _duration(ctx, outcome)
+    run.after(_duration(ctx, outcome), lambda: _call_result(run, record, outcome))
+
+
+def _call_result(run: Run, record: Record, outcome: Outcome) -> None:
     if outcome.kind in ("error", "timeout", "malformed"):
         run.step(
             "function",
@@ -229,7 +250,8 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
 
 
 def simulate_cognito(run: Run, ctx: Context) -> None:
-    """Cognito waits up to 5 seconds per attempt and tries up to 3 times."""
+    """Cognito waits up to 5 seconds per attempt and may call again. The current Cognito guide gives no number of
+    attempts (older versions said 3): the simulation stops after 3 and says so in the trace."""
     run.trace.labels.update(service="Cognito user pool", caller="App user")
     record = run.records[0]
 
@@ -242,7 +264,7 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
             "service",
             "function",
             "invoke",
-            f"Attempt {number} of 3: invoke and wait up to 5 seconds.",
+            f"Attempt {number}: invoke and wait up to 5 seconds.",
             [record.id],
             doc=COGNITO,
             attempt=number,
@@ -267,12 +289,16 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
                 "service",
                 "caller",
                 "respond",
-                "After 3 unsuccessful attempts the sign-up fails.",
+                "Still no answer after 3 attempts: the sign-up fails.",
                 [record.id],
                 doc=COGNITO,
+                note=COGNITO_ATTEMPTS,
             )
             run.dispose(
-                record, "returned-error", "Cognito gave up after 3 attempts; the user sees an error.", doc=COGNITO
+                record,
+                "returned-error",
+                "Cognito gave up (after 3 attempts here); the user sees an error.",
+                doc=COGNITO,
             )
             return
         run.now += outcome.duration_ms
@@ -297,10 +323,18 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
 
 
 def simulate_firehose(run: Run, ctx: Context) -> None:
-    """Firehose buffers records, invokes with the batch, retries invocation errors 3 times, then skips it."""
+    """Firehose buffers records and invokes with the batch. It retries an invocation that fails on a network
+    timeout or the Lambda invocation limit (3 times by default), then skips the batch. The Firehose docs name no
+    retry for a function error or a malformed response: those records count as failed and go to S3 too."""
     run.trace.labels.update(service="Firehose stream", service_dlq="S3 processing-failed/")
     run.partial_responses = True  # every record gets its own result: Ok, Dropped or ProcessingFailed
     batch = list(run.records)
+    ids = [r.id for r in batch]
+
+    def to_processing_failed(summary: str, detail: str, doc: str, note: str = "") -> None:
+        run.step("service", "service-dlq", "dlq", summary, ids, doc=doc, note=note)
+        for record in batch:
+            run.dispose(record, "service-dlq", detail, doc=doc)
 
     def attempt(number: int) -> None:
         run.step(
@@ -308,32 +342,95 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
             "function",
             "invoke",
             f"Invoke synchronously with {len(batch)} buffered records (attempt {number}).",
-            [r.id for r in batch],
-            doc=FIREHOSE_FAILURE,
+            ids,
+            doc=FIREHOSE_TRANSFORM,
             attempt=number,
         )
         outcome = run.invoke(batch, number)
-        run.now += _duration(ctx, outcome)
-        if outcome.kind in ("error", "timeout", "throttle", "malformed"):
-            run.step("function", "service", "error", "The invocation fails.", [r.id for r in batch])
-            if number <= 3:
-                run.after(SECOND, lambda: attempt(number + 1))
-                return
+        duration = _duration(ctx, outcome)
+        if outcome.kind == "throttle":
             run.step(
+                "function",
                 "service",
-                "service-dlq",
-                "dlq",
-                "Retries used up: the batch is skipped and its records go to S3 under processing-failed/.",
-                [r.id for r in batch],
+                "throttle",
+                "Throttled: the Lambda invocation limit is reached, so the invocation fails.",
+                ids,
                 doc=FIREHOSE_FAILURE,
             )
-            for record in batch:
-                run.dispose(record, "service-dlq", "Written to S3 under processing-failed/.", doc=FIREHOSE_FAILURE)
+            retry_or_skip(number)
+        elif duration > FIREHOSE_MAX_INVOCATION:
+            run.after(FIREHOSE_MAX_INVOCATION, lambda: firehose_timeout(number))
+        else:
+            run.after(duration, lambda: completed(number, outcome, duration))
+
+    def firehose_timeout(number: int) -> None:
+        run.step(
+            "function",
+            "service",
+            "error",
+            "No answer within 5 minutes, the longest Lambda invocation Firehose supports: the call times out.",
+            ids,
+            doc=FIREHOSE_TRANSFORM,
+            note="The Firehose docs send this timeout to their failure-handling page, which retries an invocation "
+            "that fails on a network timeout; the simulation treats it as one.",
+        )
+        retry_or_skip(number)
+
+    def retry_or_skip(number: int) -> None:
+        """A network timeout or the invocation limit: retried FIREHOSE_RETRIES times, then the batch is skipped."""
+        if number <= FIREHOSE_RETRIES:
+            run.step(
+                "service",
+                None,
+                "retry-wait",
+                f"Firehose retries the invocation (retry {number} of {FIREHOSE_RETRIES}, the default).",
+                ids,
+                doc=FIREHOSE_FAILURE,
+                note="The wait between Firehose's retries is not documented; 1 s here is illustrative.",
+            )
+            run.after(SECOND, lambda: attempt(number + 1))
+            return
+        to_processing_failed(
+            f"Retries used up ({FIREHOSE_RETRIES}): Firehose skips the batch; its records count as unsuccessfully "
+            "processed and go to S3 under processing-failed/.",
+            "Skipped after the invocation retries; written to S3 under processing-failed/.",
+            FIREHOSE_FAILURE,
+        )
+
+    def completed(number: int, outcome: Outcome, duration: int) -> None:
+        if outcome.kind in ("error", "timeout"):
+            what = (
+                f"times out after {duration / 1000:g} s (the function's own timeout)"
+                if outcome.kind == "timeout"
+                else "raises an error"
+            )
+            run.step("function", "service", "error", f"The function {what}: the transformation failed.", ids)
+            to_processing_failed(
+                "Data transformation failed: the records go to S3 under processing-failed/.",
+                "The transformation failed; written to S3 under processing-failed/.",
+                FIREHOSE_FAILURE,
+                note=FIREHOSE_NO_RETRY,
+            )
+            return
+        if outcome.kind == "malformed":
+            run.step(
+                "function",
+                "service",
+                "error",
+                "The response lacks the required recordId, result and data for each record: Firehose rejects it "
+                "as a data transformation failure.",
+                ids,
+                doc=FIREHOSE_STATUS,
+            )
+            to_processing_failed(
+                "Data transformation failed: the records go to S3 under processing-failed/.",
+                "Rejected response; written to S3 under processing-failed/.",
+                FIREHOSE_FAILURE,
+                note=FIREHOSE_NO_RETRY,
+            )
             return
         failed = set(outcome.failed) if outcome.kind == "partial" else set()
-        run.step(
-            "function", "service", "return", "The function returns one result per recordId.", [r.id for r in batch]
-        )
+        run.step("function", "service", "return", "The function returns one result per recordId.", ids)
         for record in batch:
             if record.id in failed:
                 run.dispose(
@@ -376,7 +473,10 @@ def _task(run: Run, ctx: Context, record: Record, attempt: int) -> None:
         attempt=attempt,
     )
     outcome = run.invoke([record], attempt)
-    run.now += _duration(ctx, outcome)
+    run.after(_duration(ctx, outcome), lambda: _task_result(run, ctx, record, attempt, outcome))
+
+
+def _task_result(run: Run, ctx: Context, record: Record, attempt: int, outcome: Outcome) -> None:
     if outcome.kind == "partial" and record.id in outcome.failed:
         run.step(
             "function",

@@ -115,12 +115,14 @@ CASES = [
         dispositions={"1": "returned-error"},
         ends_at=15 * SECOND,
     ),
+    # The page retries an invocation that fails "because of a network timeout or because you've reached the
+    # Lambda invocation limit" (a throttle), three times by default; it names no retry for a function error.
     Case(
-        "Firehose retries a failed invocation 3 times, then sends the records to processing-failed",
+        "Firehose retries a throttled invocation 3 times, then sends the records to processing-failed",
         "https://docs.aws.amazon.com/firehose/latest/dev/data-transformation-failure-handling.html",
         "firehose",
         records=2,
-        outcomes="error",
+        outcomes="throttle",
         invocations=4,
         dispositions={"1": "service-dlq", "2": "service-dlq"},
     ),
