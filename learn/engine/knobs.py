@@ -149,6 +149,35 @@ SERVICE_KNOBS: dict[str, list[Knob]] = {
             unit="hours",
         ),
     ],
+    "documentdb": [
+        _knob(
+            "change_stream_retention_hours",
+            "change_stream_log_retention_duration (cluster parameter)",
+            "Change stream retention",
+            "int",
+            3,
+            "How long the DocumentDB cluster keeps change stream events: 3 hours by default, at most 7 days. When "
+            "the events a failing batch waits on expire, Lambda disables the mapping. (Triggerlab takes whole hours; "
+            "its lower limit of 1 h is the simulation's, not a documented AWS minimum.)",
+            "https://docs.aws.amazon.com/documentdb/latest/developerguide/change_streams.html",
+            1,
+            168,
+            unit="hours",
+        ),
+    ],
+    "mq": [
+        _knob(
+            "broker_type",
+            "EngineType (broker)",
+            "Broker engine",
+            "choice",
+            "activemq",
+            "ActiveMQ: Lambda applies ActiveMQ's default redelivery policy (maximumRedeliveries 6). RabbitMQ: the "
+            "Lambda docs give no redelivery count and point to RabbitMQ's own reliability guide.",
+            LDG + "services-mq-errors.html",
+            choices=("activemq", "rabbitmq"),
+        ),
+    ],
     "api-gateway-rest": [
         _knob(
             "integration_timeout_s",
@@ -296,8 +325,11 @@ def convert(knob: Knob, raw: Any) -> Any:
     try:
         value = float(raw) if knob.type == "float" else int(str(raw).strip())
     except (TypeError, ValueError):
+        hint = ""
+        if knob.type == "int" and isinstance(knob.default, float) and not knob.default.is_integer():
+            hint = f" (the {knob.default:g} default cannot be set again once changed)"
         raise EngineError(
-            f"{where} must be a {'number' if knob.type == 'float' else 'whole number'}, got {raw!r}"
+            f"{where} must be a {'number' if knob.type == 'float' else 'whole number'}{hint}, got {raw!r}"
         ) from None
     if value in knob.special:
         return value

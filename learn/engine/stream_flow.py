@@ -1,39 +1,62 @@
-"""Stream event source mappings: ordered batches per shard, and a failing batch holds up its shard.
+"""Stream-like event source mappings: ordered batches per shard (Kinesis, DynamoDB), per partition (Amazon MSK,
+self-managed Kafka) or for the whole change stream (Amazon DocumentDB); a failing batch holds up the rest.
 
-Retries continue until success, MaximumRetryAttempts, MaximumRecordAgeInSeconds or the records expiring
-from the stream. Bisect splits a failing batch without using up retries; partial batch responses move the
-checkpoint to the lowest failed sequence number. AWS documents the order and the limits of these retries,
-not the spacing: the one-poll spacing shown here is illustrative.
+A batch goes out when the batching window ends, the batch size is reached or the payload reaches 6 MB (payload
+size is not modelled). Retries continue until success, MaximumRetryAttempts, MaximumRecordAgeInSeconds or the
+records expiring from the stream; for DocumentDB, expired change events make Lambda disable the mapping.
+Bisect splits a failing batch without using up retries; partial batch responses move a Kinesis or DynamoDB
+checkpoint to the lowest failed sequence number and make a Kafka mapping retry only the failed records. AWS
+documents the order and the limits of these retries, not the spacing: the one-poll spacing shown here is
+illustrative.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections import defaultdict
 
 from .context import LDG, Context
 from .run import DAY, HOUR, SECOND, Record, Run
-from .types import Outcome
+from .types import Outcome, span
 
 ESM = LDG + "invocation-eventsourcemapping.html"
 ON_FAILURE = LDG + "kinesis-on-failure-destination.html"
+KINESIS_PARTIAL = LDG + "services-kinesis-batchfailurereporting.html"
 PARTIAL = LDG + "services-ddb-batchfailurereporting.html"
+WITH_KINESIS = LDG + "with-kinesis.html"
+KINESIS_RETENTION = "https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html"
+DDB_RETENTION = LDG + "services-ddb-params.html"
 KAFKA_RETRY = LDG + "kafka-retry-configurations.html"
+KAFKA_ON_FAILURE = LDG + "kafka-on-failure.html"
+KAFKA_TOPIC_DESTINATION = LDG + "kafka-on-failure-destination.html"
 DOCDB = "https://docs.aws.amazon.com/documentdb/latest/developerguide/using-lambda.html"
+DOCDB_RETENTION = "https://docs.aws.amazon.com/documentdb/latest/developerguide/change_streams.html"
+WITH_DOCDB = LDG + "with-documentdb.html"
 SHOWN_RETRIES = 3
-KAFKA_HORIZON = 7 * DAY
-DOCDB_HORIZON = DAY
+KAFKA_HORIZON = 7 * DAY  # Kafka topic retention is the cluster's setting: the simulation stops here instead
+KAFKA = ("msk", "kafka")
+KAFKA_AUTO_CAP = 10  # infinite retries + an on-failure destination: Lambda applies at most 10 retries
 
 LABELS = {
     "kinesis": ("Kinesis stream", "shard"),
     "dynamodb-streams": ("DynamoDB stream", "shard"),
     "msk": ("MSK topic", "partition"),
     "kafka": ("Kafka topic", "partition"),
-    "documentdb": ("Change stream", "stream"),
+    "documentdb": ("Change stream", "change stream"),
 }
 
 
+def lane_of(key: str, factor: int) -> int:
+    """Which of `factor` concurrent batches of a shard a partition key goes to.
+
+    A stable hash (CRC-32), not Python's hash(): that one is salted per process (PYTHONHASHSEED), which made
+    the same scenario give different traces in different processes.
+    """
+    return zlib.crc32(key.encode("utf-8")) % factor
+
+
 class Lane:
-    """Records of one shard (or one partition key within a shard when ParallelizationFactor > 1)."""
+    """Records of one shard or partition (or one partition key within a shard when ParallelizationFactor > 1)."""
 
     def __init__(self, name: str, records: list[Record]):
         self.name = name
@@ -41,61 +64,130 @@ class Lane:
         self.splits: list[list[Record]] = []
         self.retries = 0
         self.shown = 0
+        self.gathered = False  # the batching window has run for the batch being gathered
 
 
 class Stream:
     def __init__(self, run: Run, ctx: Context):
         self.run, self.ctx = run, ctx
         self.slug = ctx.source.slug
+        self.kafka = self.slug in KAFKA
+        self.docdb = self.slug == "documentdb"
         label, self.unit = LABELS[self.slug]
         run.trace.labels.update(stream=label, poller="Event source mapping")
         self.retention_ms = self._retention()
         self.poll_gap = SECOND // 4 if self.slug == "dynamodb-streams" else SECOND
+        self.disabled = False  # DocumentDB: Lambda disabled the mapping
 
     def _retention(self) -> int | None:
         if self.slug == "kinesis":
             return self.ctx["retention_hours"] * HOUR
         if self.slug == "dynamodb-streams":
             return DAY
-        return None
+        if self.docdb:
+            return int(self.ctx.get("change_stream_retention_hours", 3)) * HOUR
+        return None  # Kafka: the topic's retention belongs to the cluster, not to Lambda
+
+    # -- vocabulary ---------------------------------------------------------------------------------
+    def where(self, lane: Lane) -> str:
+        if self.docdb:
+            return "the change stream"
+        name = "0" if self.kafka and lane.name == "shard-1" else lane.name
+        return f"{self.unit} {name}"
+
+    def position(self, first: str) -> str:
+        if self.kafka:
+            return f"from record {first}"
+        if self.docdb:
+            return f"starting at event {first}"
+        return f"checkpoint before {first}"
+
+    @property
+    def success(self) -> str:
+        if self.kafka:
+            return "Success: Lambda commits the offsets past the batch."
+        if self.docdb:
+            return "Success: processing moves on to the next events."
+        return "Success: the checkpoint moves past the batch."
+
+    @property
+    def moves_on(self) -> str:
+        return "processing moves on past these records" if self.kafka else "the checkpoint moves on"
+
+    @property
+    def partial_doc(self) -> str:
+        if self.kafka:
+            return KAFKA_RETRY
+        return KINESIS_PARTIAL if self.slug == "kinesis" else PARTIAL
+
+    def window_ms(self) -> int:
+        return round(float(self.ctx.get("maximum_batching_window_s", 0) or 0) * SECOND)
 
     def max_retries(self) -> int:
         retries = int(self.ctx.get("maximum_retry_attempts", -1))
-        if self.slug in ("msk", "kafka") and retries == -1 and self.ctx.get("on_failure_destination", "none") != "none":
-            return 10  # Lambda caps infinite retries at 10 when a Kafka mapping has an on-failure destination
+        if self.kafka and retries == -1 and self.ctx.get("on_failure_destination", "none") != "none":
+            return KAFKA_AUTO_CAP
         return retries
 
+    def retries_used_up(self) -> str:
+        limit = self.max_retries()
+        if self.kafka and int(self.ctx.get("maximum_retry_attempts", -1)) == -1:
+            return (
+                "Retries used up (MaximumRetryAttempts is -1, but with an on-failure destination "
+                f"Lambda applies at most {limit})"
+            )
+        return f"MaximumRetryAttempts ({limit}) used up"
+
     def lanes(self) -> list[Lane]:
+        if self.docdb:  # Lambda reads a DocumentDB change stream in order, one invocation at a time
+            return [Lane("", list(self.run.records))]
         factor = int(self.ctx.get("parallelization_factor", 1))
         grouped: dict[str, list[Record]] = defaultdict(list)
         for record in self.run.records:
-            lane = record.shard if factor == 1 else f"{record.shard}/{hash(record.key) % factor}"
+            lane = record.shard if factor == 1 else f"{record.shard}/{lane_of(record.key, factor)}"
             grouped[lane].append(record)
         return [Lane(name, records) for name, records in grouped.items()]
 
     def start(self) -> None:
         run = self.run
-        run.step(
-            "stream",
-            None,
-            "enqueue",
-            f"{len(run.records)} record(s) in the {self.unit}(s), in order.",
-            [r.id for r in run.records],
-            doc=ESM,
-        )
+        if self.docdb:
+            what = f"{len(run.records)} change event(s) in the change stream, in order."
+        elif self.kafka:
+            what = f"{len(run.records)} record(s) in the topic's partition(s), in order."
+        else:
+            what = f"{len(run.records)} record(s) in the shard(s), in order."
+        run.step("stream", None, "enqueue", what, [r.id for r in run.records], doc=ESM)
         for lane in self.lanes():
             run.at(0, lambda lane=lane: self.next_batch(lane))
 
     # -- one lane -----------------------------------------------------------------------------------
     def next_batch(self, lane: Lane) -> None:
         run, ctx = self.run, self.ctx
+        if self.disabled:
+            return
         if lane.splits:
             batch = lane.splits.pop(0)
         else:
             lane.pending = [r for r in lane.pending if not run.settled(r)]
             if not lane.pending:
                 return
-            batch, lane.retries, lane.shown = lane.pending[: int(ctx["batch_size"])], 0, 0
+            size = int(ctx["batch_size"])
+            window = self.window_ms()
+            if window and not lane.gathered and len(lane.pending) < size:
+                lane.gathered = True
+                run.step(
+                    "poller",
+                    "stream",
+                    "poll",
+                    f"Only {len(lane.pending)} record(s) in {self.where(lane)} so far, fewer than the batch size "
+                    f"({size}): gather for up to the batching window ({span(window)}) before invoking.",
+                    [r.id for r in lane.pending],
+                    doc=ESM,
+                )
+                self.continue_lane(lane, window)
+                return
+            lane.gathered = False
+            batch, lane.retries, lane.shown = lane.pending[:size], 0, 0
         if self.expired(lane, batch):
             return
         ids = [r.id for r in batch]
@@ -103,7 +195,7 @@ class Stream:
             "poller",
             "stream",
             "poll",
-            f"Read a batch of {len(batch)} from {self.unit} {lane.name} (checkpoint before {ids[0]}).",
+            f"Read a batch of {len(batch)} from {self.where(lane)} ({self.position(ids[0])}).",
             ids,
             doc=ESM,
             checkpoint=ids[0],
@@ -129,78 +221,86 @@ class Stream:
         ids = [r.id for r in batch]
         rbif = ctx.get("report_batch_item_failures", False)
         if outcome.kind == "ok" or (outcome.kind == "malformed" and not rbif):
-            run.step("function", "poller", "return", "Success: the checkpoint moves past the batch.", ids)
+            run.step("function", "poller", "return", self.success, ids)
             self.done(batch, "Processed in order.")
             self.continue_lane(lane, 0)
             return
         if outcome.kind == "partial":
             if not rbif:
-                run.step(
-                    "function",
-                    "poller",
-                    "return",
-                    "batchItemFailures is ignored (ReportBatchItemFailures is "
-                    "off): the whole batch counts as a success.",
-                    ids,
-                    doc=PARTIAL,
-                )
-                for record in batch:
-                    if record.id in outcome.failed:
-                        run.dispose(
-                            record,
-                            "lost-ignored-response",
-                            "Skipped although the handler reported it failed: ReportBatchItemFailures was off.",
-                            doc=PARTIAL,
-                        )
-                self.done(batch, "Processed in order.")
-                self.continue_lane(lane, 0)
+                self.ignore_partial(lane, batch, outcome)
                 return
-            known = [r for r in batch if r.id in outcome.failed]
-            if known and len(known) == len(outcome.failed):
-                first = min(known, key=lambda r: r.position)
-                before = [r for r in batch if r.position < first.position]
+            unknown = [i for i in outcome.failed if i not in ids]
+            if unknown:
                 run.step(
                     "function",
                     "poller",
                     "error",
-                    f"Partial batch response: the checkpoint moves to {first.id}, "
-                    "the lowest failed sequence number; the batch is retried from there.",
+                    f"batchItemFailures names {', '.join(unknown)}, which {'is' if len(unknown) == 1 else 'are'} "
+                    "not in this batch. The Lambda docs do not say what happens then (they list an unknown ID as a "
+                    "full failure only for SQS); this simulation assumes the whole batch failed and retries it.",
                     ids,
-                    doc=PARTIAL,
-                    checkpoint=first.id,
+                    doc=self.partial_doc,
+                    note="Unverified: for stream and Kafka mappings the docs list only an empty or null "
+                    "itemIdentifier and a wrong key name as making the whole batch fail.",
                 )
-                self.done(before, "Processed; the checkpoint moved past it.")
-                self.retry(lane, [r for r in batch if r.position >= first.position], outcome)
+                self.retry(lane, batch, outcome)
                 return
+            failed = [r for r in batch if r.id in outcome.failed]
+            if self.kafka:
+                ok = [r for r in batch if r.id not in outcome.failed]
+                run.step(
+                    "function",
+                    "poller",
+                    "error",
+                    f"Partial batch response: Lambda retries only the failed record(s) "
+                    f"{', '.join(r.id for r in failed)}; the others count as processed.",
+                    ids,
+                    doc=KAFKA_RETRY,
+                    note="The Kafka page says only the failed records are retried; it does not say whether later "
+                    "records of the partition wait for them. Here they are retried before the partition moves on.",
+                )
+                self.done(ok, "Processed; not named in batchItemFailures.")
+                self.retry(lane, failed, outcome)
+                return
+            first = min(failed, key=lambda r: r.position)
+            before = [r for r in batch if r.position < first.position]
             run.step(
                 "function",
                 "poller",
                 "error",
-                "batchItemFailures names a record that is not in the batch: the whole batch is treated as failed.",
+                f"Partial batch response: the checkpoint moves to {first.id}, "
+                "the lowest failed sequence number; the batch is retried from there.",
                 ids,
-                doc=PARTIAL,
+                doc=self.partial_doc,
+                checkpoint=first.id,
             )
-            self.retry(lane, batch, outcome)
+            self.done(before, "Processed; the checkpoint moved past it.")
+            self.retry(lane, [r for r in batch if r.position >= first.position], outcome)
             return
         if outcome.kind == "throttle":
+            counts = "" if self.docdb else "; throttles do not count toward MaximumRetryAttempts"
             run.step(
                 "function",
                 "poller",
                 "throttle",
-                "Throttled: the batch is retried; throttles do not count toward MaximumRetryAttempts.",
+                f"Throttled: the batch is retried{counts}.",
                 ids,
                 doc=ESM,
             )
             self.retry(lane, batch, outcome, counts=False)
             return
         what = {"timeout": "times out", "malformed": "returns an invalid response"}.get(outcome.kind, "raises an error")
+        if self.docdb:
+            why = f"Lambda retries the batch until it succeeds; the rest of {self.where(lane)} waits."
+        else:
+            why = f"{self.where(lane)} is blocked until this batch succeeds or is given up."
         run.step(
             "function",
             "poller",
             "error",
-            f"The function {what}: the {self.unit} is blocked until this batch succeeds or is given up.",
+            f"The function {what}: {why}",
             ids,
-            doc=ESM,
+            doc=DOCDB if self.docdb else ESM,
             blocked=lane.name,
         )
         if ctx.get("bisect_batch_on_function_error") and len(batch) > 1:
@@ -213,12 +313,35 @@ class Stream:
                 f"Bisect: split into {[r.id for r in first_half]} and "
                 f"{[r.id for r in second_half]}; splitting does not use up a retry.",
                 ids,
-                doc=ON_FAILURE,
+                doc=KAFKA_RETRY if self.kafka else ON_FAILURE,
             )
             lane.splits[:0] = [first_half, second_half]
             self.continue_lane(lane, self.poll_gap)
             return
         self.retry(lane, batch, outcome)
+
+    def ignore_partial(self, lane: Lane, batch: list[Record], outcome: Outcome) -> None:
+        run = self.run
+        ids = [r.id for r in batch]
+        if self.docdb:
+            summary = (
+                "DocumentDB mappings have no ReportBatchItemFailures setting, so a batchItemFailures list means "
+                "nothing to Lambda: the whole batch counts as a success."
+            )
+            detail = "Skipped although the handler reported it failed: DocumentDB mappings take no partial response."
+            doc = ESM
+        else:
+            summary = (
+                "batchItemFailures is ignored (ReportBatchItemFailures is off): the whole batch counts as a success."
+            )
+            detail = "Skipped although the handler reported it failed: ReportBatchItemFailures was off."
+            doc = self.partial_doc
+        run.step("function", "poller", "return", summary, ids, doc=doc)
+        for record in batch:
+            if record.id in outcome.failed:
+                run.dispose(record, "lost-ignored-response", detail, doc=doc)
+        self.done(batch, "Processed in order.")
+        self.continue_lane(lane, 0)
 
     def retry(self, lane: Lane, batch: list[Record], outcome: Outcome, counts: bool = True) -> None:
         run = self.run
@@ -226,7 +349,7 @@ class Stream:
             lane.retries += 1
         limit = self.max_retries()
         if counts and limit != -1 and lane.retries > limit:
-            self.give_up(lane, batch, f"MaximumRetryAttempts ({limit}) used up", "RetryAttemptsExhausted")
+            self.give_up(lane, batch, self.retries_used_up(), "RetryAttemptsExhausted")
             return
         lane.shown += 1
         if lane.shown >= SHOWN_RETRIES and run.will_repeat(outcome) and self.compress(lane, batch, counts):
@@ -248,9 +371,10 @@ class Stream:
             deadlines.append((oldest + age * SECOND + 1, "age"))
         if self.retention_ms is not None:
             deadlines.append((oldest + self.retention_ms, "retention"))
-        horizon = KAFKA_HORIZON if self.slug in ("msk", "kafka") else DOCDB_HORIZON
-        deadlines.append((run.now + horizon, "horizon"))
+        else:
+            deadlines.append((run.now + KAFKA_HORIZON, "horizon"))
         end, why = min(deadlines)
+        end = max(end, run.now)  # a limit already passed (an old record retried after throttles) applies now
         more = max(0, (end - run.now) // cycle)
         run.trace.invocations += more
         if counts:
@@ -261,7 +385,7 @@ class Stream:
             "function",
             "retry-wait",
             f"…the same batch fails again and again: about {more:,} more "
-            "attempts (spacing illustrative) while the rest of the " + self.unit + " waits.",
+            f"attempts (spacing illustrative) while the rest of {self.where(lane)} waits.",
             [r.id for r in batch],
             doc=ESM,
             compressed=more,
@@ -269,29 +393,24 @@ class Stream:
             blocked=lane.name,
         )
         if why == "retries":
-            self.give_up(lane, batch, f"MaximumRetryAttempts ({limit}) used up", "RetryAttemptsExhausted")
+            self.give_up(lane, batch, self.retries_used_up(), "RetryAttemptsExhausted")
         elif why == "age":
             self.give_up(lane, batch, f"Records older than MaximumRecordAgeInSeconds ({age} s)", "RecordAgeExceeded")
         elif why == "retention":
             self.expire(lane, batch)
         else:
-            note = (
-                "If change stream events expire, Lambda disables the mapping."
-                if self.slug == "documentdb"
-                else "With MaximumRetryAttempts -1 the mapping keeps retrying until the records expire."
-            )
             run.step(
                 "poller",
                 None,
                 "error",
-                f"Still failing when the simulation stopped: the {self.unit} is blocked.",
+                f"Still failing when the simulation stopped: {self.where(lane)} is blocked.",
                 [r.id for r in batch],
-                doc=DOCDB if self.slug == "documentdb" else KAFKA_RETRY,
-                note=note,
+                doc=KAFKA_RETRY,
+                note="With MaximumRetryAttempts -1 the mapping keeps retrying until the records expire from the topic.",
             )
             for record in lane.pending + [r for split in lane.splits for r in split]:
                 if not run.settled(record):
-                    run.dispose(record, "blocking", f"Still blocking {self.unit} {lane.name}.", doc=ESM)
+                    run.dispose(record, "blocking", f"Still blocking {self.where(lane)}.", doc=ESM)
         return True
 
     def expired(self, lane: Lane, batch: list[Record]) -> bool:
@@ -307,6 +426,9 @@ class Stream:
         return False
 
     def expire(self, lane: Lane, batch: list[Record]) -> None:
+        if self.docdb:
+            self.disable_mapping(batch)
+            return
         run = self.run
         hours = self.retention_ms // HOUR
         lost = [r for r in lane.pending if not run.settled(r) and r.arrived_ms + self.retention_ms <= run.now]
@@ -317,7 +439,7 @@ class Stream:
             "discard",
             f"The stream's retention ({hours} h) ends: unprocessed records are gone.",
             [r.id for r in lost],
-            doc=ON_FAILURE if self.slug == "kinesis" else LDG + "services-ddb-params.html",
+            doc=KINESIS_RETENTION if self.slug == "kinesis" else DDB_RETENTION,
         )
         for record in lost:
             run.dispose(record, "discarded-retention", f"Expired from the stream after {hours} h, never processed.")
@@ -325,42 +447,93 @@ class Stream:
         lane.splits = [split for split in lane.splits if split]
         self.continue_lane(lane, 0)
 
+    def disable_mapping(self, batch: list[Record]) -> None:
+        """DocumentDB: the events the mapping is stuck on leave the change stream, and Lambda disables it."""
+        run = self.run
+        hours = self.retention_ms // HOUR
+        unsettled = [r for r in run.records if not run.settled(r)]
+        gone = [r for r in unsettled if r.arrived_ms + self.retention_ms <= run.now]
+        run.step(
+            "stream",
+            None,
+            "discard",
+            f"The change stream keeps events for {hours} h (change_stream_log_retention_duration; 3 h by default, "
+            "at most 7 days): the events Lambda was still retrying have expired.",
+            [r.id for r in gone],
+            doc=DOCDB_RETENTION,
+        )
+        run.step(
+            "poller",
+            None,
+            "error",
+            "The change stream events have expired, so Lambda disables the event source mapping: nothing more is "
+            "read. To go on, create a new mapping with a starting position of your choice.",
+            [r.id for r in batch],
+            doc=DOCDB,
+            disabled=True,
+        )
+        self.disabled = True
+        for record in unsettled:
+            if record in gone:
+                run.dispose(
+                    record,
+                    "discarded-retention",
+                    f"Expired from the change stream after {hours} h, never processed; Lambda disabled the mapping.",
+                    doc=DOCDB,
+                )
+            else:
+                run.dispose(record, "blocking", "Not read: Lambda disabled the mapping before reaching it.", doc=DOCDB)
+
     def give_up(self, lane: Lane, batch: list[Record], why: str, condition: str) -> None:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
         destination = ctx.get("on_failure_destination", "none")
         if destination != "none":
-            payload = "metadata and the records" if destination == "s3" else "metadata only (shard, sequence range)"
+            payload, doc = self.destination_payload(destination)
             run.step(
                 "poller",
                 "destination",
                 "destination",
-                f"{why}: a record of the batch ({payload}, condition "
-                f"{condition}) goes to the on-failure destination ({destination}); the checkpoint moves on.",
+                f"{why}: the on-failure destination ({destination}) gets {payload} (condition {condition}); "
+                f"{self.moves_on}.",
                 ids,
-                doc=ON_FAILURE,
+                doc=doc,
             )
             for record in batch:
                 run.dispose(
-                    record,
-                    "on-failure-destination",
-                    f"{why}; the {destination} destination got {payload}.",
-                    doc=ON_FAILURE,
+                    record, "on-failure-destination", f"{why}; the {destination} destination got {payload}.", doc=doc
                 )
         else:
             run.step(
                 "poller",
                 None,
                 "discard",
-                f"{why} and no on-failure destination: the batch is skipped and the checkpoint moves on.",
+                f"{why} and no on-failure destination: the batch is skipped and {self.moves_on}.",
                 ids,
-                doc=ON_FAILURE,
+                doc=KAFKA_RETRY if self.kafka else ON_FAILURE,
             )
             kind = "discarded-max-age" if condition == "RecordAgeExceeded" else "discarded-retries"
             for record in batch:
-                run.dispose(record, kind, f"{why}; skipped with no record kept.", doc=ON_FAILURE)
+                run.dispose(
+                    record, kind, f"{why}; skipped with no record kept.", doc=KAFKA_RETRY if self.kafka else ON_FAILURE
+                )
         lane.retries, lane.shown = 0, 0
         self.continue_lane(lane, self.poll_gap)
+
+    def destination_payload(self, destination: str) -> tuple[str, str]:
+        """What an on-failure destination receives, and the page that says so."""
+        if self.kafka:
+            if destination == "kafka":
+                return (
+                    "the failed records themselves with failure metadata, written by Lambda as a Kafka producer",
+                    (KAFKA_TOPIC_DESTINATION),
+                )
+            if destination == "s3":
+                return "metadata about the failed invocation plus the whole invocation record", KAFKA_ON_FAILURE
+            return "metadata about the failed invocation only, not the records", KAFKA_ON_FAILURE
+        if destination == "s3":
+            return "metadata about the batch plus the whole invocation record", ON_FAILURE
+        return "metadata only (shard, sequence number range), not the records", ON_FAILURE
 
     def done(self, batch: list[Record], detail: str) -> None:
         for record in batch:
