@@ -223,7 +223,14 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
         )
         return
     run.step(
-        "async-queue", None, "retry-wait", f"Back off {wait // SECOND} s before trying again.", [record.id], doc=ERRORS
+        "async-queue",
+        None,
+        "retry-wait",
+        f"Back off {wait // SECOND} s before trying again.",
+        [record.id],
+        doc=ERRORS,
+        note="AWS documents a wait that grows exponentially from 1 s to at most 5 minutes; the doubling shown is "
+        "illustrative.",
     )
     run.after(wait, lambda: _attempt(run, ctx, record, number, throttles + 1))
 

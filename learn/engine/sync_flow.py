@@ -28,6 +28,11 @@ CLOUDFRONT_ERRORS = (
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html"
 )
 URL_THROTTLE = LDG + "apig-http-invoke-decision.html"
+HTTP_API_CODE = (
+    "The status code is not settled in the docs: the Lambda guide gives 502 for API Gateway proxy integrations, "
+    'while the HTTP API troubleshooting page files these failures under {"message":"Internal Server Error"} '
+    "without naming a code."
+)
 COGNITO_ATTEMPTS = (
     "The Cognito guide says only that Cognito may call the trigger again when the call can be retried; older "
     "versions of the page said it gives up after 3 unsuccessful attempts. The simulation uses 3."
@@ -181,8 +186,10 @@ def _throttle_status(slug: str) -> tuple[int | None, str, str]:
 
 
 def _error_status(slug: str, malformed: bool = False) -> tuple[int | None, str, str]:
-    if slug in ("api-gateway-rest", "api-gateway-http"):
+    if slug == "api-gateway-rest":
         return 502, APIGW_ERRORS, ""
+    if slug == "api-gateway-http":
+        return 502, APIGW_ERRORS, HTTP_API_CODE
     if slug == "cloudfront":
         return (502, CLOUDFRONT_ERRORS, "") if malformed else (503, CLOUDFRONT_ERRORS, "")
     return 502, "", "Not confirmed in the AWS docs: a 502 is what front doors commonly return here."

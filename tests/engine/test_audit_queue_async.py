@@ -561,3 +561,23 @@ def test_requests_that_arrive_together_are_stamped_together(source):
     # Three requests sent at once: each is invoked at +0 s, not one after the other's duration.
     trace = simulate(source, {}, 3, "ok")
     assert invoke_times(trace) == [0, 0, 0]
+
+
+# --- Trace wording the docs do not settle --------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("source", "outcomes", "phrase"),
+    [
+        # api-gateway-http source.toml marks the HTTP API's 500-vs-502 code as a conflict between the Lambda guide
+        # (services-apigateway-errors.html: 502) and http-api-troubleshooting-lambda.html (no code named).
+        pytest.param("api-gateway-http", "error", "not settled", id="HTTP API error code: the docs disagree"),
+        pytest.param("api-gateway-http", "malformed", "not settled", id="HTTP API malformed response: same"),
+        # invocation-async-error-handling.html: the retry interval for throttles "increases exponentially from
+        # 1 second after the first attempt to a maximum of 5 minutes"; the factor is not given.
+        pytest.param("s3", ["throttle", "ok"], "illustrative", id="async throttle backoff: doubling is ours"),
+        # cognito-user-pools-working-with-lambda-triggers.html no longer gives a number of attempts.
+        pytest.param("cognito", "timeout", "older versions", id="Cognito: the 3 attempts are flagged"),
+    ],
+)
+def test_unsettled_trace_claims_carry_a_note(source, outcomes, phrase):
+    trace = simulate(source, {}, 1, outcomes)
+    assert any(phrase in s.note for s in trace.steps), [s.note for s in trace.steps]
