@@ -352,9 +352,10 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
     start = run.now
     illustrative = "Illustrative timing: AWS does not publish the exact retry delays." if slug != "sns" else ""
     count = len(times)
+    shown_alone = count <= SHOWN_DELIVERY_FAILURES + 2  # hiding a single attempt would not shorten the trace
     for index, t_ms in enumerate(times):
         attempt = index + 1
-        if attempt <= SHOWN_DELIVERY_FAILURES or attempt == count:
+        if shown_alone or attempt <= SHOWN_DELIVERY_FAILURES or attempt == count:
             run.at(
                 start + t_ms,
                 lambda attempt=attempt: run.step(
@@ -369,24 +370,22 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
                 ),
             )
         elif attempt == count - 1:
-            first_hidden = SHOWN_DELIVERY_FAILURES + 1
-            what = f"attempt {first_hidden}" if first_hidden == attempt else f"attempts {first_hidden}–{attempt}"
             growth = (
-                "SNS waits longer between them, then every 20 s"
+                "SNS keeps to its delivery policy (no delay, then 1 s, then a backoff up to 20 s, then every 20 s)"
                 if slug == "sns"
                 else "the waits grow exponentially, to at most 10 min in this illustration"
             )
             run.at(
                 start + t_ms,
-                lambda what=what, hidden=attempt - SHOWN_DELIVERY_FAILURES, growth=growth: run.step(
+                lambda attempt=attempt, growth=growth: run.step(
                     "service",
                     "async-queue",
                     "retry-wait",
-                    f"…delivery {what} also fail; {growth}.",
+                    f"…delivery attempts {SHOWN_DELIVERY_FAILURES + 1}–{attempt} also fail; {growth}.",
                     [record.id],
                     doc=doc,
                     note=illustrative,
-                    compressed=hidden,
+                    compressed=attempt - SHOWN_DELIVERY_FAILURES,
                 ),
             )
     run.at(start + end_ms, lambda: _delivery_end(run, ctx, record, end, count, end_ms, max_attempts, max_age_ms))
