@@ -21,6 +21,7 @@ from .types import Outcome, span
 
 ESM = LDG + "invocation-eventsourcemapping.html"
 ON_FAILURE = LDG + "kinesis-on-failure-destination.html"
+DDB_ERRORS = LDG + "services-dynamodb-errors.html"
 KINESIS_PARTIAL = LDG + "services-kinesis-batchfailurereporting.html"
 PARTIAL = LDG + "services-ddb-batchfailurereporting.html"
 WITH_KINESIS = LDG + "with-kinesis.html"
@@ -113,6 +114,13 @@ class Stream:
     @property
     def moves_on(self) -> str:
         return "processing moves on past these records" if self.kafka else "the checkpoint moves on"
+
+    @property
+    def errors_doc(self) -> str:
+        """The page on this source's retries, bisect, and on-failure destinations."""
+        if self.kafka:
+            return KAFKA_RETRY
+        return DDB_ERRORS if self.slug == "dynamodb-streams" else ON_FAILURE
 
     @property
     def partial_doc(self) -> str:
@@ -285,7 +293,7 @@ class Stream:
                 "throttle",
                 f"Throttled: the batch is retried{counts}.",
                 ids,
-                doc=ESM,
+                doc=ESM if self.docdb else self.errors_doc,
             )
             self.retry(lane, batch, outcome, counts=False)
             return
@@ -313,7 +321,7 @@ class Stream:
                 f"Bisect: split into {[r.id for r in first_half]} and "
                 f"{[r.id for r in second_half]}; splitting does not use up a retry.",
                 ids,
-                doc=KAFKA_RETRY if self.kafka else ON_FAILURE,
+                doc=self.errors_doc,
             )
             lane.splits[:0] = [first_half, second_half]
             self.continue_lane(lane, self.poll_gap)
@@ -510,13 +518,11 @@ class Stream:
                 "discard",
                 f"{why} and no on-failure destination: the batch is skipped and {self.moves_on}.",
                 ids,
-                doc=KAFKA_RETRY if self.kafka else ON_FAILURE,
+                doc=self.errors_doc,
             )
             kind = "discarded-max-age" if condition == "RecordAgeExceeded" else "discarded-retries"
             for record in batch:
-                run.dispose(
-                    record, kind, f"{why}; skipped with no record kept.", doc=KAFKA_RETRY if self.kafka else ON_FAILURE
-                )
+                run.dispose(record, kind, f"{why}; skipped with no record kept.", doc=self.errors_doc)
         lane.retries, lane.shown = 0, 0
         self.continue_lane(lane, self.poll_gap)
 
@@ -532,8 +538,8 @@ class Stream:
                 return "metadata about the failed invocation plus the whole invocation record", KAFKA_ON_FAILURE
             return "metadata about the failed invocation only, not the records", KAFKA_ON_FAILURE
         if destination == "s3":
-            return "metadata about the batch plus the whole invocation record", ON_FAILURE
-        return "metadata only (shard, sequence number range), not the records", ON_FAILURE
+            return "metadata about the batch plus the whole invocation record", self.errors_doc
+        return "metadata only (shard, sequence number range), not the records", self.errors_doc
 
     def done(self, batch: list[Record], detail: str) -> None:
         for record in batch:

@@ -23,6 +23,7 @@ KAFKA_ON_FAILURE = LDG + "kafka-on-failure.html"
 KAFKA_TOPIC_DESTINATION = LDG + "kafka-on-failure-destination.html"
 KAFKA_RETRY = LDG + "kafka-retry-configurations.html"
 KINESIS_ON_FAILURE = LDG + "kinesis-on-failure-destination.html"
+DDB_ERRORS = LDG + "services-dynamodb-errors.html"
 KINESIS_PARTIAL = LDG + "services-kinesis-batchfailurereporting.html"
 DDB_PARTIAL = LDG + "services-ddb-batchfailurereporting.html"
 MQ_ERRORS = LDG + "services-mq-errors.html"
@@ -327,6 +328,24 @@ def test_e11_broker_type_is_a_choice():
     assert knob.default == "activemq" and knob.choices == ("activemq", "rabbitmq") and knob.doc == MQ_ERRORS
     with pytest.raises(EngineError):
         simulate("mq", {"broker_type": "kafka"})
+
+
+# --- trace wording: each error-handling step cites its own source's page ----------------------------------------
+# kinesis-on-failure-destination.html and services-dynamodb-errors.html: "Before invocation: If a Lambda event source
+# mapping is unable to invoke the function due to throttling or other issues, it retries until the records expire or
+# exceed the maximum age" (throttles do not use up MaximumRetryAttempts); "Splitting a batch does not consume the
+# retry quota."  kafka-retry-configurations.html: "Maximum retry attempts – The maximum number of times Lambda
+# retries when your function returns an error."
+@pytest.mark.parametrize(
+    ("source", "doc"), [("kinesis", KINESIS_ON_FAILURE), ("dynamodb-streams", DDB_ERRORS), ("msk", KAFKA_RETRY)]
+)
+def test_error_handling_steps_cite_the_sources_own_page(source, doc):
+    settings = {"maximum_retry_attempts": 1, "bisect_batch_on_function_error": True}
+    trace = simulate(source, settings, 2, ["throttle", "throttle", "error", "ok"])
+    throttles = [s for s in trace.steps if s.kind == "throttle"]
+    bisect = next(s for s in trace.steps if s.kind == "bisect")
+    assert len(throttles) == 2 and all(s.doc == doc for s in throttles) and bisect.doc == doc
+    assert {d.kind for d in trace.dispositions.values()} == {"processed"}
 
 
 # --- L10: Kinesis retention -----------------------------------------------------------------------------------
