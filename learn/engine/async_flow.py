@@ -27,6 +27,8 @@ EB_RETRY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-ret
 SCHEDULER_RETRY = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
 CFN = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref.html"
 SNS_ATTEMPTS = 100_015  # "100,015 times, over 23 days" for AWS managed endpoints such as Lambda
+SNS_STEADY = 20 * SECOND  # the post-backoff phase: "100,000 times, 20 seconds apart"
+SNS_STEADY_FROM = 15  # failed attempts after which every wait is 20 s (3 + 2 + 10 retries before it)
 SHOWN_DELIVERY_FAILURES = 3  # the first few failed deliveries get a step each, then one step for the rest
 EB_BACKOFF_FIRST = SECOND  # illustrative: AWS documents exponential backoff with jitter, not the delays
 EB_BACKOFF_CAP = 10 * MINUTE
@@ -459,6 +461,14 @@ def _delivery_plan(
     t_ms = 0
     attempt = 1
     while True:
+        if slug == "sns" and attempt > SNS_STEADY_FROM and max_age_ms is None:
+            # SNS's post-backoff phase: every 20 s until the failures or the policy run out (no loop of 100,000)
+            last = min(failures, max_attempts)
+            times.extend(range(t_ms, t_ms + (last - attempt + 1) * SNS_STEADY, SNS_STEADY))
+            t_ms = times[-1]
+            if failures < max_attempts:
+                return times, "delivered", t_ms + SNS_STEADY
+            return times, "attempts", t_ms
         if attempt > failures:
             return times, "delivered", t_ms
         times.append(t_ms)
@@ -477,9 +487,9 @@ def _sns_delay(failed_attempt: int) -> int:
         return 0
     if failed_attempt <= 5:
         return SECOND
-    if failed_attempt <= 15:
-        return min(20 * SECOND, SECOND * 2 ** (failed_attempt - 6))
-    return 20 * SECOND
+    if failed_attempt <= SNS_STEADY_FROM:
+        return min(SNS_STEADY, SECOND * 2 ** (failed_attempt - 6))
+    return SNS_STEADY
 
 
 def _backoff_with_jitter(slug: str, record_id: str, failed_attempt: int) -> int:

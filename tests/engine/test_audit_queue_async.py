@@ -492,6 +492,15 @@ def test_e9_sns_attempts_are_stamped_at_their_own_times_too():
     assert trace.dispositions["1"].kind == "processed"
 
 
+def test_e9_sns_policy_is_used_up_after_100015_attempts_over_23_days():
+    # sns-message-delivery-retries.html, AWS managed endpoints: "100,015 times, over 23 days".
+    trace = simulate("sns", {"delivery_failures": 200_000, "subscription_dlq": True}, 1, "ok")
+    assert delivery_failures(trace)[-1].state["attempt"] == 100_015
+    disposition = trace.dispositions["1"]
+    assert disposition.kind == "service-dlq"
+    assert 23 * DAY <= disposition.t_ms < 24 * DAY
+
+
 # --- E12: Firehose invocation retries ----------------------------------------------------------------------------
 # data-transformation-failure-handling.html: "If your Lambda function invocation fails because of a network timeout
 # or because you've reached the Lambda invocation limit, Amazon Data Firehose retries the invocation three times by
