@@ -139,10 +139,16 @@ def _batch_failures(result: Any, known: set[str], what: str) -> Problems:
             problems.append(
                 f"batchItemFailures[{position}] needs a non-empty itemIdentifier; the whole batch would be retried."
             )
-        elif identifier not in known:
+        elif identifier not in known and what == "messageId":  # SQS lists this case among full failures
             problems.append(
                 f"batchItemFailures[{position}] names {identifier!r}, which is not a {what} in this batch; "
                 "the whole batch would be retried."
+            )
+        elif identifier not in known:  # streams: the docs list only empty, null and misspelled identifiers
+            problems.append(
+                f"batchItemFailures[{position}] names {identifier!r}, which is not a {what} in this batch. The AWS "
+                "docs do not say what Lambda does with an unknown identifier for this source; report the "
+                f"{what} of the record that failed."
             )
     return problems
 

@@ -101,3 +101,13 @@ def test_lex_needs_a_dialog_action_type():
 def test_alb_allows_status_description():
     assert contracts.check("alb", {}, {"statusCode": 200, "statusDescription": "200 OK", "body": ""}) == []
     assert contracts.check("alb", {}, {"statusCode": 200, "cookies": []})
+
+
+def test_stream_unknown_identifier_is_flagged_without_claiming_what_lambda_does():
+    """services-kinesis-batchfailurereporting.html lists empty, null and misspelled itemIdentifier values as
+    full-batch failures; an identifier outside the batch is listed only for SQS (audit E10)."""
+    from learn.catalog.contracts import _batch_failures
+
+    problems = _batch_failures({"batchItemFailures": [{"itemIdentifier": "999"}]}, {"100", "101"}, "sequenceNumber")
+    assert len(problems) == 1 and "'999'" in problems[0]
+    assert "whole batch would be retried" not in problems[0] and "do not say" in problems[0]
