@@ -155,8 +155,8 @@ class Queue:
         self.scale_check_at = None
         run = self.run
         waiting = [r for r in self.visible_now() if r not in self.gathering]
-        if not waiting or self.limit >= self.cap:
-            return
+        if not waiting or self.batches_running < self.limit or self.limit >= self.cap:
+            return  # no backlog right now (or nothing left to add): the next time the limit binds asks again
         before = self.limit
         self.limit = min(self.cap, self.limit + SCALE_UP_PER_MINUTE)
         capped = " (the maximum concurrency)" if self.cap < MAPPING_MAX_CONCURRENCY else ""
@@ -164,8 +164,9 @@ class Queue:
             "poller",
             None,
             "scale",
-            f"Messages have kept waiting for a minute: the mapping scales from {before} to {self.limit} "
-            f"concurrent invokes (up to {SCALE_UP_PER_MINUTE} more a minute, at most {self.cap:,}{capped}).",
+            f"A minute on, messages still wait with every concurrent invoke busy: the mapping scales from {before} "
+            f"to {self.limit} concurrent invokes (up to {SCALE_UP_PER_MINUTE} more a minute, at most "
+            f"{self.cap:,}{capped}).",
             [r.id for r in waiting],
             doc=SCALING,
             concurrency=self.limit,
