@@ -133,7 +133,7 @@ class Queue:
         if not self.limit_shown:
             self.limit_shown = True
             if self.fifo or self.cap < INITIAL_CONCURRENCY:
-                why = f"the maximum concurrency ({self.cap})"
+                why = f"the maximum concurrency is {self.cap}"
             else:
                 why = f"a standard-queue mapping starts with {self.limit} concurrent invokes"
             run.step(
