@@ -178,3 +178,32 @@ def test_no_horizontal_scroll_on_a_laptop_screen(page, path):
     """At 1280 px the expanded navigation and the page body fit (a regression seen once: the navbar overflowed)."""
     page.goto(path)
     assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_what_changed_page_and_a_lessons_badge(page, theme):
+    """The What changed log links each entry to its lessons; a lesson shows when its facts were last checked and its
+    newest change, readable (axe) in both themes."""
+    page.goto("/changes/")
+    if theme == "dark":
+        page.get_by_role("button", name="Dark mode").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("What changed")
+    entries = page.locator(".change-entry")
+    assert entries.count() >= 1
+    sqs_entry = entries.filter(has=page.locator('a[href="/sources/sqs/"]')).first
+    sqs_entry.locator('a[href="/sources/sqs/"]').click()
+    expect(page).to_have_url(re.compile(r"/sources/sqs/$"))
+    expect(page.locator(".verified-badge")).to_contain_text("Checked against the AWS docs")
+    expect(page.get_by_role("link", name=re.compile(r"^Updated "))).to_be_visible()
+    assert axe_violations(page) == []
+    screenshot(page.locator("header").filter(has=page.locator("#lesson-title")), f"lesson-badge-{theme}")
+    page.goto("/changes/")
+    assert axe_violations(page) == []
+    screenshot(page, f"changes-{theme}")
+
+
+def test_what_changed_page_on_a_phone(phone):
+    phone.goto("/changes/")
+    expect(phone.locator(".change-entry").first).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 1
+    screenshot(phone, "changes-phone")
