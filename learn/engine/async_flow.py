@@ -127,6 +127,7 @@ def _attempt(run: Run, ctx: Context, record: Record, number: int, throttles: int
     if outcome.kind == "throttle":
         _throttled(run, ctx, record, number, throttles, outcome)
         return
+    record.ran = True
     duration = ctx.run_time(outcome)
     run.after(duration, lambda: _completed(run, ctx, record, number, throttles, outcome))
 
@@ -273,16 +274,21 @@ def _give_up(run: Run, ctx: Context, record: Record, why: str, condition: str) -
     dlq = ctx.get("dead_letter_queue", "none")
     if destination != "none":
         also = f" The function's DLQ ({dlq}) also receives the event." if dlq != "none" else ""
+        if record.ran:
+            holds, keeps = "with the request and the response", "the record keeps the request and response"
+        else:
+            holds = "with the request (there is no response: the function never ran)"
+            keeps = "the record keeps the request; the function never ran"
         run.step(
             "async-queue",
             "destination",
             "destination",
-            f"{why}: an invocation record (condition {condition}) "
-            f"with the request and the response goes to the on-failure destination ({destination}).{also}",
+            f"{why}: an invocation record (condition {condition}) {holds} goes to the on-failure destination "
+            f"({destination}).{also}",
             [record.id],
             doc=RETAIN,
         )
-        run.dispose(record, "on-failure-destination", f"{why}; the record keeps the request and response.", doc=RETAIN)
+        run.dispose(record, "on-failure-destination", f"{why}; {keeps}.", doc=RETAIN)
     elif dlq != "none":
         run.step(
             "async-queue",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from .context import LDG, Context
 from .run import SECOND, Run
+from .stream_flow import drop_filtered
 from .types import span
 
 MQ_ERRORS = LDG + "services-mq-errors.html"
@@ -29,7 +30,8 @@ def simulate_mq(run: Run, ctx: Context) -> None:
     )
     batch_size = int(ctx["batch_size"])
     window = round(float(ctx.get("maximum_batching_window_s", 0) or 0) * SECOND)
-    batches = [run.records[i : i + batch_size] for i in range(0, len(run.records), batch_size)]
+    matching = [r for r in run.records if r.matches_filter]
+    batches = [matching[i : i + batch_size] for i in range(0, len(matching), batch_size)]
 
     def gather(batch) -> None:
         """A batch smaller than the batch size waits for the batching window before it goes out."""
@@ -157,5 +159,6 @@ def simulate_mq(run: Run, ctx: Context) -> None:
             doc=WITH_MQ,
         ),
     )
+    run.at(0, lambda: drop_filtered(run, "broker"))
     for batch in batches:
         run.at(0, lambda b=batch: gather(b))

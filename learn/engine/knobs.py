@@ -223,6 +223,36 @@ SERVICE_KNOBS: dict[str, list[Knob]] = {
     "eventbridge-scheduler": _target_policy(
         "schedule", "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
     ),
+    "connect": [
+        _knob(
+            "block_timeout_s",
+            "InvocationTimeLimitSeconds (flow block Timeout)",
+            "Flow block timeout",
+            "int",
+            8,
+            "How long the AWS Lambda function block waits in synchronous mode: at most 8 seconds. Retries after an "
+            "error also have to fit in it.",
+            "https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html",
+            1,
+            8,
+            unit="seconds",
+        ),
+    ],
+    "lex": [
+        _knob(
+            "fulfillment_timeout_s",
+            "fulfillmentUpdatesSpecification.timeoutInSeconds",
+            "Fulfillment timeout",
+            "int",
+            30,
+            "How long Lex waits for the fulfillment function: 30 seconds by default; with fulfillment updates "
+            "(streaming conversations only) you set 1–900 seconds.",
+            "https://docs.aws.amazon.com/lexv2/latest/dg/streaming-progress.html",
+            1,
+            900,
+            unit="seconds",
+        ),
+    ],
     "cloudformation": [
         _knob(
             "service_timeout_s",
@@ -264,8 +294,10 @@ for slug, doc in (
             "Failed deliveries before Lambda accepts the event",
             "int",
             0,
-            "A what-if: how many of the service's own delivery attempts fail first (for example while the function's "
-            "resource-based policy is missing).",
+            "A what-if: how many of the service's own delivery attempts fail with an error it retries (the target "
+            "unavailable, network conditions) before one succeeds. Errors it does not retry, such as a missing "
+            "permission or a deleted function, are not simulated: SNS and EventBridge send those to the DLQ (or drop "
+            "them) at once.",
             doc,
             0,
             200_000,

@@ -73,6 +73,7 @@ class Queue:
         self.capacity = max(1, min(ctx["batch_size"], PAYLOAD_LIMIT_KB // self.size_kb))
         self.gathering: list[Record] = []  # messages a poller holds while the batching window runs
         self.gather_deadline: int | None = None
+        self.ignored: list[Record] = []  # named in a batchItemFailures that Lambda ignored (the setting is off)
         run.trace.labels.update(queue="SQS FIFO queue" if ctx["fifo"] else "SQS queue", poller="Event source mapping")
 
     # -- polling ----------------------------------------------------------------------------------
@@ -386,6 +387,7 @@ class Queue:
         else:
             failed = self.partial(batch, outcome)
         self.batches_running -= 1
+        ignored, self.ignored = self.ignored, []
         succeeded = [r for r in batch if r not in failed and not run.settled(r)]
         if succeeded:
             run.step(
@@ -398,7 +400,16 @@ class Queue:
             )
             for record in succeeded:
                 self.in_flight.discard(record.id)
-                run.dispose(record, "processed", f"Processed on receive {record.receive_count}.")
+                if record in ignored:
+                    run.dispose(
+                        record,
+                        "lost-ignored-response",
+                        "Deleted as a success although the handler reported it failed: ReportBatchItemFailures was "
+                        "off.",
+                        doc=ERRORS,
+                    )
+                else:
+                    run.dispose(record, "processed", f"Processed on receive {record.receive_count}.")
         if failed:
             cycle = ctx["visibility_timeout_s"] * SECOND
             for record in failed:
@@ -432,16 +443,7 @@ class Queue:
                 ids,
                 doc=ERRORS,
             )
-            for record in batch:
-                if record.id in named:
-                    self.in_flight.discard(record.id)
-                    run.dispose(
-                        record,
-                        "lost-ignored-response",
-                        "Deleted as a success although the handler "
-                        "reported it failed: ReportBatchItemFailures was off.",
-                        doc=ERRORS,
-                    )
+            self.ignored = [r for r in batch if r.id in named]  # deleted with the rest, then marked lost
             return []
         unknown = [i for i in named if i not in ids]
         if unknown:

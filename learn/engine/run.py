@@ -38,6 +38,7 @@ class Record:
     arrived_ms: int = 0
     receive_count: int = 0
     attempts: int = 0
+    ran: bool = False  # the function actually ran on it at least once (a throttled invoke never starts)
     data: dict[str, Any] = field(default_factory=dict)
 
 

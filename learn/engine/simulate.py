@@ -67,12 +67,14 @@ def simulate(
         raise EngineError(f"unknown source {source!r}; try one of: {', '.join(sorted(catalog.sources))}")
     src = catalog.sources[source]
     resolved = knob_registry.resolve(knobs_for(source, catalog), settings)
+    _check_function_timeout(source, resolved)
     model = _model(src.models, resolved)
     rule = _rule(src.retries.rules, catalog, model)
     trace = Trace(
         source=source, model=model, rule=rule, settings=resolved, actors=[], steps=[], dispositions={}, records=[]
     )
-    run = Run(trace, OutcomeSource(outcomes), _records(records), max_invocations=max_invocations)
+    checked = _check_filtering(source, _records(records))
+    run = Run(trace, OutcomeSource(outcomes), checked, max_invocations=max_invocations)
     trace.records = [r.id for r in run.records]
     ctx = Context(src, resolved)
     _dispatch(run, ctx, model)
@@ -126,6 +128,45 @@ def _records(spec: int | list) -> list[Record]:
     if len({r.id for r in out}) != len(out):
         raise EngineError("record ids must be unique")
     return out
+
+
+FOURTEEN_MINUTE_SOURCES = {
+    "msk": "Amazon MSK",
+    "kafka": "self-managed Apache Kafka",
+    "mq": "Amazon MQ",
+    "documentdb": "Amazon DocumentDB",
+}
+FOURTEEN_MINUTES_S = 14 * 60
+
+
+def _check_function_timeout(source: str, settings: dict[str, Any]) -> None:
+    """with-kafka-configure: event source mappings for Amazon MSK, self-managed Apache Kafka, Amazon DocumentDB and
+    Amazon MQ (ActiveMQ and RabbitMQ) "only support functions with a maximum timeout of 14 minutes"."""
+    name = FOURTEEN_MINUTE_SOURCES.get(source)
+    timeout = int(settings.get("timeout_s", 3))
+    if name and timeout > FOURTEEN_MINUTES_S:
+        raise EngineError(
+            f"Event source mappings for {name} only support functions with a timeout of at most 14 minutes "
+            f"({FOURTEEN_MINUTES_S} s), got {timeout} s."
+        )
+
+
+FILTERING_SOURCES = ("sqs", "kinesis", "dynamodb-streams", "msk", "kafka", "mq")
+
+
+def _check_filtering(source: str, records: list[Record]) -> list[Record]:
+    """A record that does not match the filter criteria only makes sense where Lambda filters events."""
+    if all(r.matches_filter for r in records) or source in FILTERING_SOURCES:
+        return records
+    if source == "documentdb":
+        raise EngineError(
+            "Lambda doesn't support event filtering for Amazon DocumentDB: every change event reaches the function, "
+            "so a record cannot have matches_filter false."
+        )
+    raise EngineError(
+        f"Event filtering is a setting of event source mappings (SQS, Kinesis, DynamoDB, Kafka, Amazon MQ); {source} "
+        "has none, so a record cannot have matches_filter false."
+    )
 
 
 def _dispatch(run: Run, ctx: Context, model: str) -> None:

@@ -56,6 +56,41 @@ def lane_of(key: str, factor: int) -> int:
     return zlib.crc32(key.encode("utf-8")) % factor
 
 
+FILTERING = LDG + "invocation-eventfiltering.html"
+
+
+def drop_filtered(run: Run, holder: str) -> None:
+    """Records that match none of the mapping's filters: "If none of your filters are satisfied, Lambda discards
+    the record." They never reach the function (used by the stream, Kafka and Amazon MQ simulations)."""
+    dropped = [r for r in run.records if not r.matches_filter]
+    if not dropped:
+        return
+    run.step(
+        "poller",
+        holder,
+        "filter",
+        "Records that match none of the filter criteria are discarded without invoking the function.",
+        [r.id for r in dropped],
+        doc=FILTERING,
+    )
+    for record in dropped:
+        run.dispose(record, "filtered-out", "Discarded by Lambda: it matched none of the filters.", doc=FILTERING)
+
+
+def records_phrase(batch: list[Record]) -> str:
+    """'record 3', 'records 1–4' when the batch is a run of consecutive records, else the ids one by one (with
+    ParallelizationFactor or several shards a batch can skip records that went to another batch)."""
+    ids = [r.id for r in batch]
+    if len(ids) == 1:
+        return f"record {ids[0]}"
+    positions = [r.position for r in batch]
+    if positions == list(range(positions[0], positions[0] + len(positions))):
+        return f"records {ids[0]}–{ids[-1]}"
+    if len(ids) <= 8:
+        return f"records {', '.join(ids[:-1])} and {ids[-1]}"
+    return f"{len(ids)} records ({', '.join(ids[:3])}, …, {ids[-1]})"
+
+
 class Lane:
     """Records of one shard or partition (or one partition key within a shard when ParallelizationFactor > 1)."""
 
@@ -152,6 +187,8 @@ class Stream:
         factor = int(self.ctx.get("parallelization_factor", 1))
         grouped: dict[str, list[Record]] = defaultdict(list)
         for record in self.run.records:
+            if self.run.settled(record):  # discarded by the filter criteria
+                continue
             lane = record.shard if factor == 1 else f"{record.shard}/{lane_of(record.key, factor)}"
             grouped[lane].append(record)
         return [Lane(name, records) for name, records in grouped.items()]
@@ -165,6 +202,7 @@ class Stream:
         else:
             what = f"{len(run.records)} record(s) in the shard(s), in order."
         run.step("stream", None, "enqueue", what, [r.id for r in run.records], doc=ESM)
+        drop_filtered(run, "stream")
         for lane in self.lanes():
             run.at(0, lambda lane=lane: self.next_batch(lane))
 
@@ -213,9 +251,7 @@ class Stream:
             "poller",
             "function",
             "invoke",
-            f"Invoke synchronously with records {ids[0]}–{ids[-1]}."
-            if len(ids) > 1
-            else f"Invoke synchronously with record {ids[0]}.",
+            f"Invoke synchronously with {records_phrase(batch)}.",
             ids,
             doc=ESM,
             attempt=lane.retries + 1,

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from .context import LDG, Context
 from .run import SECOND, Record, Run
-from .types import Outcome
+from .types import Outcome, format_time
 
 APIGW_ERRORS = LDG + "services-apigateway-errors.html"
-APIGW_504 = "https://repost.aws/knowledge-center/api-gateway-504-errors"
+# REST APIs: the INTEGRATION_TIMEOUT gateway response defaults to 504 (gateway responses are a REST API feature).
+APIGW_504 = "https://docs.aws.amazon.com/apigateway/latest/developerguide/supported-gateway-response-types.html"
+HTTP_API_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"
+HTTP_API_TIMEOUT_CODE = (
+    "The HTTP API docs give the 30-second limit but not the status code the client gets when it passes; REST APIs "
+    "answer 504 (the INTEGRATION_TIMEOUT gateway response), a feature HTTP APIs do not have."
+)
+# "The target is a Lambda function that returned an error or the function was throttled by the Lambda service",
+# "... did not respond before its configured timeout was reached", "The target response is malformed": all HTTP 502.
+ELB_TROUBLESHOOTING = (
+    "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-troubleshooting.html"
+)
 RETRIES = LDG + "invocation-retries.html"
 COGNITO = (
     "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html"
@@ -27,7 +38,23 @@ SFN_LAMBDA_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/bp-lam
 CLOUDFRONT_ERRORS = (
     "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-503-service-unavailable.html"
 )
+# Lists "HTTP 502 status code (Lambda validation error)" and the two 503 cases (execution error, limit exceeded).
+CLOUDFRONT_RESPONSE_ERRORS = (
+    "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/troubleshooting-response-errors.html"
+)
 URL_THROTTLE = LDG + "apig-http-invoke-decision.html"
+SECRETS_MANAGER_LABEL = (
+    'Unsettled: the current Lambda services table labels Secrets Manager only "Secret rotation" (the 2023 guide '
+    "said synchronous). Triggerlab files it under sync; Secrets Manager calls one step at a time and retries the "
+    "whole rotation when a step fails."
+)
+CONNECT_BLOCK = "https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html"
+CONNECT_LAMBDA = "https://docs.aws.amazon.com/connect/latest/adminguide/connect-lambda-functions.html"
+CONNECT_RETRIES = 3  # "When a Lambda invocation returns an error, Amazon Connect retries up to three times"
+SES_LAMBDA_ACTION = "https://docs.aws.amazon.com/ses/latest/dg/receiving-email-action-lambda.html"
+SES_REQUEST_RESPONSE_LIMIT = 30 * SECOND  # "There is a 30-second timeout on RequestResponse invocations."
+LEX_FULFILLMENT_UPDATES = "https://docs.aws.amazon.com/lexv2/latest/dg/streaming-progress.html"
+LEX_FULFILLMENT = "https://docs.aws.amazon.com/lexv2/latest/dg/intent-fulfillment.html"
 HTTP_API_CODE = (
     "The status code is not settled in the docs: the Lambda guide gives 502 for API Gateway proxy integrations, "
     'while the HTTP API troubleshooting page files these failures under {"message":"Internal Server Error"} '
@@ -94,27 +121,41 @@ def _http_request(run: Run, ctx: Context, record: Record) -> None:
     duration = _duration(ctx, outcome)
     limit = ctx.get("integration_timeout_s")
     if limit is not None and duration > limit * SECOND:
-        run.after(limit * SECOND, lambda: _integration_timeout(run, record, limit))
+        run.after(limit * SECOND, lambda: _integration_timeout(run, record, limit, slug))
         return
     run.after(duration, lambda: _http_response(run, ctx, record, outcome, duration))
 
 
-def _integration_timeout(run: Run, record: Record, limit: int) -> None:
+def _integration_timeout(run: Run, record: Record, limit: int, slug: str) -> None:
+    rest = slug == "api-gateway-rest"
+    doc = APIGW_504 if rest else HTTP_API_QUOTAS
     run.step(
         "service",
         "caller",
         "error",
         f"The integration timeout ({limit} s) passes first.",
         [record.id],
-        doc=APIGW_504,
+        doc=doc,
     )
+    if rest:
+        _answer(
+            run,
+            record,
+            504,
+            "returned-error",
+            f"API Gateway gave up after {limit} s and answered 504 (INTEGRATION_TIMEOUT); the function may still be "
+            "running.",
+            APIGW_504,
+        )
+        return
     _answer(
         run,
         record,
-        504,
+        None,
         "returned-error",
-        f"API Gateway gave up after {limit} s and answered 504; the function may still be running.",
-        APIGW_504,
+        f"The HTTP API gave up after {limit} s and the client gets an error; the function may still be running.",
+        HTTP_API_QUOTAS,
+        HTTP_API_TIMEOUT_CODE,
     )
 
 
@@ -129,8 +170,12 @@ def _http_response(run: Run, ctx: Context, record: Record, outcome: Outcome, dur
             record,
             status,
             "returned-error",
-            f"Function error: the client gets {status or 'an error'}; "
-            "API Gateway, load balancers and function URLs never retry.",
+            f"Function error: the client gets {status or 'an error'}. "
+            + (
+                "API Gateway does not retry Lambda invocations."
+                if slug.startswith("api-gateway")
+                else "Lambda does not retry a synchronous invocation; the client decides."
+            ),
             doc,
             note,
         )
@@ -182,7 +227,7 @@ def _throttle_status(slug: str) -> tuple[int | None, str, str]:
         return 429, URL_THROTTLE, ""
     if slug == "cloudfront":
         return 503, CLOUDFRONT_ERRORS, ""
-    return None, RETRIES, "AWS documents no status code for a throttled load-balancer target."
+    return 502, ELB_TROUBLESHOOTING, ""  # ALB: "the function was throttled by the Lambda service" is a 502
 
 
 def _error_status(slug: str, malformed: bool = False) -> tuple[int | None, str, str]:
@@ -191,17 +236,48 @@ def _error_status(slug: str, malformed: bool = False) -> tuple[int | None, str, 
     if slug == "api-gateway-http":
         return 502, APIGW_ERRORS, HTTP_API_CODE
     if slug == "cloudfront":
-        return (502, CLOUDFRONT_ERRORS, "") if malformed else (503, CLOUDFRONT_ERRORS, "")
+        return (502, CLOUDFRONT_RESPONSE_ERRORS, "") if malformed else (503, CLOUDFRONT_ERRORS, "")
+    if slug == "alb":
+        return 502, ELB_TROUBLESHOOTING, ""
     return 502, "", "Not confirmed in the AWS docs: a 502 is what front doors commonly return here."
 
 
 def simulate_caller(run: Run, ctx: Context) -> None:
-    """Direct synchronous callers (Invoke RequestResponse, Lex, Alexa, Connect, Secrets Manager...)."""
+    """Direct synchronous callers (Invoke RequestResponse, Lex, Alexa, Secrets Manager, SES RequestResponse...).
+
+    Lambda never retries; some callers stop waiting on their own clock: SES after 30 seconds (RequestResponse),
+    Lex after the fulfillment timeout (30 seconds unless fulfillment updates set another). Connect has its own flow
+    block with retries and an Error branch (simulate_connect)."""
     slug = ctx.source.slug
+    if slug == "connect":
+        simulate_connect(run, ctx)
+        return
     label = "Your code (SDK)" if slug == "sdk-invoke" else ctx.source.short_name
     run.trace.labels.update(caller=label)
     for record in run.records:
         run.at(0, lambda r=record: _call(run, ctx, r))
+
+
+def _caller_limit(ctx: Context) -> tuple[int, str, str, str] | None:
+    """How long this caller waits, and what happens when it stops waiting (with the page that says so)."""
+    slug = ctx.source.slug
+    if slug == "ses":
+        return (
+            SES_REQUEST_RESPONSE_LIMIT,
+            "SES stops waiting: there is a 30-second timeout on RequestResponse invocations.",
+            "SES's 30-second wait ran out; the function may still be running.",
+            SES_LAMBDA_ACTION,
+        )
+    if slug == "lex":
+        limit = int(ctx.get("fulfillment_timeout_s", 30)) * SECOND
+        return (
+            limit,
+            f"Lex stops waiting after the fulfillment timeout ({limit // SECOND} s): it returns the intent's timeout "
+            "response if post-fulfillment responses are configured and active, otherwise an exception.",
+            "Lex's fulfillment timeout ran out; the function may still be running.",
+            LEX_FULFILLMENT_UPDATES,
+        )
+    return None
 
 
 def _call(run: Run, ctx: Context, record: Record) -> None:
@@ -212,6 +288,7 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
         "Invoke synchronously (RequestResponse) and wait.",
         [record.id],
         doc=LDG + "invocation-sync.html",
+        note=SECRETS_MANAGER_LABEL if ctx.source.slug == "secrets-manager" else "",
     )
     outcome = run.invoke([record], 1)
     if outcome.kind == "throttle":
@@ -219,7 +296,7 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
             "function",
             "caller",
             "throttle",
-            "429 TooManyRequestsException: the caller must retry itself.",
+            "429 TooManyRequestsException: Lambda does not retry; the caller decides whether to try again.",
             [record.id],
             doc=RETRIES,
         )
@@ -231,29 +308,172 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
             doc=RETRIES,
         )
         return
-    run.after(_duration(ctx, outcome), lambda: _call_result(run, record, outcome))
+    duration = _duration(ctx, outcome)
+    limit = _caller_limit(ctx)
+    if limit is not None and duration > limit[0]:
+        wait, summary, detail, doc = limit
+        run.after(wait, lambda: _caller_gave_up(run, record, summary, detail, doc))
+        return
+    run.after(duration, lambda: _call_result(run, ctx, record, outcome))
 
 
-def _call_result(run: Run, record: Record, outcome: Outcome) -> None:
-    if outcome.kind in ("error", "timeout", "malformed"):
+def _caller_gave_up(run: Run, record: Record, summary: str, detail: str, doc: str) -> None:
+    run.step("caller", None, "error", summary, [record.id], doc=doc)
+    run.dispose(record, "returned-error", detail, doc=doc)
+
+
+def _call_result(run: Run, ctx: Context, record: Record, outcome: Outcome) -> None:
+    slug = ctx.source.slug
+    if outcome.kind in ("error", "timeout"):
+        lex = slug == "lex"
         run.step(
             "function",
             "caller",
             "error",
-            "The error payload goes back to the caller (FunctionError set).",
+            "The error payload goes back to the caller (FunctionError set)."
+            + (" Lex answers with the intent's failure response, if one is configured." if lex else ""),
             [record.id],
-            doc="https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+            doc=LEX_FULFILLMENT if lex else "https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
         )
         run.dispose(
             record,
             "returned-error",
-            "The caller gets the error and decides whether to retry.",
+            "The caller gets the error and decides what to do; Lambda does not retry.",
             status_code=200,
             doc=RETRIES,
         )
+    elif outcome.kind == "malformed":
+        # Lambda sets FunctionError only when the function fails; it never checks the shape of a returned value.
+        if slug == "sdk-invoke":
+            run.step(
+                "function",
+                "caller",
+                "return",
+                "The value goes back as it is (HTTP 200, no FunctionError): Lambda does not check its shape, so your "
+                "code has to.",
+                [record.id],
+                doc="https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+            )
+            run.dispose(record, "returned-ok", "Returned unchecked; the caller must validate it.", status_code=200)
+            return
+        run.step(
+            "function",
+            "caller",
+            "error",
+            f"The function returns a value {ctx.source.short_name} cannot use (the wrong shape); Lambda itself "
+            "reports no error.",
+            [record.id],
+            doc="https://docs.aws.amazon.com/lambda/latest/api/API_Invoke.html",
+        )
+        run.dispose(record, "returned-error", "The caller could not use the response.", status_code=200)
     else:
         run.step("function", "caller", "return", "The result goes back to the caller (HTTP 200).", [record.id])
         run.dispose(record, "returned-ok", "The caller received the result.", status_code=200)
+
+
+def simulate_connect(run: Run, ctx: Context) -> None:
+    """Amazon Connect's AWS Lambda function block (synchronous mode): it waits at most its timeout (8 s at most),
+    retries throttles and 500s, retries a function error up to three times within that timeout, then routes the
+    contact down the Error branch. The spacing of those retries is not documented: they follow at once here."""
+    run.trace.labels.update(caller="Connect flow block")
+    limit = int(ctx.get("block_timeout_s", 8)) * SECOND
+    for record in run.records:
+        run.at(0, lambda r=record: _connect_attempt(run, ctx, r, 1, run.now + limit, 0))
+
+
+def _connect_attempt(run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int) -> None:
+    if run.now >= deadline:
+        _connect_error_branch(run, record, "The block's timeout has run out")
+        return
+    run.step(
+        "caller",
+        "function",
+        "invoke",
+        f"Attempt {number}: the flow block invokes synchronously and waits (its timeout ends at "
+        f"{format_time(deadline)}).",
+        [record.id],
+        doc=CONNECT_BLOCK,
+        attempt=number,
+    )
+    outcome = run.invoke([record], number)
+    if outcome.kind == "throttle":
+        run.step(
+            "function",
+            "caller",
+            "throttle",
+            "Throttled: Connect retries the request (the docs give no count for throttles; this simulation stops at "
+            "the block's timeout or after 3 retries).",
+            [record.id],
+            doc=CONNECT_BLOCK,
+        )
+        _connect_retry(run, ctx, record, number, deadline, errors + 1)
+        return
+    duration = _duration(ctx, outcome)
+    if run.now + duration > deadline:
+        run.at(deadline, lambda: _connect_error_branch(run, record, "No answer within the block's timeout"))
+        return
+    run.after(duration, lambda: _connect_result(run, ctx, record, number, deadline, errors, outcome))
+
+
+def _connect_result(
+    run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int, outcome: Outcome
+) -> None:
+    if outcome.kind in ("error", "timeout"):
+        what = "times out" if outcome.kind == "timeout" else "returns an error"
+        run.step("function", "caller", "error", f"The function {what}.", [record.id], doc=CONNECT_BLOCK)
+        _connect_retry(run, ctx, record, number, deadline, errors + 1)
+        return
+    if outcome.kind == "malformed":
+        run.step(
+            "function",
+            "caller",
+            "error",
+            "The response does not pass the block's response validation (a flat map of strings for STRING_MAP).",
+            [record.id],
+            doc=CONNECT_LAMBDA,
+        )
+        _connect_error_branch(run, record, "The response was not understood")
+        return
+    run.step(
+        "function",
+        "caller",
+        "return",
+        "The function answers in time: its values are available to the flow, which continues on the Success branch.",
+        [record.id],
+        doc=CONNECT_BLOCK,
+    )
+    run.dispose(record, "returned-ok", "The contact continues on the Success branch.")
+
+
+def _connect_retry(run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int) -> None:
+    if errors > CONNECT_RETRIES:
+        _connect_error_branch(run, record, f"{CONNECT_RETRIES} retries used up")
+        return
+    if run.now >= deadline:
+        _connect_error_branch(run, record, "The block's timeout has run out")
+        return
+    run.step(
+        "caller",
+        None,
+        "retry-wait",
+        f"Connect retries (retry {errors} of at most {CONNECT_RETRIES}, within the block's timeout).",
+        [record.id],
+        doc=CONNECT_BLOCK,
+        note="The docs do not give the wait between Connect's retries; none is shown.",
+    )
+    run.after(0, lambda: _connect_attempt(run, ctx, record, number + 1, deadline, errors))
+
+
+def _connect_error_branch(run: Run, record: Record, why: str) -> None:
+    run.step(
+        "caller",
+        None,
+        "error",
+        f"{why}: the contact is routed down the Error branch.",
+        [record.id],
+        doc=CONNECT_BLOCK,
+    )
+    run.dispose(record, "returned-error", f"{why}; the flow continues on the Error branch.", doc=CONNECT_BLOCK)
 
 
 def simulate_cognito(run: Run, ctx: Context) -> None:
