@@ -33,6 +33,7 @@ FIREHOSE_NO_RETRY = (
     "limit; it does not say that a function error or a rejected response is retried, so none is shown."
 )
 S3_BATCH = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-invoke-lambda.html"
+S3_BATCH_REPORTS = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/batch-ops-examples-reports.html"
 SFN_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html"
 SFN_LAMBDA_ERRORS = "https://docs.aws.amazon.com/step-functions/latest/dg/bp-lambda-serviceexception.html"
 CLOUDFRONT_ERRORS = (
@@ -714,11 +715,23 @@ def _task_result(run: Run, ctx: Context, record: Record, attempt: int, outcome: 
             doc=S3_BATCH,
         )
         if run.will_repeat(outcome) and attempt >= 3:
-            run.stop("This task keeps returning TemporaryFailure; S3 Batch Operations keeps retrying it.")
+            run.stop(
+                "This task keeps returning TemporaryFailure. S3 Batch Operations retries such a task, but the docs "
+                "give no limit or spacing for those retries, so the simulation stops here."
+            )
             return
         run.after(SECOND, lambda: _task(run, ctx, record, attempt + 1))
     elif outcome.kind in ("error", "timeout", "throttle", "malformed"):
-        run.step("function", "service", "error", "The invocation fails; the task is recorded as failed.", [record.id])
+        run.step(
+            "function",
+            "service",
+            "error",
+            "The invocation fails; the task is recorded as failed.",
+            [record.id],
+            doc=S3_BATCH_REPORTS,
+            note="The S3 docs show a timed-out function's task reported as failed; they document retries only for a "
+            "TemporaryFailure result, so no retry is shown for a failed or throttled invocation.",
+        )
         run.dispose(record, "records-failed", "Listed as failed in the job's completion report.", doc=S3_BATCH)
     else:
         run.step("function", "service", "return", "resultCode Succeeded.", [record.id], doc=S3_BATCH)
@@ -760,7 +773,8 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
                 "service",
                 None,
                 "retry-wait",
-                f"Retry field: wait {wait // SECOND} s, then try again.",
+                f"Retry field (default IntervalSeconds 1 and BackoffRate 2.0): wait {wait // SECOND} s, then try "
+                "again.",
                 [record.id],
                 doc=SFN_ERRORS,
             )
