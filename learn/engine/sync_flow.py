@@ -65,6 +65,10 @@ COGNITO_ATTEMPTS = (
     "The Cognito guide says only that Cognito may call the trigger again when the call can be retried; older "
     "versions of the page said it gives up after 3 unsuccessful attempts. The simulation uses 3."
 )
+COGNITO_THROTTLE = (
+    "The Cognito guide names timeouts as calls it may retry; it does not say whether a throttled invocation "
+    "counts as retryable. The simulation retries it like a timeout."
+)
 
 FRONT_DOOR_LABELS = {
     "api-gateway-rest": "API Gateway (REST)",
@@ -509,6 +513,7 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
                 [record.id],
                 doc=COGNITO,
                 attempt=number,
+                note="" if too_slow else COGNITO_THROTTLE,
             )
             if number < 3:
                 run.after(0, lambda: attempt(number + 1))

@@ -295,6 +295,15 @@ def test_filtering_is_refused_where_lambda_does_not_filter(source, message):
 
 
 # Connect's synchronous block waits at most 8 seconds; the knob cannot promise more.
+# Cognito: "if the service can retry the call" -- the guide names timeouts, not throttles: the trace says the
+# simulation's choice is its own.
+def test_cognito_throttle_retry_is_flagged_as_not_documented():
+    throttled = simulate("cognito", {}, 1, "throttle")
+    assert any("does not say whether a throttled invocation" in t for t in _texts(throttled))
+    slow = simulate("cognito", {}, 1, "timeout")
+    assert not any("throttled invocation" in t for t in _texts(slow))
+
+
 def test_connect_block_timeout_is_at_most_eight_seconds():
     with pytest.raises(EngineError):
         simulate("connect", {"block_timeout_s": 9})
