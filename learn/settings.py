@@ -238,9 +238,13 @@ if REDIS_URL:
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
 # X-Forwarded-For is believed only from these addresses (the proxy's), never from a client that reaches the
 # app server directly (second web red team, W16). Comma-separated networks.
-TRUSTED_PROXIES = [n.strip() for n in os.environ.get(
-    "DJANGO_TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7").split(",")
-    if n.strip()]
+TRUSTED_PROXIES = [
+    n.strip()
+    for n in os.environ.get(
+        "DJANGO_TRUSTED_PROXIES", "127.0.0.0/8,::1/128,10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,fc00::/7"
+    ).split(",")
+    if n.strip()
+]
 # The site's public address for links in e-mails (password reset); default: the first of ALLOWED_HOSTS.
 SITE_DOMAIN = os.environ.get("DJANGO_SITE_DOMAIN", "")
 # Real handler invocations allowed per minute (every retry a replay or a grading run makes counts): per learner,

@@ -112,6 +112,7 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     model = cat.models.get(model_id)
     if model is None:
         return not_found(request)
+
     def flows() -> list:  # called by the template only when its cached fragment is rendered again
         return [
             mark_safe(render_flow(request, slug, f"{model_id}-{n}", params))  # our own rendered template
@@ -175,8 +176,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 def changes(request: HttpRequest) -> HttpResponse:
     """What changed in the lessons, newest first, each entry linking the lessons it changed."""
     cat = catalog.load()
-    return render(request, "lessons/changes.html", {"changes": cat.changes, "sources": cat.sources,
-                                                      "models": cat.models})
+    return render(
+        request, "lessons/changes.html", {"changes": cat.changes, "sources": cat.sources, "models": cat.models}
+    )
 
 
 @require_safe

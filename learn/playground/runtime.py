@@ -61,7 +61,12 @@ def run(
     """One invocation; `force_cold` discards the learner's warm environment first."""
     try:
         result = runner.run(
-            code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
+            code,
+            event,
+            learner=learner,
+            handler=handler,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
             force_cold=force_cold,
         )
     except runner.InvalidRequest as error:

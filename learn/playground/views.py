@@ -200,8 +200,10 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     context["draft"] = draft
     context["history"] = _history(request, slug)
     partial = request.htmx or request.POST.get("stream") == "1"
-    template = "playground/sandbox.html#result" if partial and (context["result"] or context["error"]) else (
-        "playground/sandbox.html"
+    template = (
+        "playground/sandbox.html#result"
+        if partial and (context["result"] or context["error"])
+        else ("playground/sandbox.html")
     )
     if partial and action in ("sample", "generate"):
         template = "playground/sandbox.html"  # htmx selects #sandbox-page from the whole page
@@ -317,8 +319,7 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
     def work():
         try:
             updates.put(
-                ("done", _execute(cat, source, draft, prepared, force_cold, on_run=on_run,
-                                  cancelled=stop.is_set))
+                ("done", _execute(cat, source, draft, prepared, force_cold, on_run=on_run, cancelled=stop.is_set))
             )
         except REFUSALS as error:
             updates.put(("refused", error))
@@ -332,8 +333,9 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
         count = 0
         try:
             if planned > LONG_REPLAY:
-                yield _fragment(request, "plan", {"planned": planned, "timeout_s": prepared.timeout_s,
-                                                  "source": source})
+                yield _fragment(
+                    request, "plan", {"planned": planned, "timeout_s": prepared.timeout_s, "source": source}
+                )
             while True:
                 try:
                     kind, item = updates.get(timeout=HEARTBEAT_S)
@@ -345,21 +347,36 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
                     if count == 1:
                         _remember(request, source.slug, item, prepared.memory_mb, force_cold)
                         request.session.save()  # the middleware saved before the stream began
-                    yield _fragment(request, "run", {"number": count, "run": item, "first": count == 1,
-                                                      "forced": force_cold and count == 1})
+                    yield _fragment(
+                        request,
+                        "run",
+                        {"number": count, "run": item, "first": count == 1, "forced": force_cold and count == 1},
+                    )
                     continue
                 if kind == "done":
                     if count == 0:  # the service could not report runs as they happened
                         _remember(request, source.slug, item.run, prepared.memory_mb, force_cold)
                         request.session.save()
-                    context = {"result": _result(request, source, item, prepared, force_cold), "error": "",
-                               "source": source, "history": _history(request, source.slug)}
+                    context = {
+                        "result": _result(request, source, item, prepared, force_cold),
+                        "error": "",
+                        "source": source,
+                        "history": _history(request, source.slug),
+                    }
                 elif kind == "refused":
-                    context = {"result": None, "error": str(item), "source": source,
-                               "history": _history(request, source.slug)}
+                    context = {
+                        "result": None,
+                        "error": str(item),
+                        "source": source,
+                        "history": _history(request, source.slug),
+                    }
                 else:
-                    context = {"result": None, "source": source, "history": _history(request, source.slug),
-                               "error": "The run failed on the server. Your code and event are kept; try again."}
+                    context = {
+                        "result": None,
+                        "source": source,
+                        "history": _history(request, source.slug),
+                        "error": "The run failed on the server. Your code and event are kept; try again.",
+                    }
                 yield _encode(render_to_string("playground/sandbox.html#result", context, request=request))
                 yield _encode(render_to_string("playground/sandbox.html#history", context, request=request))
                 if kind == "failed":
@@ -509,8 +526,17 @@ AFTER = {
     "lost-ignored-response": "lost (deleted although your response said it failed)",
     "filtered-out": "filtered out",
 }
-FAILED_ENDS = ("queue-dlq", "function-dlq", "on-failure-destination", "service-dlq", "broker-dlq",
-               "discarded-max-age", "discarded-retries", "discarded-retention", "records-failed")
+FAILED_ENDS = (
+    "queue-dlq",
+    "function-dlq",
+    "on-failure-destination",
+    "service-dlq",
+    "broker-dlq",
+    "discarded-max-age",
+    "discarded-retries",
+    "discarded-retention",
+    "records-failed",
+)
 
 
 def verdict(source, outcome) -> dict:
@@ -548,25 +574,33 @@ def verdict(source, outcome) -> dict:
 
     if "lost-ignored-response" in counts:
         lost = counts["lost-ignored-response"]
-        return answer("bad", "Failures ignored: the whole batch counts as a success",
-                      f"Your response reports {lost} failed record{'s' if lost != 1 else ''}, but "
-                      f"ReportBatchItemFailures is off, so {short} deletes them with the rest: they are lost.")
+        return answer(
+            "bad",
+            "Failures ignored: the whole batch counts as a success",
+            f"Your response reports {lost} failed record{'s' if lost != 1 else ''}, but "
+            f"ReportBatchItemFailures is off, so {short} deletes them with the rest: they are lost.",
+        )
     if first_kind == "partial":
         response = first.get("response") if isinstance(first.get("response"), dict) else {}
         failed = len(response.get("batchItemFailures") or [])
         batch = len(first.get("records") or ()) or total
-        return answer("bad" if any(k != "blocking" for k in ends) else "warn",
-                      f"Partial batch: {failed} of {batch} retried",
-                      f"Your handler reported {failed} failed record{'s' if failed != 1 else ''}. {short} deletes "
-                      f"the others and delivers the failed ones again.{times}")
+        return answer(
+            "bad" if any(k != "blocking" for k in ends) else "warn",
+            f"Partial batch: {failed} of {batch} retried",
+            f"Your handler reported {failed} failed record{'s' if failed != 1 else ''}. {short} deletes "
+            f"the others and delivers the failed ones again.{times}",
+        )
     if "returned-error" in counts:
         detail = next((d.detail for d in trace.dispositions.values() if d.kind == "returned-error"), "")
         shape = f" Its shape is not what {short} expects." if first_kind == "malformed" else ""
         return answer("bad", "Error returned to the caller", f"{said}{shape} {_clean(detail)}")
     if not ends:
         if retries:
-            return answer("warn", f"Retried, then accepted ({retries} retr{'y' if retries == 1 else 'ies'})",
-                          f"{said} {short} retried until a later invocation succeeded.{times}")
+            return answer(
+                "warn",
+                f"Retried, then accepted ({retries} retr{'y' if retries == 1 else 'ies'})",
+                f"{said} {short} retried until a later invocation succeeded.{times}",
+            )
         if "returned-ok" in counts:
             return answer("good", "Accepted", f"{said} {short} passes it on to the caller.")
         what = f"all {total} records" if total > 1 else "the event"
@@ -576,8 +610,9 @@ def verdict(source, outcome) -> dict:
     if rejected:
         said = f"{said} {short} does not accept it, so the whole {'batch' if total > 1 else 'event'} counts as failed."
     if set(ends) == {"blocking"}:
-        title = f"{'Response rejected: retried' if rejected else 'Retried'}: still failing after {invocations} " \
-                "invocations"
+        title = (
+            f"{'Response rejected: retried' if rejected else 'Retried'}: still failing after {invocations} invocations"
+        )
         return answer("warn", title, f"{said}{times}")
     lead = "Response rejected: retried" if rejected else "Retried"
     title = f"{lead}, then {end}" if retries else f"{'Response rejected' if rejected else 'Not retried'}: {end}"

@@ -35,7 +35,7 @@ def first_url(cell: str) -> str:
     for part in re.split(r"\s*;\s*|\s+", cell):
         for short, full in SHORT_URLS.items():
             if part.startswith(short):
-                return full + part[len(short):]
+                return full + part[len(short) :]
         if part.startswith("https://"):
             return part.rstrip(").,")
     return ""
@@ -107,8 +107,13 @@ def write_reviewed(path: Path, reviewed: dict[str, tuple[str, str]]) -> None:
     out = list(REVIEWED_HEADER)
     for citation in sorted(reviewed):
         digest, date = reviewed[citation]
-        out += ["[[reviewed]]", f"row = {json.dumps(citation, ensure_ascii=False)}", f'digest = "{digest}"',
-                f"date = {date}", ""]
+        out += [
+            "[[reviewed]]",
+            f"row = {json.dumps(citation, ensure_ascii=False)}",
+            f'digest = "{digest}"',
+            f"date = {date}",
+            "",
+        ]
     Path(path).write_text("\n".join(out), encoding="utf-8")
 
 
@@ -158,14 +163,20 @@ def problems(citations: tuple[str, ...], rows: dict[str, str]) -> list[str]:
 
 
 def render(rows: dict[str, str], docs: dict[str, str] | None = None, digests: dict[str, str] | None = None) -> str:
-    out = ["# Row labels, verification status and documentation page of each row of aws-facts.md (the project's",
-           "# checked reference), so that quiz validation works in a clone without it.",
-           "# Regenerate: python -m learn.quiz.factrows ../shared/aws-facts.md",
-           ""]
+    out = [
+        "# Row labels, verification status and documentation page of each row of aws-facts.md (the project's",
+        "# checked reference), so that quiz validation works in a clone without it.",
+        "# Regenerate: python -m learn.quiz.factrows ../shared/aws-facts.md",
+        "",
+    ]
     for citation, status in rows.items():
         section, label = citation[1:].split(" ", 1)
-        out += ["[[rows]]", f"section = {section}", f"label = {json.dumps(label[1:-1], ensure_ascii=False)}",
-                f'status = "{status}"']
+        out += [
+            "[[rows]]",
+            f"section = {section}",
+            f"label = {json.dumps(label[1:-1], ensure_ascii=False)}",
+            f'status = "{status}"',
+        ]
         if docs and docs.get(citation):
             out.append(f"doc = {json.dumps(docs[citation])}")
         if digests and digests.get(citation):
@@ -178,9 +189,11 @@ QUIZ_DIR = Path(__file__).resolve().parents[2] / "content" / "quiz"
 
 
 def main(argv: list[str]) -> int:
-    usage = ("usage: python -m learn.quiz.factrows PATH/TO/aws-facts.md   (regenerate fact-rows.toml)\n"
-             "       python -m learn.quiz.factrows --reviewed 'ROW' ...     (the items citing ROW were reviewed)\n"
-             "       python -m learn.quiz.factrows --reviewed-all           (every cited row was reviewed)")
+    usage = (
+        "usage: python -m learn.quiz.factrows PATH/TO/aws-facts.md   (regenerate fact-rows.toml)\n"
+        "       python -m learn.quiz.factrows --reviewed 'ROW' ...     (the items citing ROW were reviewed)\n"
+        "       python -m learn.quiz.factrows --reviewed-all           (every cited row was reviewed)"
+    )
     if argv and argv[0] in ("--reviewed", "--reviewed-all"):
         return _mark_reviewed(argv[1:] if argv[0] == "--reviewed" else None, usage)
     if len(argv) != 1:

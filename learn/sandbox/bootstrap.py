@@ -10,6 +10,7 @@ the `[ERROR]` log records, the init-error rules, the simplejson marshalling of t
 runtime process would be gone (an init error, `sys.exit`, a crash), the result frame says `"reset": true` and
 this process exits, so the next invocation is a cold start.
 """
+
 from __future__ import annotations
 
 import io
@@ -30,20 +31,30 @@ HOST_STDLIB = os.path.dirname(os.__file__) + "/"  # /usr/lib/python3.11/ here...
 LAMBDA_STDLIB = "/var/lang/lib/python3.11/"  # ...where the managed runtime keeps it
 # The frame through which the real runtime calls the handler: it is all that is left of a traceback when the
 # call itself fails (a one-argument handler, a handler that is not callable).
-RUNTIME_FRAME = ("/var/runtime/awslambdaric/bootstrap.py", 178, "handle_event_request",
-                 "response = request_handler(event, lambda_context)")
-IMPORT_FRAME = (LAMBDA_STDLIB + "importlib/__init__.py", 126, "import_module",
-                "return _bootstrap._gcd_import(name[level:], package, level)")
+RUNTIME_FRAME = (
+    "/var/runtime/awslambdaric/bootstrap.py",
+    178,
+    "handle_event_request",
+    "response = request_handler(event, lambda_context)",
+)
+IMPORT_FRAME = (
+    LAMBDA_STDLIB + "importlib/__init__.py",
+    126,
+    "import_module",
+    "return _bootstrap._gcd_import(name[level:], package, level)",
+)
 WRITE_FRAME = {"write": (361, "self.stream.write(msg)")}  # the runtime's stdout wrapper, where a bad write fails
 # importlib's frozen frames moved by two lines between CPython 3.11.2 (here) and the 3.11 Lambda runs
 FROZEN_LINES = {("_gcd_import", 1206): 1204, ("_find_and_load", 1178): 1176, ("_find_and_load_unlocked", 1149): 1147}
-WARNING = ("LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, "
-           "in rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using "
-           "managed runtimes, runtime updates can be triggered by a function change, or can be applied "
-           "automatically. To determine if the runtime has been updated, check the runtime version in the "
-           "INIT_START log entry. If this error correlates with a change in the runtime version, you may be able "
-           "to mitigate this error by temporarily rolling back to the previous runtime version. For more "
-           "information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r")
+WARNING = (
+    "LAMBDA_WARNING: Unhandled exception. The most likely cause is an issue in the function code. However, "
+    "in rare cases, a Lambda runtime update can cause unexpected function behavior. For functions using "
+    "managed runtimes, runtime updates can be triggered by a function change, or can be applied "
+    "automatically. To determine if the runtime has been updated, check the runtime version in the "
+    "INIT_START log entry. If this error correlates with a change in the runtime version, you may be able "
+    "to mitigate this error by temporarily rolling back to the previous runtime version. For more "
+    "information, see https://docs.aws.amazon.com/lambda/latest/dg/runtimes-update.html\r"
+)
 
 
 def read_frame():
@@ -61,7 +72,7 @@ def write_frame(data, body=None):
     payload = text.encode()
     view = memoryview(b"%08d" % len(payload) + payload)
     while view:
-        view = view[os.write(RESULT_FD, view):]
+        view = view[os.write(RESULT_FD, view) :]
 
 
 class Capture(io.TextIOBase):
@@ -90,8 +101,10 @@ class CognitoIdentity:
         self.cognito_identity_id = self.cognito_identity_pool_id = None
 
     def __repr__(self):
-        return (f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
-                f"cognito_identity_pool_id={self.cognito_identity_pool_id}])")
+        return (
+            f"CognitoIdentity([cognito_identity_id={self.cognito_identity_id},"
+            f"cognito_identity_pool_id={self.cognito_identity_pool_id}])"
+        )
 
 
 class LambdaContext:
@@ -115,11 +128,13 @@ class LambdaContext:
         LOG_STREAM[0].write(str(msg))
 
     def __repr__(self):
-        return (f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
-                f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
-                f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
-                f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
-                f"identity={self.identity},tenant_id={self.tenant_id}])")
+        return (
+            f"LambdaContext([aws_request_id={self.aws_request_id},log_group_name={self.log_group_name},"
+            f"log_stream_name={self.log_stream_name},function_name={self.function_name},"
+            f"memory_limit_in_mb={self.memory_limit_in_mb},function_version={self.function_version},"
+            f"invoked_function_arn={self.invoked_function_arn},client_context={self.client_context},"
+            f"identity={self.identity},tenant_id={self.tenant_id}])"
+        )
 
 
 REQUEST = {"id": ""}
@@ -146,8 +161,11 @@ def configure_logging(logging, stream):
             return text if text.endswith("\n") else text + "\n"
 
     handler = RecordHandler(stream)
-    handler.setFormatter(LambdaFormatter("[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n",
-                                         "%Y-%m-%dT%H:%M:%S"))
+    handler.setFormatter(
+        LambdaFormatter(
+            "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s\n", "%Y-%m-%dT%H:%M:%S"
+        )
+    )
 
     class RequestId(logging.Filter):
         def filter(self, record):
@@ -174,8 +192,9 @@ class OnImport:
         hook = self.hooks.pop(name)
         if not self.hooks:
             sys.meta_path.remove(self)
-        spec = next((s for f in sys.meta_path if f is not self and (s := f.find_spec(name, path, target)) is not None),
-                    None)
+        spec = next(
+            (s for f in sys.meta_path if f is not self and (s := f.find_spec(name, path, target)) is not None), None
+        )
         if spec is None or spec.loader is None:
             return spec
         load = spec.loader.exec_module
@@ -232,8 +251,7 @@ class Fault(Exception):
 
 
 def make_error(message, kind, stack, request_id=""):
-    return {"errorMessage": message or "", "errorType": kind or "", "requestId": request_id,
-            "stackTrace": stack or []}
+    return {"errorMessage": message or "", "errorType": kind or "", "requestId": request_id, "stackTrace": stack or []}
 
 
 def remember_source(linecache, source):
@@ -255,7 +273,7 @@ def stack_trace(error, loader):
     walked = list(traceback.walk_tb(tb))
     limit = getattr(sys, "tracebacklimit", None)  # as extract_tb applies it
     if isinstance(limit, int):
-        walked = walked[:max(limit, 0)] if limit >= 0 else walked[limit:]
+        walked = walked[: max(limit, 0)] if limit >= 0 else walked[limit:]
     summary = traceback.StackSummary.extract(iter(walked))
     frames = []
     for entry, runtime in zip(summary, [frame.f_globals is globals() for frame, _ in walked], strict=True):
@@ -263,7 +281,7 @@ def stack_trace(error, loader):
         if runtime:  # a runtime frame further in (the learner wrote bytes to sys.stdout...): the runtime's file
             path, line, code = RUNTIME_FRAME[0], *WRITE_FRAME.get(name, (line, None))
         elif path.startswith(HOST_STDLIB):
-            path = LAMBDA_STDLIB + path[len(HOST_STDLIB):]
+            path = LAMBDA_STDLIB + path[len(HOST_STDLIB) :]
         elif path.startswith("<frozen importlib"):
             line = FROZEN_LINES.get((name, line), line)
         frames.append((path, line, name, code))
@@ -403,8 +421,10 @@ def marshal(response):
     try:
         return to_json(response), True
     except RecursionError:
-        raise Fault("Runtime.MarshalError", "Unable to marshal response: maximum recursion depth exceeded while "
-                    "encoding a JSON object") from None
+        raise Fault(
+            "Runtime.MarshalError",
+            "Unable to marshal response: maximum recursion depth exceeded while encoding a JSON object",
+        ) from None
     except Exception as error:  # noqa: BLE001 - the runtime turns any failure into a MarshalError
         raise Fault("Runtime.MarshalError", f"Unable to marshal response: {error}") from None
 
@@ -434,8 +454,9 @@ def crash_report(error, loader):
     tb = error.__traceback__
     while tb is not None and tb.tb_frame.f_globals is globals():
         tb = tb.tb_next
-    return "".join(traceback.format_exception(type(error), error, tb)).replace(f'File "{HOST_STDLIB}',
-                                                                               f'File "{LAMBDA_STDLIB}')
+    return "".join(traceback.format_exception(type(error), error, tb)).replace(
+        f'File "{HOST_STDLIB}', f'File "{LAMBDA_STDLIB}'
+    )
 
 
 def initialise(first, loader, capture):
@@ -516,8 +537,10 @@ def main():
     capture = Capture()
     sys.stdout = sys.stderr = LOG_STREAM[0] = capture
     loader = TaskLoader(first["code"].encode("utf-8", "surrogatepass"))
-    hooks = {"logging": lambda logging: configure_logging(logging, capture),
-             "linecache": lambda linecache: remember_source(linecache, loader.source)}
+    hooks = {
+        "logging": lambda logging: configure_logging(logging, capture),
+        "linecache": lambda linecache: remember_source(linecache, loader.source),
+    }
     for name in [name for name in hooks if name in sys.modules]:
         hooks.pop(name)(sys.modules[name])
     if hooks:
@@ -546,8 +569,12 @@ def main():
             size = len(body)  # bytes, or ASCII JSON: one byte per character
             if size > RESPONSE_CAP:  # a synchronous response may be at most 6 MB
                 status, body = "error", None
-                error = make_error(f"The response is {size:,} bytes: over the 6 MB limit for a synchronous "
-                                   "response.", "Triggerlab.ResponseTooLarge", [], request["request_id"])
+                error = make_error(
+                    f"The response is {size:,} bytes: over the 6 MB limit for a synchronous response.",
+                    "Triggerlab.ResponseTooLarge",
+                    [],
+                    request["request_id"],
+                )
             elif not is_json:  # raw bytes (content type application/unknown): the frame carries them as text
                 body = json.dumps(body.decode("utf-8", "replace"))
         duration = (time.monotonic() - begin) * 1000
@@ -557,8 +584,15 @@ def main():
             max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
         except Exception:  # noqa: BLE001
             max_rss_mb = 0
-        frame = {"request_id": request["request_id"], "status": status, "error": error, "logs": capture.take(),
-                 "duration_ms": duration, "max_rss_mb": max_rss_mb, "dropped": capture.dropped}
+        frame = {
+            "request_id": request["request_id"],
+            "status": status,
+            "error": error,
+            "logs": capture.take(),
+            "duration_ms": duration,
+            "max_rss_mb": max_rss_mb,
+            "dropped": capture.dropped,
+        }
         if reset:
             frame["reset"] = True
         if body is None:

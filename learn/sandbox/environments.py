@@ -57,21 +57,48 @@ BWRAP_ENV = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
 INIT_ALLOWANCE_S = 5.0  # time for bwrap + interpreter start, on top of the timeout
 SPAWN_S = 10.0
 # What the runtime needs of /usr, read-only; the rest of the host's /usr (compilers, SDKs, /usr/local) is absent.
-USR_BINDS = ["/usr/bin/python3.11", "/usr/lib/python3.11", "/usr/lib64", "/usr/share/zoneinfo",
-             *sorted(str(p) for p in Path("/usr/lib").glob("*-linux-gnu"))]
+USR_BINDS = [
+    "/usr/bin/python3.11",
+    "/usr/lib/python3.11",
+    "/usr/lib64",
+    "/usr/share/zoneinfo",
+    *sorted(str(p) for p in Path("/usr/lib").glob("*-linux-gnu")),
+]
 # Host-wide /proc files that tell a learner about other learners' activity or the host: fixed stand-ins.
 PROC_MASKS = {
     "loadavg": "0.00 0.00 0.00 1/1 1\n",
     "stat": "cpu  0 0 0 0 0 0 0 0 0 0\ncpu0 0 0 0 0 0 0 0 0 0 0\ncpu1 0 0 0 0 0 0 0 0 0 0\nbtime 0\nprocesses 1\n"
-            "procs_running 1\nprocs_blocked 0\n",
+    "procs_running 1\nprocs_blocked 0\n",
     "meminfo": "MemTotal:        1048576 kB\nMemFree:          524288 kB\nMemAvailable:     524288 kB\n",
     "uptime": "0.00 0.00\n",
     "sys/kernel/random/boot_id": "00000000-0000-0000-0000-000000000000\n",
     # counters of the whole host (second red team, F10): memory, pressure, files, interrupts, disks
-    **dict.fromkeys(("vmstat", "zoneinfo", "buddyinfo", "pagetypeinfo", "slabinfo", "interrupts", "softirqs",
-                     "diskstats", "partitions", "swaps", "schedstat", "sched_debug", "key-users", "pressure/cpu",
-                     "pressure/memory", "pressure/io", "pressure/irq", "sys/fs/file-nr", "sys/fs/dentry-state",
-                     "sys/fs/inode-nr", "sys/fs/inode-state"), ""),
+    **dict.fromkeys(
+        (
+            "vmstat",
+            "zoneinfo",
+            "buddyinfo",
+            "pagetypeinfo",
+            "slabinfo",
+            "interrupts",
+            "softirqs",
+            "diskstats",
+            "partitions",
+            "swaps",
+            "schedstat",
+            "sched_debug",
+            "key-users",
+            "pressure/cpu",
+            "pressure/memory",
+            "pressure/io",
+            "pressure/irq",
+            "sys/fs/file-nr",
+            "sys/fs/dentry-state",
+            "sys/fs/inode-nr",
+            "sys/fs/inode-state",
+        ),
+        "",
+    ),
 }
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -121,20 +148,69 @@ def bwrap_prefix(seccomp_fd: int | None = None, info_fd: int | None = None, bind
     info = ["--info-fd", str(info_fd)] if info_fd is not None else []
     usr = [arg for path in USR_BINDS if os.path.exists(path) for arg in ("--ro-bind", path, path)]
     masks = proc_masks()
-    proc = [arg for name in PROC_MASKS if os.path.exists(f"/proc/{name}")
-            for arg in ("--ro-bind", str(masks / name.replace("/", "_")), f"/proc/{name}")]
+    proc = [
+        arg
+        for name in PROC_MASKS
+        if os.path.exists(f"/proc/{name}")
+        for arg in ("--ro-bind", str(masks / name.replace("/", "_")), f"/proc/{name}")
+    ]
     return [
-        bwrap_path() or "bwrap", "--unshare-all", "--unshare-user", "--disable-userns", "--die-with-parent",
-        "--new-session", "--as-pid-1", "--clearenv",
-        "--setenv", "PATH", "/usr/bin", "--setenv", "HOME", "/tmp", "--setenv", "LANG", "C.UTF-8",
-        "--setenv", "MALLOC_ARENA_MAX", "2",
-        *usr, "--symlink", "python3.11", "/usr/bin/python3",
-        "--symlink", "usr/lib", "/lib", "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/bin", "/bin",
-        "--proc", "/proc", *proc, "--dev", "/dev",
-        "--ro-bind", "/dev/null", "/dev/pts/ptmx",  # no pseudo-terminals: each holds a host-wide pty slot
-        "--remount-ro", "/dev",
-        "--size", str(16 * 1024 * 1024), "--tmpfs", "/tmp", *binds,
-        "--remount-ro", "/", "--hostname", "sandbox", "--chdir", "/tmp", *info, *seccomp,
+        bwrap_path() or "bwrap",
+        "--unshare-all",
+        "--unshare-user",
+        "--disable-userns",
+        "--die-with-parent",
+        "--new-session",
+        "--as-pid-1",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        "/usr/bin",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "MALLOC_ARENA_MAX",
+        "2",
+        *usr,
+        "--symlink",
+        "python3.11",
+        "/usr/bin/python3",
+        "--symlink",
+        "usr/lib",
+        "/lib",
+        "--symlink",
+        "usr/lib64",
+        "/lib64",
+        "--symlink",
+        "usr/bin",
+        "/bin",
+        "--proc",
+        "/proc",
+        *proc,
+        "--dev",
+        "/dev",
+        "--ro-bind",
+        "/dev/null",
+        "/dev/pts/ptmx",  # no pseudo-terminals: each holds a host-wide pty slot
+        "--remount-ro",
+        "/dev",
+        "--size",
+        str(16 * 1024 * 1024),
+        "--tmpfs",
+        "/tmp",
+        *binds,
+        "--remount-ro",
+        "/",
+        "--hostname",
+        "sandbox",
+        "--chdir",
+        "/tmp",
+        *info,
+        *seccomp,
     ]
 
 
@@ -150,11 +226,18 @@ def compiled_bootstrap() -> Path | None:
             folder = Path(tempfile.mkdtemp(prefix="triggerlab-runtime-"))
             target = folder / "bootstrap.pyc"
             source = Path(__file__).with_name("bootstrap.py")
-            compile_it = ("import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], "
-                          "dfile='<string>', doraise=True)")
+            compile_it = (
+                "import py_compile, sys; py_compile.compile(sys.argv[1], cfile=sys.argv[2], "
+                "dfile='<string>', doraise=True)"
+            )
             try:
-                subprocess.run([PYTHON, "-I", "-S", "-c", compile_it, str(source), str(target)], check=True,
-                               capture_output=True, timeout=30, env=BWRAP_ENV)
+                subprocess.run(
+                    [PYTHON, "-I", "-S", "-c", compile_it, str(source), str(target)],
+                    check=True,
+                    capture_output=True,
+                    timeout=30,
+                    env=BWRAP_ENV,
+                )
             except (OSError, subprocess.SubprocessError):
                 shutil.rmtree(folder, ignore_errors=True)
                 return None
@@ -188,10 +271,13 @@ def _limit_values(memory_mb: int, count_processes: bool) -> list[tuple[str, int,
     The address space is a backstop only (the memory size itself is enforced by the memory cgroup or the
     host's sampling, as Lambda kills a runtime that goes over): it is set when the sandbox starts, before its
     memory size is known, since even root may not change another user's limits here (no CAP_SYS_RESOURCE)."""
-    values = [("as", resource.RLIMIT_AS, memory_mb * 1024 * 1024),
-              ("fsize", resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
-              ("nofile", resource.RLIMIT_NOFILE, 64), ("core", resource.RLIMIT_CORE, 0),
-              ("cpu", resource.RLIMIT_CPU, 120)]
+    values = [
+        ("as", resource.RLIMIT_AS, memory_mb * 1024 * 1024),
+        ("fsize", resource.RLIMIT_FSIZE, 8 * 1024 * 1024),
+        ("nofile", resource.RLIMIT_NOFILE, 64),
+        ("core", resource.RLIMIT_CORE, 0),
+        ("cpu", resource.RLIMIT_CPU, 120),
+    ]
     if count_processes:  # only under a dedicated uid: NPROC counts every process of the uid
         values.append(("nproc", resource.RLIMIT_NPROC, 32))
     return values
@@ -207,6 +293,7 @@ def limits_prefix(memory_mb: int, count_processes: bool = True) -> list[str]:
 
 def _limits(memory_mb: int, count_processes: bool = True):
     """The same limits through preexec_fn, only where prlimit is missing (developer machines)."""
+
     def apply() -> None:
         for _, limit, value in _limit_values(memory_mb, count_processes):
             resource.setrlimit(limit, (value, value))
@@ -269,20 +356,28 @@ class Environment:
         try:
             if self.mode == "bwrap":
                 seccomp_fd = seccomp_filter.open_fd()
-                command, keep, cwd = [*bwrap_args(seccomp_fd, info_write), str(write_fd)], (
-                    write_fd, seccomp_fd, info_write), None
+                command, keep, cwd = (
+                    [*bwrap_args(seccomp_fd, info_write), str(write_fd)],
+                    (write_fd, seccomp_fd, info_write),
+                    None,
+                )
             else:  # limits only, in a throw-away working directory
                 self.workdir = tempfile.mkdtemp(prefix="triggerlab-unsafe-")
                 os.chmod(self.workdir, 0o777)
                 command, keep, cwd = [*fallback_args(), str(write_fd)], (write_fd,), self.workdir
             prefix = limits_prefix(MAX_MEMORY_MB, count_processes=as_root)
             self.process = subprocess.Popen(
-                [*prefix, *command], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                preexec_fn=None if prefix else _limits(MAX_MEMORY_MB, count_processes=as_root), pass_fds=keep,
+                [*prefix, *command],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                preexec_fn=None if prefix else _limits(MAX_MEMORY_MB, count_processes=as_root),
+                pass_fds=keep,
                 start_new_session=True,
-                env=BWRAP_ENV if self.mode == "bwrap" else {**BWRAP_ENV, "HOME": self.workdir,
-                                                             "TMPDIR": self.workdir},
-                cwd=cwd, **user)
+                env=BWRAP_ENV if self.mode == "bwrap" else {**BWRAP_ENV, "HOME": self.workdir, "TMPDIR": self.workdir},
+                cwd=cwd,
+                **user,
+            )
         except BaseException:
             for fd in (read_fd, info_read):
                 if fd >= 0:
@@ -331,11 +426,19 @@ class Environment:
                 self.cage.limit(min(memory_mb, MAX_MEMORY_MB))
             except OSError as error:
                 raise Unavailable(f"The sandbox could not be prepared: {error}") from error
-        env = {"AWS_LAMBDA_FUNCTION_NAME": "triggerlab-function", "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-               "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb), "AWS_REGION": "us-east-1",
-               "AWS_DEFAULT_REGION": "us-east-1", "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
-               "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/triggerlab-function", "LAMBDA_TASK_ROOT": "/var/task",
-               "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream, "TZ": ":UTC", "_HANDLER": f"lambda_function.{handler}"}
+        env = {
+            "AWS_LAMBDA_FUNCTION_NAME": "triggerlab-function",
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),
+            "AWS_REGION": "us-east-1",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+            "AWS_LAMBDA_LOG_GROUP_NAME": "/aws/lambda/triggerlab-function",
+            "LAMBDA_TASK_ROOT": "/var/task",
+            "AWS_LAMBDA_LOG_STREAM_NAME": self.log_stream,
+            "TZ": ":UTC",
+            "_HANDLER": f"lambda_function.{handler}",
+        }
         self.last_used = time.monotonic()
         if not self.send({"code": code, "handler": handler, "env": env}, INIT_ALLOWANCE_S):
             raise Unavailable("The sandbox did not take the code in time.")
@@ -354,7 +457,7 @@ class Environment:
             try:
                 _, ready, _ = select.select([], [fd], [], left)
                 if ready:
-                    view = view[os.write(fd, view):]
+                    view = view[os.write(fd, view) :]
             except BlockingIOError:
                 continue
             except (BrokenPipeError, OSError):
@@ -409,7 +512,7 @@ class Environment:
             raise Unavailable("The response was larger than 6 MB.")
         if len(self.buffer) < 8 + size:
             return None
-        body = bytes(self.buffer[8: 8 + size])
+        body = bytes(self.buffer[8 : 8 + size])
         del self.buffer[: 8 + size]
         try:
             frame = json.loads(body)
@@ -435,8 +538,14 @@ class Environment:
             return OutOfMemory("The function used more memory than its memory size.")
         self.kill()
         if code is not None and code > 128:
-            name = {9: "killed", 11: "segmentation fault", 6: "aborted", 7: "bus error", 4: "illegal instruction",
-                    31: "bad system call"}.get(code - 128, f"signal {code - 128}")
+            name = {
+                9: "killed",
+                11: "segmentation fault",
+                6: "aborted",
+                7: "bus error",
+                4: "illegal instruction",
+                31: "bad system call",
+            }.get(code - 128, f"signal {code - 128}")
             return Unavailable(f"Runtime exited with error: signal: {name}")
         if code is not None:
             return Unavailable(f"Runtime exited with error: exit status {code}")
@@ -568,8 +677,9 @@ class Pool:
         digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest()
         return (learner, digest, handler, timeout_s, memory_mb)
 
-    def checkout(self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int,
-                 force_cold: bool = False) -> tuple[Environment, bool]:
+    def checkout(
+        self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+    ) -> tuple[Environment, bool]:
         """The learner's warm environment, or a new one (from the spares when there is one). Locked for the
         caller: hand it back with `release` when the invocation is over."""
         key = self.key(learner, code, handler, timeout_s, memory_mb)

@@ -54,7 +54,7 @@ def live_workers(redis=None) -> list[str]:
     for key in redis.scan_iter(f"{HEARTBEAT_KEY}*"):
         seen = redis.get(key)
         if seen and now - float(seen) < ALIVE_S:
-            names.append(key.decode()[len(HEARTBEAT_KEY):])
+            names.append(key.decode()[len(HEARTBEAT_KEY) :])
     return sorted(names)
 
 
@@ -73,8 +73,9 @@ def status() -> tuple[str | None, str]:
     return "remote", f"{len(workers)} sandbox worker(s)"
 
 
-def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int,
-        force_cold: bool = False):
+def run(
+    code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+):
     """Enqueue on the learner's worker and wait; returns a runner.RunResult or raises Busy / Unavailable."""
     from rq import Queue
     from rq.serializers import JSONSerializer
@@ -95,8 +96,15 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
         raise Busy(3)
     job = queue.enqueue_call(
         "learn.sandbox.remote.execute",
-        kwargs={"code": code, "event": event, "learner": learner, "handler": handler, "timeout_s": timeout_s,
-                "memory_mb": memory_mb, "force_cold": force_cold},
+        kwargs={
+            "code": code,
+            "event": event,
+            "learner": learner,
+            "handler": handler,
+            "timeout_s": timeout_s,
+            "memory_mb": memory_mb,
+            "force_cold": force_cold,
+        },
         ttl=QUEUE_WAIT_S,  # not started by then: dropped, and the learner is told to retry
         result_ttl=60,
         failure_ttl=60,
@@ -110,8 +118,10 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
         if result is None and worker not in live_workers(redis):  # its worker died: say so now, not at the deadline
             with contextlib.suppress(Exception):
                 job.cancel()
-            raise Unavailable("The sandbox worker running your code stopped. Retry in a few seconds: the run will "
-                              "start in a fresh environment on another worker.")
+            raise Unavailable(
+                "The sandbox worker running your code stopped. Retry in a few seconds: the run will "
+                "start in a fresh environment on another worker."
+            )
     if result is None:  # the worker did not take it in time (busy): the learner retries
         with contextlib.suppress(Exception):
             job.cancel()
@@ -129,14 +139,22 @@ def run(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, 
     return RunResult(**payload)
 
 
-def execute(code: str, event: Any, learner: str, handler: str, timeout_s: float, memory_mb: int,
-            force_cold: bool = False) -> dict:
+def execute(
+    code: str, event: Any, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+) -> dict:
     """The job, on the worker: the local sandbox run, as JSON-safe data."""
     from . import runner
 
     try:
-        result = runner.run_local(code, event, learner=learner, handler=handler, timeout_s=timeout_s,
-                                  memory_mb=memory_mb, force_cold=force_cold)
+        result = runner.run_local(
+            code,
+            event,
+            learner=learner,
+            handler=handler,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            force_cold=force_cold,
+        )
     except Busy as error:
         return {"refused": "busy", "message": str(error), "retry_after_s": error.retry_after_s}
     except (Unavailable, runner.InvalidRequest) as error:
@@ -169,8 +187,9 @@ def work(name: str | None = None) -> None:
 
     threading.Thread(target=beat, daemon=True, name="heartbeat").start()
     queue = Queue(QUEUE_PREFIX + name, connection=redis, serializer=JSONSerializer)
-    worker = SimpleWorker([queue], connection=redis, name=f"sandbox-{name}-{uuid.uuid4().hex[:6]}",
-                          serializer=JSONSerializer)
+    worker = SimpleWorker(
+        [queue], connection=redis, name=f"sandbox-{name}-{uuid.uuid4().hex[:6]}", serializer=JSONSerializer
+    )
     try:
         worker.work(with_scheduler=False, logging_level="WARNING")
     finally:

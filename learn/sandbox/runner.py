@@ -72,8 +72,14 @@ def _probe_once() -> tuple[bool, str]:
         return False, f"the seccomp filter cannot be built: {why}"
     fd = seccomp_filter.open_fd()
     try:
-        check = subprocess.run([*environments.bwrap_prefix(fd), environments.PYTHON, "-I", "-S", "-c", "print(1)"],
-                               capture_output=True, text=True, timeout=20, env=environments.BWRAP_ENV, pass_fds=(fd,))
+        check = subprocess.run(
+            [*environments.bwrap_prefix(fd), environments.PYTHON, "-I", "-S", "-c", "print(1)"],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env=environments.BWRAP_ENV,
+            pass_fds=(fd,),
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return False, f"bubblewrap cannot start: {error}"
     finally:
@@ -90,8 +96,11 @@ def isolation(kind: str) -> str:
     from . import memcg
 
     cgroups, _ = memcg.available()
-    return ISOLATION + ("; memory size enforced by a memory cgroup" if cgroups
-                        else "; memory size enforced by sampling (no memory cgroup here)")
+    return ISOLATION + (
+        "; memory size enforced by a memory cgroup"
+        if cgroups
+        else "; memory size enforced by sampling (no memory cgroup here)"
+    )
 
 
 def fallback_allowed() -> bool:
@@ -139,17 +148,33 @@ def shutdown() -> None:
         each.shutdown()
 
 
-def run(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
-        memory_mb: int = 128, force_cold: bool = False) -> RunResult:
+def run(
+    code: str,
+    event: Any,
+    *,
+    learner: str,
+    handler: str = "handler",
+    timeout_s: float = 3,
+    memory_mb: int = 128,
+    force_cold: bool = False,
+) -> RunResult:
     """Run on a sandbox worker through the queue when SANDBOX_WORKERS=rq, else here (embedded default).
 
     `force_cold` discards the learner's warm environment first, so this invocation is a cold start."""
     validate(code, event, handler, timeout_s, memory_mb)
     if remote.enabled():
-        return remote.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
-                          force_cold=force_cold)
-    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
-                     force_cold=force_cold)
+        return remote.run(
+            code,
+            event,
+            learner=learner,
+            handler=handler,
+            timeout_s=timeout_s,
+            memory_mb=memory_mb,
+            force_cold=force_cold,
+        )
+    return _run_here(
+        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
+    )
 
 
 def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
@@ -167,24 +192,39 @@ def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: i
         raise InvalidRequest("The event must be JSON.") from None
     if event_size > MAX_EVENT:
         raise InvalidRequest("The event is larger than 1 MB.")
-    numbers_ok = (not isinstance(timeout_s, bool) and isinstance(timeout_s, int | float) and math.isfinite(timeout_s)
-                  and not isinstance(memory_mb, bool) and isinstance(memory_mb, int))
+    numbers_ok = (
+        not isinstance(timeout_s, bool)
+        and isinstance(timeout_s, int | float)
+        and math.isfinite(timeout_s)
+        and not isinstance(memory_mb, bool)
+        and isinstance(memory_mb, int)
+    )
     if not numbers_ok or not 1 <= timeout_s <= 15 or not 128 <= memory_mb <= 10240:
         raise InvalidRequest("The timeout must be 1–15 s and memory a whole number of MB from 128 to 10,240.")
     if not isinstance(handler, str) or not handler.isidentifier():
         raise InvalidRequest(f"{handler!r} is not a Python function name.")
 
 
-def run_local(code: str, event: Any, *, learner: str, handler: str = "handler", timeout_s: float = 3,
-              memory_mb: int = 128, force_cold: bool = False) -> RunResult:
+def run_local(
+    code: str,
+    event: Any,
+    *,
+    learner: str,
+    handler: str = "handler",
+    timeout_s: float = 3,
+    memory_mb: int = 128,
+    force_cold: bool = False,
+) -> RunResult:
     """Run in a sandbox this process spawns; for sandbox workers, whose jobs arrive from another process."""
     validate(code, event, handler, timeout_s, memory_mb)
-    return _run_here(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb,
-                     force_cold=force_cold)
+    return _run_here(
+        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
+    )
 
 
-def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int,
-              force_cold: bool = False) -> RunResult:
+def _run_here(
+    code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+) -> RunResult:
     """The local run itself, on inputs already validated (the event is serialised once, not per check).
 
     A learner holds at most one run at a time on this machine (all processes); then a free core, waiting
@@ -200,8 +240,9 @@ def _run_here(code: str, event: Any, *, learner: str, handler: str, timeout_s: f
     except OSError as error:
         raise Unavailable(f"The sandbox cannot keep track of runs here: {error}") from error
     if slot is None:
-        raise Busy(3, "Your previous run is still going (in another tab or request). Retry in 3 s, when it has "
-                      "finished.")
+        raise Busy(
+            3, "Your previous run is still going (in another tab or request). Retry in 3 s, when it has finished."
+        )
     try:
         if not runs.running.acquire(timeout=QUEUE_WAIT_S):  # queued briefly, then "busy, retry"
             raise Busy(3)
@@ -243,14 +284,32 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
             error_type, text = "Runtime.ExitError", f"RequestId: {rid} Error: {message}"
         else:
             error_type, text = "Runtime.ExitError", message
-        lines.extend([text, error_type, f"END RequestId: {rid}",
-                      _report(rid, 0, memory_mb, memory_mb if out_of_memory else None, init_ms())])
+        lines.extend(
+            [
+                text,
+                error_type,
+                f"END RequestId: {rid}",
+                _report(rid, 0, memory_mb, memory_mb if out_of_memory else None, init_ms()),
+            ]
+        )
         if out_of_memory or message.startswith("Runtime exited"):  # the platform's own two keys, in its order
             error = {"errorType": error_type, "errorMessage": text}
         else:
             error = {"errorMessage": text, "errorType": error_type, "requestId": rid, "stackTrace": []}
-        return RunResult("crash", None, error, tuple(lines), 0, 0, init_ms(), memory_mb if out_of_memory else None,
-                         cold, isolation, rid, cold and env.prestarted)
+        return RunResult(
+            "crash",
+            None,
+            error,
+            tuple(lines),
+            0,
+            0,
+            init_ms(),
+            memory_mb if out_of_memory else None,
+            cold,
+            isolation,
+            rid,
+            cold and env.prestarted,
+        )
 
     def timed_out(phase: str) -> RunResult:  # the host's wall clock ran out: the environment is reset, as in Lambda
         runs.discard(env)
@@ -260,8 +319,20 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
             lines.append("[Triggerlab] The module-level code (INIT) did not finish in time.")
         lines.extend([message, f"END RequestId: {rid}", _report(rid, timeout_s * 1000, memory_mb, None, init_ms())])
         error = {"errorMessage": message, "errorType": "Sandbox.Timedout", "requestId": rid, "stackTrace": []}
-        return RunResult("timeout", None, error, tuple(lines), timeout_s * 1000, timeout_s * 1000, init_ms(), None,
-                         cold, isolation, rid, cold and env.prestarted)
+        return RunResult(
+            "timeout",
+            None,
+            error,
+            tuple(lines),
+            timeout_s * 1000,
+            timeout_s * 1000,
+            init_ms(),
+            None,
+            cold,
+            isolation,
+            rid,
+            cold and env.prestarted,
+        )
 
     env.start_invocation()
     if cold:
@@ -278,8 +349,17 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         lines += _log_lines(init.get("logs", ""))
     lines.append(f"START RequestId: {rid} Version: $LATEST")
     deadline = time.monotonic() + timeout_s + 0.25
-    sent = env.send({"event": event, "request_id": rid, "timeout_s": timeout_s, "memory_mb": memory_mb,
-                     "function_name": "triggerlab-function", "log_stream": env.log_stream}, timeout_s)
+    sent = env.send(
+        {
+            "event": event,
+            "request_id": rid,
+            "timeout_s": timeout_s,
+            "memory_mb": memory_mb,
+            "function_name": "triggerlab-function",
+            "log_stream": env.log_stream,
+        },
+        timeout_s,
+    )
     env.invocations += 1
     if not sent:  # the runtime stopped reading its requests
         return timed_out("invoke")
@@ -305,16 +385,36 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
     error = frame.get("error") if isinstance(frame.get("error"), dict) else None
     if status == "ok" and _too_large(response):
         status, response = "error", None
-        error = {"errorMessage": "The response is over the 6 MB limit for a synchronous response.",
-                 "errorType": "Triggerlab.ResponseTooLarge", "requestId": rid, "stackTrace": []}
+        error = {
+            "errorMessage": "The response is over the 6 MB limit for a synchronous response.",
+            "errorType": "Triggerlab.ResponseTooLarge",
+            "requestId": rid,
+            "stackTrace": [],
+        }
     if status == "error" and error is None:
-        error = {"errorMessage": "The function failed.", "errorType": "Runtime.Unknown", "requestId": rid,
-                 "stackTrace": []}
+        error = {
+            "errorMessage": "The function failed.",
+            "errorType": "Runtime.Unknown",
+            "requestId": rid,
+            "stackTrace": [],
+        }
     if frame.get("reset"):  # the runtime exited after this answer (sys.exit, init error): the next invoke is cold
         runs.discard(env)
     lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, init_ms())]
-    return RunResult(status, response, error, tuple(lines), duration, math.ceil(duration), init_ms(), rss, cold,
-                     isolation, rid, cold and env.prestarted)
+    return RunResult(
+        status,
+        response,
+        error,
+        tuple(lines),
+        duration,
+        math.ceil(duration),
+        init_ms(),
+        rss,
+        cold,
+        isolation,
+        rid,
+        cold and env.prestarted,
+    )
 
 
 def _log_lines(logs: Any) -> list[str]:
@@ -326,8 +426,9 @@ def _log_lines(logs: Any) -> list[str]:
         dropped += sum(len(line) + 1 for line in lines[MAX_LOG_LINES:])
         lines = lines[:MAX_LOG_LINES]
     if dropped:
-        lines.append(f"[Triggerlab] {dropped} characters of output were dropped (256 KB and {MAX_LOG_LINES:,} "
-                     "lines cap).")
+        lines.append(
+            f"[Triggerlab] {dropped} characters of output were dropped (256 KB and {MAX_LOG_LINES:,} lines cap)."
+        )
     return lines
 
 
@@ -339,8 +440,13 @@ def _too_large(response: Any) -> bool:
 
 
 def _report(rid: str, duration: float, memory_mb: int, rss: int | None, init_ms: float | None) -> str:
-    parts = [f"REPORT RequestId: {rid}", f"Duration: {duration:.2f} ms", f"Billed Duration: {math.ceil(duration)} ms",
-             f"Memory Size: {memory_mb} MB", f"Max Memory Used: {rss or 0} MB"]
+    parts = [
+        f"REPORT RequestId: {rid}",
+        f"Duration: {duration:.2f} ms",
+        f"Billed Duration: {math.ceil(duration)} ms",
+        f"Memory Size: {memory_mb} MB",
+        f"Max Memory Used: {rss or 0} MB",
+    ]
     if init_ms is not None:
         parts.append(f"Init Duration: {init_ms:.2f} ms")
     return "\t".join(parts)

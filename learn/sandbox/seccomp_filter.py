@@ -91,8 +91,13 @@ def _build() -> tuple[Path | None, str]:
     atexit.register(shutil.rmtree, folder, True)
     target = folder / "filter.bpf"
     try:
-        done = subprocess.run([SYSTEM_PYTHON, "-I", "-c", BUILD, str(target)], capture_output=True, text=True,
-                              timeout=20, env={"PATH": "/usr/bin:/bin"})
+        done = subprocess.run(
+            [SYSTEM_PYTHON, "-I", "-c", BUILD, str(target)],
+            capture_output=True,
+            text=True,
+            timeout=20,
+            env={"PATH": "/usr/bin:/bin"},
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return None, f"the seccomp filter could not be built: {error}"
     if done.returncode != 0 or not target.exists() or target.stat().st_size == 0:

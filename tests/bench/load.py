@@ -107,25 +107,36 @@ class Learner:
 
     async def browse(self) -> None:
         await self.call("GET lesson", "GET", f"/sources/{self.random.choice(LESSONS)}/")
-        await self.call("GET grid (htmx)", "GET", f"/sources/?model={self.random.choice(['sync', 'async', 'poll'])}",
-                        headers={"HX-Request": "true"})
+        await self.call(
+            "GET grid (htmx)",
+            "GET",
+            f"/sources/?model={self.random.choice(['sync', 'async', 'poll'])}",
+            headers={"HX-Request": "true"},
+        )
         if self.random.random() < 0.3:
             await self.call("GET model page", "GET", f"/models/{self.random.choice(['sync', 'async', 'poll'])}/")
 
     async def sandbox(self) -> None:
         await self.call("GET sandbox", "GET", "/sources/sqs/sandbox/")
-        form = {"action": "run", "code": HANDLER, "event": EVENT, "handler": "handler", "timeout": "3",
-                "memory": "128"}
-        response = await self.call("POST sandbox run", "POST", "/sources/sqs/sandbox/", ok=(200, 429, 503),
-                                   data=form, headers={**self.csrf(), "HX-Request": "true"})
+        form = {"action": "run", "code": HANDLER, "event": EVENT, "handler": "handler", "timeout": "3", "memory": "128"}
+        response = await self.call(
+            "POST sandbox run",
+            "POST",
+            "/sources/sqs/sandbox/",
+            ok=(200, 429, 503),
+            data=form,
+            headers={**self.csrf(), "HX-Request": "true"},
+        )
         if response is not None and response.status_code == 503:
-            self.stats.events.append("sandbox 503: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))
-                                     .strip()[:140])
+            self.stats.events.append(
+                "sandbox 503: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text)).strip()[:140]
+            )
 
     async def exam(self, until: float) -> None:
         await self.call("GET quiz home", "GET", "/quiz/")
-        started = await self.call("POST exam start", "POST", "/quiz/start/", data={"mode": "exam", "size": "15"},
-                                  headers=self.csrf())
+        started = await self.call(
+            "POST exam start", "POST", "/quiz/start/", data={"mode": "exam", "size": "15"}, headers=self.csrf()
+        )
         if started is None or started.status_code != 302:
             return
         match = re.search(r"/quiz/a/([0-9a-f-]+)/1/", started.headers.get("location", ""))
@@ -141,8 +152,9 @@ class Learner:
             if self.random.random() < 0.1:  # a reload
                 page = await self.call("GET question", "GET", f"/quiz/a/{attempt}/{number}/") or page
             if self.random.random() < 0.1:
-                await self.call("POST flag", "POST", f"/quiz/a/{attempt}/{number}/", data={"action": "flag"},
-                                headers=self.csrf())
+                await self.call(
+                    "POST flag", "POST", f"/quiz/a/{attempt}/{number}/", data={"action": "flag"}, headers=self.csrf()
+                )
             await self.answer(attempt, number, page.text)
         await self.call("GET review", "GET", f"/quiz/a/{attempt}/review/")
         if self.random.random() < 0.5:
@@ -162,8 +174,9 @@ class Learner:
             data = {f"position-{k}": str(n) for n, k in enumerate(order, 1)}
             sent = order
         for _ in range(4):  # the first try and up to three retries, like pressing the button again
-            response = await self.call("POST answer", "POST", f"/quiz/a/{attempt}/{number}/", data=data,
-                                       headers=self.csrf())
+            response = await self.call(
+                "POST answer", "POST", f"/quiz/a/{attempt}/{number}/", data=data, headers=self.csrf()
+            )
             if response is not None and response.status_code == 302:
                 if "results" in response.headers.get("location", ""):
                     return  # refused: time up or submitted (not expected within a run)
@@ -197,8 +210,11 @@ def check_answers(stack: Stack, stats: Stats) -> tuple[int, list[str]]:
         elif stored[0].answered_at is None or sorted(stored[0].choice or []) != sorted(answer):
             problems.append(f"{key}: stored {stored[0].choice}, sent {answer}")
     extra = [k for k, rs in by_key.items() if k not in sent and any(r.answered_at for r in rs)]
-    problems += [f"{k}: recorded but never acknowledged" for k in extra
-                 if k not in {(a, attempts[a].item_ids[n - 1]) for a, n in stats.lost if a in attempts}]
+    problems += [
+        f"{k}: recorded but never acknowledged"
+        for k in extra
+        if k not in {(a, attempts[a].item_ids[n - 1]) for a, n in stats.lost if a in attempts}
+    ]
     return len(sent), problems
 
 
@@ -216,8 +232,10 @@ def report(stats: Stats, seconds: float) -> None:
         total += count
         codes = " ".join(f"{code}:{n}" for code, n in sorted(stats.statuses[name].items()))
         if values:
-            print(f"{name:<20}{count:>9}{count / seconds:>8.1f}{statistics.median(values):>9.1f}"
-                  f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}  {codes}")
+            print(
+                f"{name:<20}{count:>9}{count / seconds:>8.1f}{statistics.median(values):>9.1f}"
+                f"{percentile(values, 95):>9.1f}{percentile(values, 99):>9.1f}  {codes}"
+            )
         else:
             print(f"{name:<20}{count:>9}{'':>35}  {codes}")
     errors = sum(len(v) for v in stats.errors.values())
@@ -234,9 +252,21 @@ class PrivateRedis:
         self.port, self.process = port, None
 
     def start(self) -> None:
-        self.process = subprocess.Popen([shutil.which("redis-server") or "redis-server", "--port", str(self.port),
-                                         "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [
+                shutil.which("redis-server") or "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(0.5)
 
     def stop(self) -> None:
@@ -251,10 +281,18 @@ async def main_async(args: argparse.Namespace) -> None:
         private.start()
     redis_url = f"redis://127.0.0.1:{private.port}/0" if private else "redis://127.0.0.1:6379/13"
     logs = Path(tempfile.mkdtemp(prefix="triggerlab-load-logs-"))
-    stack = Stack(args.profile, web_workers=args.web_workers, threads=args.threads, redis_url=redis_url,
-                  sandbox_workers=args.sandbox_workers, log_dir=logs)
-    print(f"profile {args.profile}: {len(stack.ports)} gunicorn instances × {args.web_workers} workers × "
-          f"{args.threads} threads; {args.learners} learners for {args.seconds} s; fault: {args.fault or 'none'}")
+    stack = Stack(
+        args.profile,
+        web_workers=args.web_workers,
+        threads=args.threads,
+        redis_url=redis_url,
+        sandbox_workers=args.sandbox_workers,
+        log_dir=logs,
+    )
+    print(
+        f"profile {args.profile}: {len(stack.ports)} gunicorn instances × {args.web_workers} workers × "
+        f"{args.threads} threads; {args.learners} learners for {args.seconds} s; fault: {args.fault or 'none'}"
+    )
     stack.start()
     stats = Stats()
     try:
@@ -267,8 +305,10 @@ async def main_async(args: argparse.Namespace) -> None:
         await asyncio.gather(*tasks)
         report(stats, args.seconds)
         count, problems = await asyncio.to_thread(check_answers, stack, stats)
-        print(f"\nanswers acknowledged: {count}; never acknowledged after 3 retries: {len(stats.lost)}; "
-              f"exactly-once check: {'OK' if not problems else f'{len(problems)} PROBLEMS'}")
+        print(
+            f"\nanswers acknowledged: {count}; never acknowledged after 3 retries: {len(stats.lost)}; "
+            f"exactly-once check: {'OK' if not problems else f'{len(problems)} PROBLEMS'}"
+        )
         for problem in problems[:10]:
             print("  ", problem)
         for event in sorted({e for e in stats.events if not e.startswith("fault")})[:5]:
@@ -279,8 +319,10 @@ async def main_async(args: argparse.Namespace) -> None:
         if stats.trouble:
             first, last = min(t for t, _, _ in stats.trouble), max(t for t, _, _ in stats.trouble)
             kinds = sorted({f"{name} {status}" for _, name, status in stats.trouble})
-            print(f"  failed or refused requests between {time.strftime('%H:%M:%S', time.localtime(first))} and "
-                  f"{time.strftime('%H:%M:%S', time.localtime(last))}: {', '.join(kinds)}")
+            print(
+                f"  failed or refused requests between {time.strftime('%H:%M:%S', time.localtime(first))} and "
+                f"{time.strftime('%H:%M:%S', time.localtime(last))}: {', '.join(kinds)}"
+            )
     finally:
         stack.stop()
         if private:

@@ -49,8 +49,10 @@ def main() -> None:
     if kind is None:
         print(f"sandbox unavailable: {why}")
         return
-    bare = [timed(lambda: subprocess.run(["/usr/bin/python3", "-I", "-S", "-c", "pass"], check=True))
-            for _ in range(args.runs)]
+    bare = [
+        timed(lambda: subprocess.run(["/usr/bin/python3", "-I", "-S", "-c", "pass"], check=True))
+        for _ in range(args.runs)
+    ]
     pool = runner.pool(kind)
 
     def cold_runs(label: str) -> list[float]:

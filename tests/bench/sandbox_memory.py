@@ -50,9 +50,11 @@ def main() -> None:
         peak = max(peak, before - available_mb())
         print(f"after learner {n + 1:2d}: {len(pool.envs):2d} environments, {held:5d} MB resident (host measured)")
     cgroups, reason = memcg.available()
-    print(f"memory cgroups: {'yes' if cgroups else 'no (' + reason + ')'}; live cap {environments.MAX_LIVE}, "
-          f"idle budget {environments.IDLE_MEMORY_MB} MB, per-environment cap {environments.MAX_MEMORY_MB} MB, "
-          f"{pool.running._initial_value} running at once")
+    print(
+        f"memory cgroups: {'yes' if cgroups else 'no (' + reason + ')'}; live cap {environments.MAX_LIVE}, "
+        f"idle budget {environments.IDLE_MEMORY_MB} MB, per-environment cap {environments.MAX_MEMORY_MB} MB, "
+        f"{pool.running._initial_value} running at once"
+    )
     print(f"host MemAvailable: {before} MB before, {peak} MB used at the peak")
     runner.shutdown()
     print(f"after shutdown: {before - available_mb()} MB still used")

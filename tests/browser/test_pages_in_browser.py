@@ -106,8 +106,13 @@ def test_mark_as_read_works_without_javascript(browser, live_server):
     ("start", "act"),
     [
         ("/sources/", lambda page: page.get_by_label("Invocation model").select_option("poll")),
-        ("/choose/", lambda page: (page.locator("#guide input[type=radio]").first.check(),
-                                   page.get_by_role("button", name="Next").click())),
+        (
+            "/choose/",
+            lambda page: (
+                page.locator("#guide input[type=radio]").first.check(),
+                page.get_by_role("button", name="Next").click(),
+            ),
+        ),
     ],
 )
 def test_back_after_an_htmx_step_shows_the_whole_page(page, start, act):
@@ -173,7 +178,9 @@ def test_models_page(page):
     screenshot(page, "model-async")
 
 
-@pytest.mark.parametrize("path", ["/", "/sources/", "/sources/sqs/", "/quiz/", "/sandbox/", "/exercises/", "/progress/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/sources/", "/sources/sqs/", "/quiz/", "/sandbox/", "/exercises/", "/progress/"]
+)
 def test_no_horizontal_scroll_on_a_laptop_screen(page, path):
     """At 1280 px the expanded navigation and the page body fit (a regression seen once: the navbar overflowed)."""
     page.goto(path)

@@ -55,8 +55,11 @@ def test_editor_keyboard_run_warm_invoke_and_reload(page):
     editor.press("Tab")
     expect(page.locator("#code")).not_to_be_focused()
 
-    type_code(page, "N = []\n\ndef handler(event, context):\n    N.append(1)\n    print('call', len(N))\n"
-                    "    return {'batchItemFailures': []}\n")
+    type_code(
+        page,
+        "N = []\n\ndef handler(event, context):\n    N.append(1)\n    print('call', len(N))\n"
+        "    return {'batchItemFailures': []}\n",
+    )
     page.get_by_role("button", name="Run", exact=True).click()
     result = page.locator("#result")
     expect(result).to_contain_text("REPORT RequestId:")
@@ -75,9 +78,7 @@ def test_editor_keyboard_run_warm_invoke_and_reload(page):
 
 def test_partial_batch_failure_is_replayed_on_the_diagram(page):
     page.goto("/sources/sqs/sandbox/")
-    code = FAILS_ONE.replace(
-        "FAILED_HERE", "            failures.append({'itemIdentifier': record['messageId']})"
-    )
+    code = FAILS_ONE.replace("FAILED_HERE", "            failures.append({'itemIdentifier': record['messageId']})")
     type_code(page, code)
     event = page.locator("#event").input_value().replace('"body": "', '"body": "bad ', 1)
     page.locator("#event").fill(event)
@@ -124,8 +125,11 @@ def test_generate_and_load_sample_swap_the_page_in_place(page):
 
 def test_force_cold_start_shows_cold_in_the_history(page):
     page.goto("/sources/sqs/sandbox/")
-    type_code(page, "N = []\n\ndef handler(event, context):\n    N.append(1)\n    print('call', len(N))\n"
-                    "    return {'batchItemFailures': []}\n")
+    type_code(
+        page,
+        "N = []\n\ndef handler(event, context):\n    N.append(1)\n    print('call', len(N))\n"
+        "    return {'batchItemFailures': []}\n",
+    )
     run = page.get_by_role("button", name="Run", exact=True)
     run.click()
     expect(page.locator("#result")).to_contain_text("call 1")
@@ -206,15 +210,18 @@ def test_the_error_line_is_marked_in_the_editor(page):
     assert abs((box["y"] - area["y"]) - (3 * line_height + 6)) < line_height  # over the fourth line
     link.click()
     expect(page.locator("#code")).to_be_focused()
-    selected = page.evaluate("(() => { const a = document.querySelector('#code');"
-                             " return a.value.slice(a.selectionStart, a.selectionEnd); })()")
+    selected = page.evaluate(
+        "(() => { const a = document.querySelector('#code');"
+        " return a.value.slice(a.selectionStart, a.selectionEnd); })()"
+    )
     assert selected == "    return json.loads('{')"
     page.screenshot(path=str(SHOTS / "sandbox-desktop-error-line.png"), full_page=True)
 
 
 def test_phone_and_dark_mode_screenshots(browser, live_server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True,
-                                  has_touch=True)
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, is_mobile=True, has_touch=True
+    )
     phone = context.new_page()
     phone.goto("/sources/sqs/sandbox/")
     type_code(phone, "def handler(event, context):\n    raise KeyError('total')\n")
@@ -224,8 +231,11 @@ def test_phone_and_dark_mode_screenshots(browser, live_server):
     assert overflow <= 1
     phone.screenshot(path=str(SHOTS / "sandbox-phone-result.png"), full_page=True)
     top = phone.locator("#run-button").bounding_box()["y"] + phone.evaluate("window.scrollY")
-    phone.screenshot(path=str(SHOTS / "sandbox-phone-result-top.png"), full_page=True,
-                     clip={"x": 0, "y": top - 10, "width": 390, "height": 1100})
+    phone.screenshot(
+        path=str(SHOTS / "sandbox-phone-result-top.png"),
+        full_page=True,
+        clip={"x": 0, "y": top - 10, "width": 390, "height": 1100},
+    )
     context.close()
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
@@ -235,8 +245,11 @@ def test_phone_and_dark_mode_screenshots(browser, live_server):
     page.on("pageerror", lambda exc: problems.append(str(exc)))
     page.goto("/sources/sqs/sandbox/")
     page.locator("#theme-toggle").click()
-    type_code(page, "def handler(event, context):\n    return {'batchItemFailures': "
-                    "[{'itemIdentifier': event['Records'][0]['messageId']}]}\n")
+    type_code(
+        page,
+        "def handler(event, context):\n    return {'batchItemFailures': "
+        "[{'itemIdentifier': event['Records'][0]['messageId']}]}\n",
+    )
     page.get_by_role("button", name="Run", exact=True).click()
     expect(page.locator("#result .verdict")).to_be_visible(timeout=20_000)
     page.get_by_role("button", name="Force a cold start").click()

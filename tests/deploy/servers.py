@@ -43,8 +43,16 @@ def redis_up(url: str = "redis://127.0.0.1:6379/0") -> bool:
 
 
 class Stack:
-    def __init__(self, profile: str, ports=(8101, 8102), web_workers: int = 2, threads: int = 4,
-                 sandbox_workers: int = 2, redis_url: str = "redis://127.0.0.1:6379/13", log_dir: Path | None = None):
+    def __init__(
+        self,
+        profile: str,
+        ports=(8101, 8102),
+        web_workers: int = 2,
+        threads: int = 4,
+        sandbox_workers: int = 2,
+        redis_url: str = "redis://127.0.0.1:6379/13",
+        log_dir: Path | None = None,
+    ):
         self.profile, self.ports, self.web_workers, self.threads = profile, tuple(ports), web_workers, threads
         self.sandbox_count = sandbox_workers if profile == "postgres" else 0
         self.redis_url = redis_url
@@ -58,16 +66,22 @@ class Stack:
     # -- set-up -------------------------------------------------------------------------------------------
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL"))}
-        env.update(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="load-test-" + "x" * 40, DJANGO_HTTPS="0",
-                   DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost", DJANGO_STATIC_ROOT=str(self.folder / "static"),
-                   DATABASE_URL=self.database_url)
+        env.update(
+            DJANGO_DEBUG="0",
+            DJANGO_SECRET_KEY="load-test-" + "x" * 40,
+            DJANGO_HTTPS="0",
+            DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
+            DJANGO_STATIC_ROOT=str(self.folder / "static"),
+            DATABASE_URL=self.database_url,
+        )
         if self.profile == "postgres":
             env.update(REDIS_URL=self.redis_url, SANDBOX_WORKERS="rq")
         return env
 
     def manage(self, *args: str) -> None:
-        subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), check=True,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env(), check=True, stdout=subprocess.DEVNULL
+        )
 
     def start(self) -> Stack:
         if self.profile == "postgres":
@@ -94,15 +108,41 @@ class Stack:
     def start_web(self, port: int) -> None:
         log = open(self.log_dir / f"gunicorn-{port}.log", "ab")  # noqa: SIM115 - closed with the process
         self.web[port] = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "learn.wsgi", "--bind", f"127.0.0.1:{port}", "--workers",
-             str(self.web_workers), "--threads", str(self.threads), "--graceful-timeout", "5", "--timeout", "60", "--keep-alive", "5"],
-            cwd=ROOT, env=self.env(), stdout=log, stderr=log, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "learn.wsgi",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(self.web_workers),
+                "--threads",
+                str(self.threads),
+                "--graceful-timeout",
+                "5",
+                "--timeout",
+                "60",
+                "--keep-alive",
+                "5",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
 
     def start_sandbox_worker(self, name: str) -> None:
         log = open(self.log_dir / f"sandbox-{name}.log", "ab")  # noqa: SIM115
-        self.sandboxes[name] = subprocess.Popen([sys.executable, "manage.py", "sandbox_worker", "--name", name],
-                                                cwd=ROOT, env=self.env(), stdout=log, stderr=log,
-                                                start_new_session=True)
+        self.sandboxes[name] = subprocess.Popen(
+            [sys.executable, "manage.py", "sandbox_worker", "--name", name],
+            cwd=ROOT,
+            env=self.env(),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
 
     def wait_for(self, port: int, within_s: float = 30) -> None:
         deadline = time.monotonic() + within_s

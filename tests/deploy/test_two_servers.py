@@ -23,8 +23,9 @@ def stack(tmp_path_factory):
     from learn.sandbox import runner
 
     runner.shutdown()
-    with Stack("postgres", ports=(8111, 8112), web_workers=2, sandbox_workers=1,
-               log_dir=tmp_path_factory.mktemp("logs")) as running:
+    with Stack(
+        "postgres", ports=(8111, 8112), web_workers=2, sandbox_workers=1, log_dir=tmp_path_factory.mktemp("logs")
+    ) as running:
         yield running
 
 
@@ -54,8 +55,11 @@ def test_one_learner_across_two_servers(stack):
         review = client.get(f"{a}/quiz/a/{attempt}/review/")
         assert "Unanswered (14)" in review.text
 
-        signed_up = client.post(f"{a}/accounts/signup/", headers=csrf(client), data={
-            "username": "two-servers", "password1": "a long Passphrase 42", "password2": "a long Passphrase 42"})
+        signed_up = client.post(
+            f"{a}/accounts/signup/",
+            headers=csrf(client),
+            data={"username": "two-servers", "password1": "a long Passphrase 42", "password2": "a long Passphrase 42"},
+        )
         assert signed_up.status_code == 302
         assert "Log out" in client.get(f"{b}/progress/").text  # logged in on the other server too
 
@@ -64,8 +68,14 @@ def test_sandbox_runs_go_to_the_worker_and_stay_warm_across_servers(stack):
     a, b = stack.urls
     with httpx.Client(timeout=60) as client:
         client.get(f"{a}/sources/sqs/sandbox/")
-        form = {"action": "run", "code": HANDLER, "event": '{"Records": []}', "handler": "handler",
-                "timeout": "3", "memory": "128"}
+        form = {
+            "action": "run",
+            "code": HANDLER,
+            "event": '{"Records": []}',
+            "handler": "handler",
+            "timeout": "3",
+            "memory": "128",
+        }
         first = client.post(f"{a}/sources/sqs/sandbox/", data=form, headers={**csrf(client), "HX-Request": "true"})
         second = client.post(f"{b}/sources/sqs/sandbox/", data=form, headers={**csrf(client), "HX-Request": "true"})
         assert first.status_code == 200 and "call 1" in first.text and "Cold start" in first.text

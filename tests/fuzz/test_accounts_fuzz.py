@@ -22,7 +22,6 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-77"
 
 
-
 odd_values = st.one_of(
     st.sampled_from(
         [

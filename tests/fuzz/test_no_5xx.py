@@ -28,7 +28,6 @@ SOURCES = sorted(catalog.load().sources)
 EXERCISES = sorted(exercises())
 
 
-
 # -- strategies -------------------------------------------------------------------------------------------
 
 # Form fields travel as UTF-8, so raw text has no surrogates; inside JSON they come as \ud800 escapes.

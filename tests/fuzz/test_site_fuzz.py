@@ -37,7 +37,6 @@ ITEMS = sorted(BANK.items)
 TYPES = ("single", "multiple", "ordering")
 
 
-
 ODD = [
     b"",
     b"\x00",

@@ -200,5 +200,8 @@ def test_doc_links_get_readable_names():
     from learn.lessons.templatetags.lesson_tags import doc_label
 
     assert doc_label("https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html") == "Lambda: with sqs"
-    assert doc_label("https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html#x") == "SNS: sns dead letter queues"
+    assert (
+        doc_label("https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html#x")
+        == "SNS: sns dead letter queues"
+    )
     assert doc_label("not a url") == "AWS docs"

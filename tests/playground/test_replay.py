@@ -123,8 +123,9 @@ def test_a_replay_capped_at_its_plan_still_shows_where_the_records_end():
     event = sample("sqs", sorted(p.name for p in (CONTENT / "sources" / "sqs" / "events").iterdir())[0])
     settings = {"redrive_policy": True, "report_batch_item_failures": True}
     cap = planned_invocations("sqs", settings, event)
-    always_fails = replay("sqs", settings, event, lambda e: ("error", None, {"errorType": "E"}),
-                          contract="sqs-batch", max_invocations=cap)
+    always_fails = replay(
+        "sqs", settings, event, lambda e: ("error", None, {"errorType": "E"}), contract="sqs-batch", max_invocations=cap
+    )
     kinds = {d.kind for d in always_fails.trace.dispositions.values()}
     assert not always_fails.trace.truncated and kinds == {"queue-dlq"}
     assert len(always_fails.runs) <= cap

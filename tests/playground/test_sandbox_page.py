@@ -141,9 +141,19 @@ def test_generate_base64_bodies_and_a_poison_record():
 
 
 def test_the_generator_form_posts_its_knobs(client):
-    html = client.post("/sources/sqs/sandbox/", {"action": "generate", "count": "2", "base64": "1",
-                                                 "code": GOOD, "event": sqs_event(), "handler": "handler",
-                                                 "timeout": "3", "memory": "128"}).content.decode()
+    html = client.post(
+        "/sources/sqs/sandbox/",
+        {
+            "action": "generate",
+            "count": "2",
+            "base64": "1",
+            "code": GOOD,
+            "event": sqs_event(),
+            "handler": "handler",
+            "timeout": "3",
+            "memory": "128",
+        },
+    ).content.decode()
     assert "eyJvcmRlcklkIjogIm8tMSJ9" in html  # base64 of {"orderId": "o-1"}
 
 

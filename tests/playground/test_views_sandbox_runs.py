@@ -64,10 +64,21 @@ class FakeLambda:
                 with contextlib.redirect_stdout(out):
                     exec(compile(code, "/var/task/lambda_function.py", "exec"), namespace)  # noqa: S102 - test code
             except SyntaxError as error:
-                message = f"Syntax error in module 'lambda_function': {error.msg} (lambda_function.py, line {error.lineno})"
-                return runtime.Run("error", None, {"errorType": "Runtime.UserCodeSyntaxError",
-                                                   "errorMessage": message, "stackTrace": []},
-                                   (message,), 1.0, 1, 2.0, 10, True, "bubblewrap")
+                message = (
+                    f"Syntax error in module 'lambda_function': {error.msg} (lambda_function.py, line {error.lineno})"
+                )
+                return runtime.Run(
+                    "error",
+                    None,
+                    {"errorType": "Runtime.UserCodeSyntaxError", "errorMessage": message, "stackTrace": []},
+                    (message,),
+                    1.0,
+                    1,
+                    2.0,
+                    10,
+                    True,
+                    "bubblewrap",
+                )
             env = (key, namespace)
             self.envs[learner] = env
         try:
@@ -76,8 +87,11 @@ class FakeLambda:
             status, error = "ok", None
         except Exception as exc:  # noqa: BLE001 - the learner's error, reported like Lambda
             status, response = "error", None
-            error = {"errorType": type(exc).__name__, "errorMessage": str(exc),
-                     "stackTrace": traceback.format_tb(exc.__traceback__)[1:]}
+            error = {
+                "errorType": type(exc).__name__,
+                "errorMessage": str(exc),
+                "stackTrace": traceback.format_tb(exc.__traceback__)[1:],
+            }
         logs = ("START RequestId: x", *out.getvalue().splitlines(), "REPORT RequestId: x")
         return runtime.Run(status, response, error, logs, 1.5, 2, 12.5 if cold else None, 31, cold, "bubblewrap")
 
@@ -98,8 +112,16 @@ def sqs_event() -> str:
 
 
 def form(**data) -> dict:
-    base = {"action": "run", "code": COUNTER, "event": sqs_event(), "handler": "handler", "timeout": "3",
-            "memory": "128", "rbif_shown": "1", "rbif": "on"}
+    base = {
+        "action": "run",
+        "code": COUNTER,
+        "event": sqs_event(),
+        "handler": "handler",
+        "timeout": "3",
+        "memory": "128",
+        "rbif_shown": "1",
+        "rbif": "on",
+    }
     return {**base, **data}
 
 
@@ -132,7 +154,7 @@ def test_history_table_shows_cold_and_warm_and_keeps_ten_rows(client, fake):
     post(client, action="cold")
     html = client.get("/sources/sqs/sandbox/").content.decode()
     assert "Your last runs of this handler" in html and html.count("<tr>") == 11  # header + 10 rows
-    assert "tone-warn\">Cold</span>" in html and "tone-good\">Warm</span>" in html
+    assert 'tone-warn">Cold</span>' in html and 'tone-good">Warm</span>' in html
     assert len(client.session["sandbox-history:sqs"]) == 10
     assert "31/128 MB" in html  # memory used / size
     assert len(str(client.session["sandbox-history:sqs"])) < 3000  # small
@@ -162,7 +184,7 @@ def test_a_partial_batch_says_how_many_records_are_retried(client, fake):
 
 def test_a_raising_handler_is_retried_and_the_verdict_says_so(client, fake):
     html = post(client, code=RAISES, redrive="on").content.decode()
-    assert "verdict-title\">Retried" in html and "Your handler raised KeyError" in html
+    assert 'verdict-title">Retried' in html and "Your handler raised KeyError" in html
     assert "invoked your handler 5 times" in html and ">Accepted<" not in html
 
 
@@ -176,8 +198,9 @@ def test_the_verdict_names_the_dlq_when_the_records_end_there(fake):
     source = cat.sources["sqs"]
     event = json.loads(sqs_event())
     run = runtime.Run("error", None, {"errorType": "KeyError", "errorMessage": "'total'"}, ())
-    trace = replay.replay("sqs", {"redrive_policy": True}, event, lambda e: ("error", None, run.error),
-                          catalog=cat, contract="sqs-batch")
+    trace = replay.replay(
+        "sqs", {"redrive_policy": True}, event, lambda e: ("error", None, run.error), catalog=cat, contract="sqs-batch"
+    )
     said = views.verdict(source, service.Outcome(run, replay=trace))
     assert said["tone"] == "bad" and said["title"] == "Retried, then moved to the queue's DLQ"
     assert said["final"] == ["2 records moved to the queue's DLQ"] and "5 times" in said["detail"]
@@ -191,15 +214,26 @@ def test_reported_failures_with_report_batch_item_failures_off_are_lost(client, 
 
 
 def test_a_sync_source_returns_the_error_to_the_caller(client, fake):
-    html = post(client, slug="api-gateway-rest", code="def handler(event, context):\n    return 'hi'\n",
-                event="{}").content.decode()
+    html = post(
+        client, slug="api-gateway-rest", code="def handler(event, context):\n    return 'hi'\n", event="{}"
+    ).content.decode()
     assert "Error returned to the caller" in html and "502" in html
     assert "Accepted" not in html  # the handler succeeded, but there is one verdict and it is not "Succeeded"
 
 
 def test_out_of_memory_is_named_in_the_verdict_and_history(client, fake):
-    fake.fixed = runtime.Run("error", None, {"errorType": "Runtime.OutOfMemory", "errorMessage": "Runtime exited"},
-                             ("REPORT",), 900.0, 900, None, 128, False, "bubblewrap")
+    fake.fixed = runtime.Run(
+        "error",
+        None,
+        {"errorType": "Runtime.OutOfMemory", "errorMessage": "Runtime exited"},
+        ("REPORT",),
+        900.0,
+        900,
+        None,
+        128,
+        False,
+        "bubblewrap",
+    )
     html = post(client, slug="sdk-invoke", code="def handler(e, c):\n    return 1\n", event="{}").content.decode()
     assert "ran out of memory" in html and "Error returned to the caller" in html
     assert "128/128 MB" in html and "Runtime.OutOfMemory</td>" in html
@@ -214,11 +248,20 @@ def test_error_line_is_parsed_from_the_stack_trace_and_linked(client, fake):
 
 
 def test_error_line_of_a_syntax_error_and_the_innermost_frame():
-    assert views.error_line({"errorMessage": "Syntax error in module 'lambda_function': expected ':' "
-                                             "(lambda_function.py, line 7)", "stackTrace": []}) == 7
-    trace = ['  File "/var/task/lambda_function.py", line 9, in handler\n',
-             '  File "/var/task/lambda_function.py", line 3, in helper\n',
-             '  File "/var/runtime/json/__init__.py", line 346, in loads\n']
+    assert (
+        views.error_line(
+            {
+                "errorMessage": "Syntax error in module 'lambda_function': expected ':' (lambda_function.py, line 7)",
+                "stackTrace": [],
+            }
+        )
+        == 7
+    )
+    trace = [
+        '  File "/var/task/lambda_function.py", line 9, in handler\n',
+        '  File "/var/task/lambda_function.py", line 3, in helper\n',
+        '  File "/var/runtime/json/__init__.py", line 346, in loads\n',
+    ]
     assert views.error_line({"errorMessage": "x", "stackTrace": trace}) == 3
     assert views.error_line({"errorMessage": "x", "stackTrace": "nope"}) is None
     assert views.error_line(None) is None
@@ -241,8 +284,7 @@ def test_a_streamed_replay_sends_a_plan_then_each_invocation_then_the_result(cli
 
 
 def test_a_short_replay_streams_without_a_plan(client, fake):
-    parts = streamed(post(client, slug="sdk-invoke", code="def handler(e, c):\n    return 1\n", event="{}",
-                          stream="1"))
+    parts = streamed(post(client, slug="sdk-invoke", code="def handler(e, c):\n    return 1\n", event="{}", stream="1"))
     assert parts[0].startswith('<li class="stream-run"') and len(parts) == 3
 
 
@@ -307,8 +349,18 @@ def test_a18_lone_surrogates_in_the_response_and_logs_are_escaped(client, fake):
 def test_a18_lone_surrogates_in_the_event_and_in_the_stream_never_give_a_500(client, fake):
     response = post(client, event='{"Records": [], "a": "\\ud800"}')
     assert response.status_code in (200, 400)
-    fake.fixed = runtime.Run("error", None, {"errorType": "Bad\ud800", "errorMessage": "\ud800"}, ("\ud800",),
-                             1.0, 1, None, 50, False, "bubblewrap")
+    fake.fixed = runtime.Run(
+        "error",
+        None,
+        {"errorType": "Bad\ud800", "errorMessage": "\ud800"},
+        ("\ud800",),
+        1.0,
+        1,
+        None,
+        50,
+        False,
+        "bubblewrap",
+    )
     parts = streamed(post(client, stream="1"))
     assert any("\\ud800" in p for p in parts)
 
@@ -336,23 +388,40 @@ def test_a21_oversize_event_and_long_fields_are_refused(client, fake):
 
 
 def test_a21_htmx_gets_422_so_the_page_is_not_wiped(client, fake):
-    response = client.post("/sources/sqs/sandbox/", form(action="sample", code="x" * 70_000),
-                           headers={"HX-Request": "true"})
+    response = client.post(
+        "/sources/sqs/sandbox/", form(action="sample", code="x" * 70_000), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 422 and "not saved" in response.content.decode()
 
 
 def test_a21_drafts_are_capped_across_sources(client, fake):
     slugs = ["sqs", "sns", "s3", "kinesis", "eventbridge", "api-gateway-rest", "alb", "mq", "msk", "firehose"]
     for slug in slugs:
-        client.post(f"/sources/{slug}/sandbox/", {"code": "def handler(e, c):\n    return 1\n", "event": "{}",
-                                                  "handler": "handler", "timeout": "3", "memory": "128"})
+        client.post(
+            f"/sources/{slug}/sandbox/",
+            {
+                "code": "def handler(e, c):\n    return 1\n",
+                "event": "{}",
+                "handler": "handler",
+                "timeout": "3",
+                "memory": "128",
+            },
+        )
     kept = [k for k in client.session.keys() if k.startswith("sandbox-draft:")]  # noqa: SIM118 (no __iter__)
     assert len(kept) == views.MAX_DRAFT_SOURCES
     assert "sandbox-draft:sqs" not in kept and "sandbox-draft:firehose" in kept  # the oldest go first
     big_event = '{"a": "' + "z" * 1_000_000 + '"}'
     for slug in ("sqs", "sns", "s3"):
-        client.post(f"/sources/{slug}/sandbox/", {"code": "def handler(e, c):\n    return 1\n", "event": big_event,
-                                                  "handler": "handler", "timeout": "3", "memory": "128"})
+        client.post(
+            f"/sources/{slug}/sandbox/",
+            {
+                "code": "def handler(e, c):\n    return 1\n",
+                "event": big_event,
+                "handler": "handler",
+                "timeout": "3",
+                "memory": "128",
+            },
+        )
     total = sum(len(str(client.session[k])) for k in client.session.keys() if k.startswith("sandbox-draft:"))  # noqa: SIM118
     assert total <= views.MAX_DRAFTS_BYTES
     assert "sandbox-draft:s3" in client.session and "sandbox-draft:sns" in client.session

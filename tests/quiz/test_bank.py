@@ -121,8 +121,23 @@ def test_real_bank_loads():
         assert item.docs and item.facts and all(o.rationale for o in item.options)
 
 
-CORE = ["api-gateway-rest", "api-gateway-http", "function-urls", "alb", "s3", "sqs", "sns", "eventbridge",
-        "eventbridge-scheduler", "dynamodb-streams", "kinesis", "msk", "kafka", "step-functions", "sdk-invoke"]
+CORE = [
+    "api-gateway-rest",
+    "api-gateway-http",
+    "function-urls",
+    "alb",
+    "s3",
+    "sqs",
+    "sns",
+    "eventbridge",
+    "eventbridge-scheduler",
+    "dynamodb-streams",
+    "kinesis",
+    "msk",
+    "kafka",
+    "step-functions",
+    "sdk-invoke",
+]
 
 
 def test_every_source_has_enough_items_and_every_misconception_is_tested():
@@ -173,11 +188,12 @@ def test_fact_rows_are_read_from_the_reference_tables():
         "## 5. Amazon SQS\n\n| fact | value | doc URL | verified? |\n| --- | --- | --- | --- |\n"
         "| Batch size (FIFO) | 1-10 | LDG/x.html | yes |\n| Ceiling | 1,000 or 1,250 | LDG/y.html | conflict |\n\n"
         "## Common claims in popular articles, checked\n\n| claim | verdict | correct statement | URL |\n"
-        "| \"x\" | Wrong | y | z |\n"
+        '| "x" | Wrong | y | z |\n'
     )
     assert factrows.parse_reference(reference) == {'§5 "Batch size (FIFO)"': "yes", '§5 "Ceiling"': "conflict"}
     assert factrows.reference_docs(reference)['§5 "Batch size (FIFO)"'] == (
-        "https://docs.aws.amazon.com/lambda/latest/dg/x.html")
+        "https://docs.aws.amazon.com/lambda/latest/dg/x.html"
+    )
 
 
 @pytest.mark.parametrize("field", ["belief", "truth", "doc"])

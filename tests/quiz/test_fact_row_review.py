@@ -17,8 +17,11 @@ FIFO = '§5 "Batch size (FIFO)"'
 
 
 def items():
-    return [SimpleNamespace(id="q-scaling", facts=(SCALING,)), SimpleNamespace(id="q-fifo", facts=(FIFO,)),
-            SimpleNamespace(id="q-both", facts=(FIFO, SCALING))]
+    return [
+        SimpleNamespace(id="q-scaling", facts=(SCALING,)),
+        SimpleNamespace(id="q-fifo", facts=(FIFO,)),
+        SimpleNamespace(id="q-both", facts=(FIFO, SCALING)),
+    ]
 
 
 def test_nothing_is_flagged_while_the_rows_say_what_they_said_at_review():
@@ -35,8 +38,10 @@ def test_a_changed_value_flags_exactly_the_items_citing_that_row():
 
 def test_a_changed_status_or_source_also_flags():
     reviewed = factrows.row_digests(REFERENCE)
-    for edit in (("| 1-10 | LDG/x.html | yes |", "| 1-10 | LDG/x.html | conflict |"),
-                 ("| 1-10 | LDG/x.html |", "| 1-10 | LDG/z.html |")):
+    for edit in (
+        ("| 1-10 | LDG/x.html | yes |", "| 1-10 | LDG/x.html | conflict |"),
+        ("| 1-10 | LDG/x.html |", "| 1-10 | LDG/z.html |"),
+    ):
         assert factrows.flagged_items(items(), factrows.row_digests(REFERENCE.replace(*edit)), reviewed) != {}
 
 
@@ -46,19 +51,25 @@ def test_whitespace_in_the_reference_does_not_flag():
 
 
 def test_an_item_never_reviewed_is_flagged():
-    assert set(factrows.flagged_items(items(), factrows.row_digests(REFERENCE), {})) == {"q-scaling", "q-fifo", "q-both"}
+    assert set(factrows.flagged_items(items(), factrows.row_digests(REFERENCE), {})) == {
+        "q-scaling",
+        "q-fifo",
+        "q-both",
+    }
 
 
 def test_regenerating_and_reviewing_round_trip_through_the_files(tmp_path):
     text = REFERENCE
     (tmp_path / "fact-rows.toml").write_text(
-        factrows.render(factrows.parse_reference(text), factrows.reference_docs(text), factrows.row_digests(text)))
+        factrows.render(factrows.parse_reference(text), factrows.reference_docs(text), factrows.row_digests(text))
+    )
     reviewed = {row: (digest, dt.date(2026, 12, 3).isoformat()) for row, digest in factrows.row_digests(text).items()}
     factrows.write_reviewed(tmp_path / "reviewed-rows.toml", reviewed)
     assert factrows.flagged_in(tmp_path, items()) == {}
     text = text.replace("up to 1,000 batches", "up to 1,250 concurrent invokes")  # the reference changes
     (tmp_path / "fact-rows.toml").write_text(
-        factrows.render(factrows.parse_reference(text), factrows.reference_docs(text), factrows.row_digests(text)))
+        factrows.render(factrows.parse_reference(text), factrows.reference_docs(text), factrows.row_digests(text))
+    )
     assert set(factrows.flagged_in(tmp_path, items())) == {"q-scaling", "q-both"}
 
 

@@ -83,8 +83,10 @@ def test_concurrent_first_misses_make_one_card_and_no_error(who):
 def test_six_practice_attempts_answered_wrong_at_once_never_500():
     """The report's reproduction: six practice attempts holding the same item, six wrong answers at once."""
     if connection.vendor == "sqlite":
-        pytest.skip("the SQLite test database is in memory with a shared cache, which refuses concurrent requests "
-                    "with 'table is locked' instead of waiting; the service-level race test covers SQLite")
+        pytest.skip(
+            "the SQLite test database is in memory with a shared cache, which refuses concurrent requests "
+            "with 'table is locked' instead of waiting; the service-level race test covers SQLite"
+        )
     User.objects.create_user("six", password="a-long-passphrase-77")
     client = Client()
     assert client.post("/accounts/login/", {"username": "six", "password": "a-long-passphrase-77"}).status_code == 302

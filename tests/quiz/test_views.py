@@ -31,7 +31,9 @@ def test_hub_renders(client):
 def test_practice_gives_feedback_with_every_rationale(client):
     attempt = start(client, source="sqs", size="20")
     bank = questions.load()
-    position, item = next((n, bank.items[i]) for n, i in enumerate(attempt.item_ids, 1) if bank.items[i].type == "single")
+    position, item = next(
+        (n, bank.items[i]) for n, i in enumerate(attempt.item_ids, 1) if bank.items[i].type == "single"
+    )
     key = next(o.key for o in item.options if o.correct)
     html = client.post(f"/quiz/a/{attempt.id}/{position}/", {"choice": key}, follow=True).content.decode()
     assert "Right!" in html

@@ -285,10 +285,17 @@ def test_killing_the_host_runner_leaves_nothing_behind(tmp_path):  # row 18
     def left() -> list[int]:
         from learn.sandbox import leases
 
-        alive = [pid for pid in (bwrap_pid, sandbox_pid) if Path(f"/proc/{pid}/stat").exists()
-                 and " Z " not in Path(f"/proc/{pid}/stat").read_text()]
-        return alive + [pid for uid in uids for pid in leases.processes_of(uid)
-                        if " Z " not in Path(f"/proc/{pid}/stat").read_text()]
+        alive = [
+            pid
+            for pid in (bwrap_pid, sandbox_pid)
+            if Path(f"/proc/{pid}/stat").exists() and " Z " not in Path(f"/proc/{pid}/stat").read_text()
+        ]
+        return alive + [
+            pid
+            for uid in uids
+            for pid in leases.processes_of(uid)
+            if " Z " not in Path(f"/proc/{pid}/stat").read_text()
+        ]
 
     assert settled(left) == []
 
@@ -335,8 +342,11 @@ def test_a_forged_frame_only_fools_its_own_invocation():  # row 15
 
 @pytest.mark.parametrize(
     "garbage",
-    ["os.write(int(sys.argv[1]), b'not a frame at all')", "os.write(int(sys.argv[1]), b'00000005[1,2]')",
-     "os.write(int(sys.argv[1]), b'00000003{x}')"],
+    [
+        "os.write(int(sys.argv[1]), b'not a frame at all')",
+        "os.write(int(sys.argv[1]), b'00000005[1,2]')",
+        "os.write(int(sys.argv[1]), b'00000003{x}')",
+    ],
     ids=["header", "not-an-object", "bad-json"],
 )
 def test_garbage_on_the_result_pipe_is_a_crash_not_a_server_error(garbage):  # row 15

@@ -9,7 +9,9 @@ from learn.sandbox import runner
 from learn.sandbox.checks import check_isolation
 from learn.sandbox.environments import Unavailable
 
-CODE = "import os\nN = []\ndef handler(e, c):\n    N.append(1)\n    return [len(N), c.memory_limit_in_mb, os.getcwd()]\n"
+CODE = (
+    "import os\nN = []\ndef handler(e, c):\n    N.append(1)\n    return [len(N), c.memory_limit_in_mb, os.getcwd()]\n"
+)
 
 
 @pytest.fixture
@@ -54,7 +56,15 @@ def test_the_fallback_still_stops_a_spinning_handler(no_bwrap, settings):
 def test_the_sandbox_page_shows_the_weak_isolation_banner_and_label(no_bwrap, settings, client):
     settings.DEBUG, settings.SANDBOX_ALLOW_UNSAFE_FALLBACK = True, True
     assert "Weak isolation." in client.get("/sources/sqs/sandbox/").content.decode()
-    html = client.post("/sources/sqs/sandbox/", {"action": "run", "code": "def handler(e, c):\n    return None\n",
-                                                  "event": '{"Records": []}', "handler": "handler", "timeout": "3",
-                                                  "memory": "128"}).content.decode()
+    html = client.post(
+        "/sources/sqs/sandbox/",
+        {
+            "action": "run",
+            "code": "def handler(e, c):\n    return None\n",
+            "event": '{"Records": []}',
+            "handler": "handler",
+            "timeout": "3",
+            "memory": "128",
+        },
+    ).content.decode()
     assert "Weak isolation:" in html and "UNSAFE" in html

@@ -92,8 +92,10 @@ def test_a2_a_sandbox_that_stops_reading_is_killed_and_the_next_run_works():
 
 @pytest.mark.parametrize("path", ["/usr/local/f", "/usr/f", "/var/f", "/f", "/dev/shm/f", "/proc/f"])
 def test_a3_nothing_but_tmp_is_writable(path):
-    code = f"def handler(e, c):\n    try:\n        open({path!r}, 'wb').write(b'1')\n    except OSError as error:\n" \
-           "        return type(error).__name__\n    return 'written'\n"
+    code = (
+        f"def handler(e, c):\n    try:\n        open({path!r}, 'wb').write(b'1')\n    except OSError as error:\n"
+        "        return type(error).__name__\n    return 'written'\n"
+    )
     assert run(code).response != "written"
 
 
@@ -111,13 +113,19 @@ def test_a3_the_only_writable_mounts_are_tmp_proc_and_device_nodes():
 
 @pytest.mark.parametrize(
     "call",
-    ["libc.shmget(0, 100 * 1024 * 1024, 0o1600)", "libc.memfd_create(b'x', 0)", "libc.msgget(0, 0o1600)",
-     "libc.semget(0, 1, 0o1600)"],
+    [
+        "libc.shmget(0, 100 * 1024 * 1024, 0o1600)",
+        "libc.memfd_create(b'x', 0)",
+        "libc.msgget(0, 0o1600)",
+        "libc.semget(0, 1, 0o1600)",
+    ],
     ids=["shmget", "memfd", "msgget", "semget"],
 )
 def test_a4_memory_outside_the_limits_is_refused(call):
-    code = f"import ctypes\ndef handler(e, c):\n    libc = ctypes.CDLL(None, use_errno=True)\n" \
-           f"    return [{call}, ctypes.get_errno()]\n"
+    code = (
+        f"import ctypes\ndef handler(e, c):\n    libc = ctypes.CDLL(None, use_errno=True)\n"
+        f"    return [{call}, ctypes.get_errno()]\n"
+    )
     assert run(code).response == [-1, 1]
 
 
@@ -169,9 +177,15 @@ def test_a6_idle_environments_beyond_the_memory_budget_are_reaped(monkeypatch):
 def test_a7_a_running_invocation_is_never_evicted(monkeypatch):
     monkeypatch.setattr(environments, "MAX_LIVE", 3)
     results = {}
-    victim = threading.Thread(target=lambda: results.update(
-        victim=run("import time\ndef handler(e, c):\n    time.sleep(2)\n    return 'victim finished'\n",
-                   learner="victim", timeout_s=5)))
+    victim = threading.Thread(
+        target=lambda: results.update(
+            victim=run(
+                "import time\ndef handler(e, c):\n    time.sleep(2)\n    return 'victim finished'\n",
+                learner="victim",
+                timeout_s=5,
+            )
+        )
+    )
     victim.start()
     time.sleep(0.5)
     for n in range(6):
@@ -185,9 +199,18 @@ def test_a8_uids_are_unique_across_processes():
     held = leases.lease_uid()
     try:
         other = subprocess.run(
-            [sys.executable, "-c", "from learn.sandbox import leases\n"
-             f"leases._hint[0] = {held.value - leases.UID_FIRST}\nprint(leases.lease_uid().value)"],
-            capture_output=True, text=True, timeout=30, cwd=ROOT, check=True)
+            [
+                sys.executable,
+                "-c",
+                "from learn.sandbox import leases\n"
+                f"leases._hint[0] = {held.value - leases.UID_FIRST}\nprint(leases.lease_uid().value)",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=ROOT,
+            check=True,
+        )
         assert int(other.stdout) != held.value
     finally:
         held.release()
@@ -206,8 +229,10 @@ def test_a9_one_learner_holds_at_most_one_run_at_a_time(monkeypatch):
 
 
 def test_a12_a_forged_frame_with_a_huge_log_costs_the_host_little():
-    code = FORGE + "def handler(e, c):\n    forge({'request_id': c.aws_request_id, 'status': 'ok', " \
-                   "'response': 1, 'logs': 'x\\n' * 1_500_000})\n    return 2\n"
+    code = (
+        FORGE + "def handler(e, c):\n    forge({'request_id': c.aws_request_id, 'status': 'ok', "
+        "'response': 1, 'logs': 'x\\n' * 1_500_000})\n    return 2\n"
+    )
     started = time.process_time()
     result = run(code, timeout_s=5)
     assert time.process_time() - started < 2
@@ -216,14 +241,18 @@ def test_a12_a_forged_frame_with_a_huge_log_costs_the_host_little():
 
 
 def test_a12_a_forged_frame_cannot_carry_a_response_past_6_mb():
-    code = FORGE + "def handler(e, c):\n    forge({'request_id': c.aws_request_id, 'status': 'ok', " \
-                   "'response': 'y' * 6_500_000})\n    return 2\n"
+    code = (
+        FORGE + "def handler(e, c):\n    forge({'request_id': c.aws_request_id, 'status': 'ok', "
+        "'response': 'y' * 6_500_000})\n    return 2\n"
+    )
     result = run(code, timeout_s=5)
     assert result.status == "error" and result.error["errorType"] == "Triggerlab.ResponseTooLarge"
 
 
 def test_a14_a_flood_of_stale_frames_ends_the_environment_quickly():
-    code = FORGE + "def handler(e, c):\n    while True:\n        forge({'request_id': 'not-yours', 'pad': 'z' * 60000})\n"
+    code = (
+        FORGE + "def handler(e, c):\n    while True:\n        forge({'request_id': 'not-yours', 'pad': 'z' * 60000})\n"
+    )
     started = time.monotonic()
     result = run(code, timeout_s=10)
     assert result.status == "crash" and "kept writing" in result.error["errorMessage"]
@@ -231,9 +260,11 @@ def test_a14_a_flood_of_stale_frames_ends_the_environment_quickly():
 
 
 def test_a16_a_deeply_nested_forged_frame_is_a_crash_and_the_environment_is_replaced():
-    code = "import os, sys\ndef handler(e, c):\n    body = b'{\"request_id\": \"' + c.aws_request_id.encode() + " \
-           "b'\", \"response\": ' + b'[' * 100000 + b']' * 100000 + b'}'\n" \
-           "    os.write(int(sys.argv[1]), b'%08d' % len(body) + body)\n    return 1\n"
+    code = (
+        'import os, sys\ndef handler(e, c):\n    body = b\'{"request_id": "\' + c.aws_request_id.encode() + '
+        "b'\", \"response\": ' + b'[' * 100000 + b']' * 100000 + b'}'\n"
+        "    os.write(int(sys.argv[1]), b'%08d' % len(body) + body)\n    return 1\n"
+    )
     result = run(code, learner="deep")
     assert result.status == "crash" and "malformed" in result.error["errorMessage"]
     assert run(code.replace("100000", "1"), learner="deep").cold

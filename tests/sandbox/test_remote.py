@@ -47,8 +47,13 @@ def queue_settings(settings):
 
 def start_worker(name: str) -> subprocess.Popen:
     env = {**os.environ, "REDIS_URL": REDIS_URL, "SANDBOX_WORKERS": "rq"}
-    worker = subprocess.Popen([sys.executable, "manage.py", "sandbox_worker", "--name", name], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "sandbox_worker", "--name", name],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     deadline = time.monotonic() + 20
     while name not in remote.live_workers() and time.monotonic() < deadline:
         time.sleep(0.1)

@@ -20,8 +20,10 @@ def run(code: str, event=None, learner: str = "tester", **kw):
 
 
 def test_cold_then_warm_keeps_module_state_and_tmp():
-    code = ("import os\nN = []\ndef handler(e, c):\n    N.append(1)\n"
-            "    open('/tmp/seen', 'a').write('x')\n    return [len(N), len(open('/tmp/seen').read())]\n")
+    code = (
+        "import os\nN = []\ndef handler(e, c):\n    N.append(1)\n"
+        "    open('/tmp/seen', 'a').write('x')\n    return [len(N), len(open('/tmp/seen').read())]\n"
+    )
     first, second = run(code), run(code)
     assert (first.cold, second.cold) == (True, False)
     assert first.response == [1, 1] and second.response == [2, 2]
@@ -38,15 +40,21 @@ def test_a_code_change_or_another_learner_gets_a_fresh_environment():
 
 
 def test_context_object_and_report_line():
-    code = ("def handler(e, c):\n    return [c.memory_limit_in_mb, c.function_name, c.aws_request_id, "
-            "c.get_remaining_time_in_millis() > 0, c.identity.cognito_identity_id, c.client_context]\n")
+    code = (
+        "def handler(e, c):\n    return [c.memory_limit_in_mb, c.function_name, c.aws_request_id, "
+        "c.get_remaining_time_in_millis() > 0, c.identity.cognito_identity_id, c.client_context]\n"
+    )
     result = run(code, memory_mb=256)
     assert result.response[0] == "256" and result.response[1] and result.response[2] == result.request_id
     assert result.response[3] is True and result.response[4] is None and result.response[5] is None
     assert result.logs[-3].startswith(f"START RequestId: {result.request_id} Version: $LATEST") or any(
-        line == f"START RequestId: {result.request_id} Version: $LATEST" for line in result.logs)
-    assert re.match(r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\t"
-                    r"Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms", result.logs[-1])
+        line == f"START RequestId: {result.request_id} Version: $LATEST" for line in result.logs
+    )
+    assert re.match(
+        r"REPORT RequestId: \S+\tDuration: [\d.]+ ms\tBilled Duration: \d+ ms\tMemory Size: 256 MB\t"
+        r"Max Memory Used: \d+ MB\tInit Duration: [\d.]+ ms",
+        result.logs[-1],
+    )
 
 
 def test_error_payload_for_an_exception():
@@ -57,15 +65,36 @@ def test_error_payload_for_an_exception():
     assert any(line.startswith("[ERROR] KeyError") for line in result.logs)
 
 
-@pytest.mark.parametrize(("code", "error_type", "message"), [
-    ("def handler(e, c)\n    return 1\n", "Runtime.UserCodeSyntaxError", "Syntax error in module 'lambda_function': "),
-    ("def main(e, c):\n    return 1\n", "Runtime.HandlerNotFound", "Handler 'handler' missing on module 'lambda_function'"),
-    ("import not_a_module\ndef handler(e, c):\n    return 1\n", "Runtime.ImportModuleError",
-     "Unable to import module 'lambda_function': No module named 'not_a_module'"),
-    ("import datetime\ndef handler(e, c):\n    return datetime.datetime.now()\n", "Runtime.MarshalError",
-     "Unable to marshal response: Object of type datetime is not JSON serializable"),
-    ("import sys\ndef handler(e, c):\n    sys.exit(3)\n", "Runtime.ExitError", "Runtime exited with error: exit status 3"),
-])
+@pytest.mark.parametrize(
+    ("code", "error_type", "message"),
+    [
+        (
+            "def handler(e, c)\n    return 1\n",
+            "Runtime.UserCodeSyntaxError",
+            "Syntax error in module 'lambda_function': ",
+        ),
+        (
+            "def main(e, c):\n    return 1\n",
+            "Runtime.HandlerNotFound",
+            "Handler 'handler' missing on module 'lambda_function'",
+        ),
+        (
+            "import not_a_module\ndef handler(e, c):\n    return 1\n",
+            "Runtime.ImportModuleError",
+            "Unable to import module 'lambda_function': No module named 'not_a_module'",
+        ),
+        (
+            "import datetime\ndef handler(e, c):\n    return datetime.datetime.now()\n",
+            "Runtime.MarshalError",
+            "Unable to marshal response: Object of type datetime is not JSON serializable",
+        ),
+        (
+            "import sys\ndef handler(e, c):\n    sys.exit(3)\n",
+            "Runtime.ExitError",
+            "Runtime exited with error: exit status 3",
+        ),
+    ],
+)
 def test_runtime_errors(code, error_type, message):
     result = run(code)
     assert result.status == "error" and result.error["errorType"] == error_type
@@ -75,8 +104,10 @@ def test_runtime_errors(code, error_type, message):
     else:
         assert list(result.error) == ["errorMessage", "errorType", "requestId", "stackTrace"]
     if error_type in ("Runtime.UserCodeSyntaxError", "Runtime.HandlerNotFound", "Runtime.ImportModuleError"):
-        assert any(line.startswith("[WARNING]\t") and "\t\tLAMBDA_WARNING: Unhandled exception." in line
-                   for line in result.logs)
+        assert any(
+            line.startswith("[WARNING]\t") and "\t\tLAMBDA_WARNING: Unhandled exception." in line
+            for line in result.logs
+        )
 
 
 def test_environment_variables_like_the_python_runtime():
@@ -97,16 +128,20 @@ def test_remaining_time_counts_down():
 
 
 def test_logging_has_the_lambda_prefix_and_warning_level():
-    code = ("import logging\nlog = logging.getLogger()\ndef handler(e, c):\n"
-            "    log.info('quiet')\n    log.warning('loud')\n    return 1\n")
+    code = (
+        "import logging\nlog = logging.getLogger()\ndef handler(e, c):\n"
+        "    log.info('quiet')\n    log.warning('loud')\n    return 1\n"
+    )
     result = run(code)
     assert any(re.match(r"\[WARNING\]\t\S+Z\t" + result.request_id + r"\tloud", line) for line in result.logs)
     assert not any("quiet" in line for line in result.logs)
 
 
 def test_basic_config_does_nothing_because_the_runtime_configured_logging_first():
-    code = ("import logging\nlogging.basicConfig(level=logging.INFO)\ndef handler(e, c):\n    logging.info('hidden')\n"
-            "    logging.getLogger().setLevel(logging.INFO)\n    logging.info('shown')\n    return 1\n")
+    code = (
+        "import logging\nlogging.basicConfig(level=logging.INFO)\ndef handler(e, c):\n    logging.info('hidden')\n"
+        "    logging.getLogger().setLevel(logging.INFO)\n    logging.info('shown')\n    return 1\n"
+    )
     result = run(code)
     assert not any("hidden" in line for line in result.logs)
     assert any(line.startswith("[INFO]\t") and line.endswith("\tshown") for line in result.logs)
@@ -136,8 +171,11 @@ def test_more_runs_than_slots_wait_briefly_then_get_busy(monkeypatch):
 
     monkeypatch.setattr(runner, "QUEUE_WAIT_S", 0.5)
     monkeypatch.setitem(runner._pools, "bwrap", Pool(concurrency=1))
-    spinner = threading.Thread(target=run, args=("import time\ndef handler(e, c):\n    time.sleep(2)\n",),
-                               kwargs={"learner": "first", "timeout_s": 3})
+    spinner = threading.Thread(
+        target=run,
+        args=("import time\ndef handler(e, c):\n    time.sleep(2)\n",),
+        kwargs={"learner": "first", "timeout_s": 3},
+    )
     spinner.start()
     time.sleep(0.5)
     started = time.monotonic()

@@ -21,12 +21,31 @@ def number(value) -> str:
     return f"{int(value):,}"
 
 
-GUIDES = {"lambda": "Lambda", "apigateway": "API Gateway", "sns": "SNS", "sqs": "SQS", "AmazonS3": "S3",
-          "eventbridge": "EventBridge", "scheduler": "Scheduler", "step-functions": "Step Functions",
-          "elasticloadbalancing": "ELB", "kinesis": "Kinesis", "amazondynamodb": "DynamoDB", "msk": "MSK",
-          "cognito": "Cognito", "ses": "SES", "firehose": "Firehose", "AWSCloudFormation": "CloudFormation",
-          "AmazonCloudFront": "CloudFront", "documentdb": "DocumentDB", "lexv2": "Lex", "iot": "IoT",
-          "config": "Config", "secretsmanager": "Secrets Manager", "powertools": "Powertools"}
+GUIDES = {
+    "lambda": "Lambda",
+    "apigateway": "API Gateway",
+    "sns": "SNS",
+    "sqs": "SQS",
+    "AmazonS3": "S3",
+    "eventbridge": "EventBridge",
+    "scheduler": "Scheduler",
+    "step-functions": "Step Functions",
+    "elasticloadbalancing": "ELB",
+    "kinesis": "Kinesis",
+    "amazondynamodb": "DynamoDB",
+    "msk": "MSK",
+    "cognito": "Cognito",
+    "ses": "SES",
+    "firehose": "Firehose",
+    "AWSCloudFormation": "CloudFormation",
+    "AmazonCloudFront": "CloudFront",
+    "documentdb": "DocumentDB",
+    "lexv2": "Lex",
+    "iot": "IoT",
+    "config": "Config",
+    "secretsmanager": "Secrets Manager",
+    "powertools": "Powertools",
+}
 
 
 @register.filter

@@ -12,8 +12,13 @@ class Command(BaseCommand):
     help = "List facts whose last_verified date is older than DAYS days, per source (oldest first)."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--stale", type=int, metavar="DAYS", required=True,
-                            help="List the facts of every source last verified more than DAYS days ago.")
+        parser.add_argument(
+            "--stale",
+            type=int,
+            metavar="DAYS",
+            required=True,
+            help="List the facts of every source last verified more than DAYS days ago.",
+        )
         parser.add_argument("--brief", action="store_true", help="One line per source, without the facts.")
 
     def handle(self, *args, stale: int, brief: bool = False, **options) -> None:
@@ -27,9 +32,12 @@ class Command(BaseCommand):
         for item in found:
             source, facts = item.source, item.facts
             total += len(facts)
-            self.stdout.write(self.style.WARNING(
-                f"{source.slug}: last verified {source.last_verified.isoformat()} ({item.age_days} days ago), "
-                f"{len(facts)} facts — content/sources/{source.slug}/source.toml"))
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{source.slug}: last verified {source.last_verified.isoformat()} ({item.age_days} days ago), "
+                    f"{len(facts)} facts — content/sources/{source.slug}/source.toml"
+                )
+            )
             if not brief:
                 for fact in facts:
                     self.stdout.write(f"  - {fact.text}\n    {fact.doc}")
