@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from .context import LDG, Context
 from .run import MINUTE, SECOND, Record, Run
+from .state import item, place, until
 from .types import RECORD_LEVEL, EngineError, Outcome, span
 
 ERRORS = LDG + "services-sqs-errorhandling.html"
@@ -74,7 +75,69 @@ class Queue:
         self.gathering: list[Record] = []  # messages a poller holds while the batching window runs
         self.gather_deadline: int | None = None
         self.ignored: list[Record] = []  # named in a batchItemFailures that Lambda ignored (the setting is off)
+        self.running: dict[int, list[Record]] = {}  # batches the function is processing, by batch number
+        self.batch_numbers = 0
         run.trace.labels.update(queue="SQS FIFO queue" if ctx["fifo"] else "SQS queue", poller="Event source mapping")
+        run.snapshotter = self.snapshot
+        run.bin_labels = {"processed": "Processed and deleted"}
+
+    # -- state ----------------------------------------------------------------------------------------
+    def snapshot(self) -> list[dict]:
+        """The queue with each message's visibility and receive count, the batch being gathered, the batches
+        the function is processing. Messages in flight stay in the queue (hidden), as in SQS."""
+        run, now = self.run, self.run.now
+        cycle = self.ctx["visibility_timeout_s"] * SECOND
+        held = run.held()
+
+        def message(record: Record) -> dict:
+            attrs = {"receive_count": record.receive_count}
+            if self.fifo:
+                attrs["group"] = record.group
+            if record.id in self.in_flight:
+                hidden_until = self.received_at[record.id] + cycle
+                return item(
+                    record.id, "in-flight", f"in flight {until(hidden_until)}", visible_at_ms=hidden_until, **attrs
+                )
+            if self.visible_at[record.id] > now:
+                hidden_until = self.visible_at[record.id]
+                return item(record.id, "hidden", f"hidden {until(hidden_until)}", visible_at_ms=hidden_until, **attrs)
+            return item(record.id, "visible", "visible", **attrs)
+
+        messages = (message(r) for r in held)
+        places = [
+            place(
+                "queue",
+                "queue",
+                self.run.trace.label("queue"),
+                messages,
+                len(held),
+                concurrency=self.limit,
+                max_concurrency=self.cap,
+                visibility_timeout_s=self.ctx["visibility_timeout_s"],
+            )
+        ]
+        if self.gathering:
+            places.append(
+                place(
+                    "gathering",
+                    "batch",
+                    "Batch being gathered",
+                    (item(r.id, "gathering", ref=True) for r in self.gathering),
+                    len(self.gathering),
+                    until_ms=self.gather_deadline,
+                )
+            )
+        for number, batch in self.running.items():
+            places.append(
+                place(
+                    f"batch-{number}",
+                    "batch",
+                    f"Batch {number} (function running)",
+                    (item(r.id, "processing", ref=True, receive_count=r.receive_count) for r in batch),
+                    len(batch),
+                )
+            )
+        return places
 
     # -- polling ----------------------------------------------------------------------------------
     def schedule_poll(self, t_ms: int) -> None:
@@ -270,6 +333,9 @@ class Queue:
             self.schedule_poll(run.now)
             return
         self.batches_running += 1
+        self.batch_numbers += 1
+        number = self.batch_numbers
+        self.running[number] = batch
         run.step(
             "poller",
             "function",
@@ -281,7 +347,7 @@ class Queue:
         )
         outcome = run.invoke(batch, max(r.receive_count for r in batch), receive_count=counts)
         duration = ctx.run_time(outcome)
-        run.after(duration, lambda: self.finish(batch, outcome))
+        run.after(duration, lambda: self.finish(batch, outcome, number))
 
     def fifo_eligible(self, visible: list[Record]) -> list[Record]:
         """Within a message group nothing overtakes an earlier message that is in flight or waiting."""
@@ -336,7 +402,7 @@ class Queue:
                 )
                 run.dispose(record, "queue-dlq", f"Moved after {record.receive_count} receives.", doc=CONFIGURE)
 
-    def finish(self, batch: list[Record], outcome: Outcome) -> None:
+    def finish(self, batch: list[Record], outcome: Outcome, number: int) -> None:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
         failed: list[Record] = []
@@ -387,6 +453,7 @@ class Queue:
         else:
             failed = self.partial(batch, outcome)
         self.batches_running -= 1
+        self.running.pop(number, None)
         ignored, self.ignored = self.ignored, []
         succeeded = [r for r in batch if r not in failed and not run.settled(r)]
         if succeeded:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import state as state_model
 from .outcomes import OutcomeSource, for_batch
 from .types import DISPOSITIONS, Disposition, Invocation, Outcome, Step, Trace
 
@@ -56,9 +57,18 @@ class Run:
         self.stopped = False
         self.max_invocations = max_invocations
         self._unsettled = dict.fromkeys(r.id for r in records)  # insertion-ordered set, kept up to date
+        self._held = {r.id: r for r in records}  # records the flow still holds (unsettled, or "blocking")
         self.real_invocations = 0  # compressed loops add to trace.invocations but not to this
         self.capped = False  # an invocation past max_invocations was about to happen
         self.partial_responses = False  # set by families whose source accepts a partial batch response
+        # State snapshots: the flow family sets `snapshotter` to report its live places; the bins come from
+        # the dispositions. An invoke right after a step belongs to that step, so it is re-taken at once;
+        # dispositions (often many in a row) are applied to the last step before the next one or at the end of
+        # the action.
+        self.snapshotter: state_model.Snapshotter | None = None
+        self.bin_labels: dict[str, str] = {}
+        self._bins = state_model.Bins()
+        self._stale = False
 
     # -- time and agenda -------------------------------------------------------------------------
     def at(self, t_ms: int, action: Callable[[], None]) -> None:
@@ -73,11 +83,31 @@ class Run:
             self.now = max(self.now, t_ms)
             with contextlib.suppress(_Capped):  # the next invocation would pass the cap: what came before counts
                 action()
+            self.refresh()
             if self.capped or len(self.trace.steps) >= MAX_STEPS:
                 self.stop(
                     f"The simulation stopped after {self.real_invocations} invocations; records still in play "
                     "are marked as still being retried."
                 )
+
+    # -- state snapshots --------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        live = self.snapshotter() if self.snapshotter else []
+        return {"t_ms": self.now, "places": live + self._bins.places(self.bin_labels)}
+
+    def refresh(self) -> None:
+        """Re-take the last step's snapshot if something changed since (a dispose or an invoke that it led to)."""
+        if self._stale and self.trace.steps:
+            self.trace.steps[-1].snapshot = self.snapshot()
+        self._stale = False
+
+    def live(self, record: Record) -> bool:
+        """Still held by the flow: not settled, or settled only as still being retried when the run stopped."""
+        return record.id in self._held
+
+    def held(self) -> list[Record]:
+        """The records the flow still holds, in their original order (what its snapshot must place)."""
+        return list(self._held.values())
 
     def stop(self, note: str) -> None:
         if not self.stopped:
@@ -100,6 +130,7 @@ class Run:
         for actor_id in (actor, target):
             if actor_id and actor_id not in self.trace.actors:
                 self.trace.actors.append(actor_id)
+        self.refresh()
         step = Step(
             index=len(self.trace.steps),
             t_ms=self.now,
@@ -112,6 +143,7 @@ class Run:
             in_flight=self.in_flight(),
             doc=doc,
             note=note,
+            snapshot=self.snapshot(),
         )
         self.trace.steps.append(step)
         return step
@@ -124,8 +156,12 @@ class Run:
         assert kind in DISPOSITIONS, kind
         if record.id in self.trace.dispositions:
             raise AssertionError(f"record {record.id} already has a disposition")
-        self.trace.dispositions[record.id] = Disposition(record.id, kind, detail, self.now, status_code, doc)
+        disposition = Disposition(record.id, kind, detail, self.now, status_code, doc)
+        self.trace.dispositions[record.id] = disposition
         self._unsettled.pop(record.id, None)
+        if self._bins.add(disposition):
+            self._held.pop(record.id, None)
+        self._stale = True  # re-taken at the next step or at the end of this action
 
     def settled(self, record: Record) -> bool:
         return record.id in self.trace.dispositions
@@ -139,6 +175,8 @@ class Run:
         self.real_invocations += 1
         for record in batch:
             record.attempts += 1
+        self._stale = True
+        self.refresh()
         invocation = Invocation(self.trace.invocations, attempt, tuple(r.id for r in batch), self.now, dict(state))
         return for_batch(self.outcomes.next(invocation), batch, self.partial_responses)
 

@@ -80,6 +80,7 @@ def simulate(
     _dispatch(run, ctx, model)
     run.run()
     run.finish("blocking", "Still in play when the simulation stopped.")
+    run.refresh()
     return trace
 
 

@@ -103,6 +103,7 @@ class Step:
     in_flight: tuple[str, ...] = ()
     doc: str = ""
     note: str = ""
+    snapshot: dict[str, Any] = field(default_factory=dict)  # every resource after this step (engine/state.py)
 
     @property
     def clock(self) -> str:
