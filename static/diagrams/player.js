@@ -74,6 +74,8 @@
     this.caption.textContent = step.caption;
     this.stage.dataset.step = String(index + 1);
     this.moveToken(current, animate);
+    // The state panel, scrubber and dispositions listen for this (static/diagrams/state.js).
+    root.dispatchEvent(new CustomEvent("flow:step", { detail: { index: index, animate: !!animate } }));
   };
 
   Player.prototype.moveToken = function (path, animate) {
