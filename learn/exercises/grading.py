@@ -32,6 +32,8 @@ class StepResult:
     visible: bool
     passed: bool
     feedback: tuple[Feedback, ...]
+    position: int = -1  # the step's index in the exercise (visible steps only), for the feedback diagram
+    last: Invocation | None = None  # the run of the step's last event (visible steps only)
 
 
 HIDDEN_NAME = "Hidden cases"
@@ -70,7 +72,9 @@ def grade(
     invocations = 0
     for position, step in enumerate(exercise.steps):
         if step.visible:
-            result, _ = _grade_step(exercise, step, code, runner, f"{learner}:{exercise.slug}:{position}", contract)
+            result, _ = _grade_step(
+                exercise, step, code, runner, position, f"{learner}:{exercise.slug}:{position}", contract
+            )
             invocations += len(step.events)
             results.append(result)
     if only_visible:
@@ -80,7 +84,7 @@ def grade(
         if step.visible:
             continue
         result, first_failed = _grade_step(
-            exercise, step, code, runner, f"{learner}:{exercise.slug}:{position}", contract
+            exercise, step, code, runner, position, f"{learner}:{exercise.slug}:{position}", contract
         )
         invocations += len(step.events)
         if not result.passed:  # the rest cannot change the verdict: save the learner's invocations
@@ -97,7 +101,7 @@ def _printable(message: str) -> str:
 
 
 def _grade_step(
-    exercise: Exercise, step: Step, code: str, runner: Runner, env_key: str, contract: str
+    exercise: Exercise, step: Step, code: str, runner: Runner, position: int, env_key: str, contract: str
 ) -> tuple[StepResult, str]:
     """The step's result, and the name of its first failing check ("" when it passed)."""
     runs = runner(code, exercise.handler, list(step.events), env_key)
@@ -111,4 +115,7 @@ def _grade_step(
             f if f.passed else Feedback(False, HIDDEN_FAILURE.get(name, "This hidden case did not pass."))
             for (name, _), f in zip(checks, feedback, strict=True)
         ]
-    return StepResult(step.name, step.visible, all(f.passed for f in feedback), tuple(feedback)), first_failed
+    passed = all(f.passed for f in feedback)
+    if not step.visible:
+        return StepResult(step.name, False, passed, tuple(feedback)), first_failed
+    return StepResult(step.name, True, passed, tuple(feedback), position, last), first_failed

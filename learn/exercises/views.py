@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods, require_safe
 
 from learn import catalog
+from learn.diagrams import layout
+from learn.diagrams.flows import replay_context
 from learn.lessons.htmx import varies_on_htmx
 from learn.lessons.views import not_found
 from learn.playground import runtime
@@ -14,7 +18,7 @@ from learn.playground import service as playground
 from learn.progress.learners import owner_of
 from learn.sessions import keep_on_error
 
-from . import service
+from . import feedback, service
 
 DRAFT = "exercise-draft:{slug}"
 
@@ -87,6 +91,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "hints": exercise.hints[:hints],
         "more_hints": hints < len(exercise.hints),
         "report": report,
+        "flow_html": _feedback_flow(request, exercise, report),
         "error": error,
         "kept": kept,
         "passed": slug in service.passed(owner),
@@ -100,6 +105,23 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return keep_on_error(request, response)  # the code must survive
+
+
+def _feedback_flow(request: HttpRequest, exercise, report) -> str:
+    """The state diagram of what the source does with the handler's answer to one visible case ("" if none)."""
+    step = feedback.chosen_step(report)
+    if step is None:
+        return ""
+    cat = catalog.load()
+    source = cat.sources[exercise.source]
+    trace = feedback.trace_for(exercise, step, source.response.contract, cat)
+    if trace is None:
+        return ""
+    diagram = layout.build(trace, f"What {source.short_name} does with your answer to “{step.name}”")
+    html = render_to_string(
+        "diagrams/flow.html#flow", replay_context(diagram, exercise.source, "feedback"), request=request
+    )
+    return mark_safe(html)  # our own template's output (learner text in it is escaped by the template)
 
 
 MAX_DRAFT_BYTES = playground.MAX_CODE_BYTES  # what can be graded is what is kept
