@@ -10,11 +10,15 @@ delays themselves, so those delays are illustrative (and the same in every run).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
+from dataclasses import dataclass, field
+from typing import Any
 
 from .context import LDG, Context
 from .run import HOUR, MINUTE, SECOND, Record, Run
-from .types import Outcome, span
+from .state import item, place, until
+from .types import Outcome, format_time, span
 
 ERRORS = LDG + "invocation-async-error-handling.html"
 CONFIGURING = LDG + "invocation-async-configuring.html"
@@ -60,18 +64,171 @@ PRODUCER_LABELS = {
     "sdk-invoke": "Your code (SDK)",
     "step-functions": "Step Functions Task",
 }
+SERVICE_DLQ_LABELS = {
+    "sns": "Subscription's dead-letter queue",
+    "eventbridge": "Target's dead-letter queue",
+    "eventbridge-scheduler": "Schedule's dead-letter queue",
+}
+TARGET_NAMES = {"sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "eventbridge": "EventBridge"}
+
+
+# -- state: where each event is, for the snapshots ----------------------------------------------------------
+@dataclass
+class DeliveryPlan:
+    """A service's own delivery retries for one event: when each failed attempt happens (simulated ms) and how
+    the retries end ("delivered", "attempts" used up, or maximum "age" reached, at end_ms)."""
+
+    start_ms: int
+    times: list[int]
+    end: str
+    end_ms: int
+    max_age_ms: int | None
+    shown: int = 0  # failed attempts a step has reported so far
+
+    def failed_by(self, now: int) -> int:
+        """Failed attempts made by `now`: every one a step reported, and every one scheduled before this moment
+        (the attempts folded into one step have no step of their own)."""
+        return max(self.shown, bisect.bisect_left(self.times, now))
+
+
+@dataclass
+class Spot:
+    """Where one event is (service | async-queue | function), a status word, a label and its attributes."""
+
+    where: str
+    status: str
+    label: str
+    attrs: dict[str, Any] = field(default_factory=dict)
+
+
+class Events:
+    """Each event's place: still with the service that sends it (with that service's own delivery attempts), in
+    Lambda's internal event queue (age, attempt, the retry timer) or at the function. Exactly one place holds
+    an event until its disposition files it in a bin."""
+
+    def __init__(self, run: Run, ctx: Context):
+        self.run, self.ctx = run, ctx
+        self.spots = {r.id: Spot("service", "pending", "not sent yet") for r in run.records}
+        self.plans: dict[str, DeliveryPlan] = {}
+        self.awaiting_reply: dict[str, int] = {}  # CloudFormation: the stack waits for a reply until then
+        slug = ctx.source.slug
+        self.service_meta: dict[str, Any] = {}
+        if slug == "sns":
+            self.service_meta = {"delivery_attempts": SNS_ATTEMPTS, "dlq": bool(ctx.get("subscription_dlq"))}
+        elif slug in ("eventbridge", "eventbridge-scheduler"):
+            prefix = "target" if slug == "eventbridge" else "schedule"
+            self.service_meta = {
+                "maximum_retry_attempts": ctx[f"{prefix}_maximum_retry_attempts"],
+                "maximum_event_age_s": ctx[f"{prefix}_maximum_event_age_s"],
+                "dlq": bool(ctx.get(f"{prefix}_dlq")),
+            }
+        elif slug == "cloudformation":
+            self.service_meta = {"service_timeout_s": ctx["service_timeout_s"]}
+        labels = {"lost": "Discarded"}
+        dlq = ctx.get("dead_letter_queue", "none")
+        if dlq != "none":
+            labels["function-dlq"] = f"Function's dead-letter queue ({TARGET_NAMES.get(dlq, dlq)})"
+        destination = ctx.get("on_failure_destination", "none")
+        if destination != "none":
+            labels["destination"] = f"On-failure destination ({TARGET_NAMES.get(destination, destination)})"
+        if slug in SERVICE_DLQ_LABELS:
+            labels["service-dlq"] = SERVICE_DLQ_LABELS[slug]
+        run.bin_labels = labels
+        run.snapshotter = self.snapshot
+
+    def put(self, record: Record, where: str, status: str, label: str, **attrs: Any) -> None:
+        self.spots[record.id] = Spot(where, status, label, attrs)
+
+    def attempt(self, record: Record) -> int:
+        """The Lambda attempt the event is on (1 before the first)."""
+        return self.spots[record.id].attrs.get("attempt", 1)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        run, ctx, now = self.run, self.ctx, self.run.now
+        max_age = ctx["maximum_event_age_s"] * SECOND
+        service, queue, running = [], [], []
+        for record in run.held():
+            spot = self.spots[record.id]
+            if spot.where == "service":
+                service.append(self.service_item(record, spot))
+                continue
+            entry = item(record.id, spot.status, spot.label, age_ms=now - record.arrived_ms, **spot.attrs)
+            if spot.where == "function":
+                running.append(entry)
+            else:
+                entry["attrs"]["deadline_ms"] = record.arrived_ms + max_age
+                queue.append(entry)
+        for record_id, deadline in self.awaiting_reply.items():
+            service.append(
+                item(record_id, "waiting", f"waiting for a reply {until(deadline)}", ref=True, deadline_ms=deadline)
+            )
+        function_meta: dict[str, Any] = {"timeout_s": ctx.get("timeout_s", 3)}
+        if ctx.get("reserved_concurrency_zero"):
+            function_meta["reserved_concurrency"] = 0
+        return [
+            place("service", "service", run.trace.label("service"), service, **self.service_meta),
+            place(
+                "async-queue",
+                "async-queue",
+                run.trace.label("async-queue"),
+                queue,
+                maximum_retry_attempts=ctx["maximum_retry_attempts"],
+                maximum_event_age_s=ctx["maximum_event_age_s"],
+                dead_letter_queue=ctx.get("dead_letter_queue", "none"),
+                on_failure_destination=ctx.get("on_failure_destination", "none"),
+            ),
+            place("function", "function", run.trace.label("function"), running, **function_meta),
+        ]
+
+    def service_item(self, record: Record, spot: Spot) -> dict[str, Any]:
+        """An event the service still holds; with its delivery retries, how many attempts failed and the next."""
+        plan = self.plans.get(record.id)
+        if plan is None:
+            return item(record.id, spot.status, spot.label)
+        now = self.run.now
+        failed = plan.failed_by(now)
+        attrs: dict[str, Any] = {"delivery_attempt": failed, "age_ms": now - plan.start_ms}
+        if plan.max_age_ms is not None:
+            attrs["deadline_ms"] = plan.start_ms + plan.max_age_ms
+        if spot.status == "sending":
+            attrs["delivery_attempt"] = len(plan.times) + 1
+            return item(record.id, "sending", spot.label, **attrs)
+        if failed < len(plan.times) or plan.end == "delivered":
+            upcoming = plan.times[failed] if failed < len(plan.times) else plan.end_ms
+            attrs["next_attempt_at_ms"] = upcoming
+            if not failed:
+                return item(record.id, "pending", f"delivery attempt 1 at {format_time(upcoming)}", **attrs)
+            label = f"delivery attempt {failed} failed; attempt {failed + 1} at {format_time(upcoming)}"
+            return item(record.id, "retry-wait", label, **attrs)
+        if plan.end == "attempts":
+            return item(record.id, "failed", f"delivery attempt {failed} failed; no retries left", **attrs)
+        label = f"delivery attempt {failed} failed; the next retry would come after its maximum age"
+        return item(record.id, "failed", label, **attrs)
+
+
+@dataclass
+class AsyncContext(Context):
+    """The context, with the events' places for the snapshots."""
+
+    events: Events
+
+
+def _with_events(run: Run, ctx: Context) -> AsyncContext:
+    return AsyncContext(ctx.source, ctx.settings, Events(run, ctx))
 
 
 def simulate_async(run: Run, ctx: Context) -> None:
     slug = ctx.source.slug
     run.trace.labels.update(service=PRODUCER_LABELS.get(slug, ctx.source.short_name))
+    flow = _with_events(run, ctx)
     for record in run.records:
-        run.at(0, lambda r=record: _deliver(run, ctx, r))
+        run.at(0, lambda r=record: _deliver(run, flow, r))
 
 
-def _deliver(run: Run, ctx: Context, record: Record) -> None:
+def _deliver(run: Run, ctx: AsyncContext, record: Record) -> None:
     """The service hands the event to Lambda (after its own delivery retries, for SNS and EventBridge)."""
     record.arrived_ms = run.now
+    ctx.events.put(record, "service", "sending", "sent to Lambda (InvocationType Event)")
     if ctx.source.slug == "cloudformation":
         run.step(
             "service",
@@ -86,6 +243,9 @@ def _deliver(run: Run, ctx: Context, record: Record) -> None:
         run.step(
             "service", "async-queue", "send", "The service invokes with InvocationType Event.", [record.id], doc=ASYNC
         )
+    ctx.events.put(
+        record, "async-queue", "waiting", "waiting for attempt 1", attempt=1, next_attempt_at_ms=run.now + 100
+    )
     run.step(
         "async-queue",
         "service",
@@ -95,7 +255,10 @@ def _deliver(run: Run, ctx: Context, record: Record) -> None:
         doc=ASYNC,
         queue_depth=1,
     )
+    if ctx.source.slug == "cloudformation":
+        ctx.events.awaiting_reply[record.id] = record.arrived_ms + ctx["service_timeout_s"] * SECOND
     if ctx.get("reserved_concurrency_zero"):
+        ctx.events.put(record, "async-queue", "throttled", "throttled: reserved concurrency is 0", attempt=1)
         run.step(
             "async-queue", None, "throttle", "Reserved concurrency is 0: no attempt is made.", [record.id], doc=RETAIN
         )
@@ -108,11 +271,12 @@ def _age(run: Run, record: Record) -> int:
     return run.now - record.arrived_ms
 
 
-def _attempt(run: Run, ctx: Context, record: Record, number: int, throttles: int) -> None:
+def _attempt(run: Run, ctx: AsyncContext, record: Record, number: int, throttles: int) -> None:
     max_age = ctx["maximum_event_age_s"] * SECOND
     if _age(run, record) > max_age:
         _too_old(run, ctx, record, "Event too old")
         return
+    ctx.events.put(record, "function", "running", f"attempt {number} running", attempt=number)
     run.step(
         "async-queue",
         "function",
@@ -132,10 +296,12 @@ def _attempt(run: Run, ctx: Context, record: Record, number: int, throttles: int
     run.after(duration, lambda: _completed(run, ctx, record, number, throttles, outcome))
 
 
-def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: int, outcome: Outcome) -> None:
+def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttles: int, outcome: Outcome) -> None:
     max_age = ctx["maximum_event_age_s"] * SECOND
     if outcome.kind in ("error", "timeout"):
         what = "times out" if outcome.kind == "timeout" else "raises an error"
+        failed = "timed out" if outcome.kind == "timeout" else "failed"
+        ctx.events.put(record, "async-queue", "failed", f"attempt {number} {failed}", attempt=number)
         run.step(
             "function",
             "async-queue",
@@ -153,6 +319,14 @@ def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: i
         if _age(run, record) + wait > max_age:
             _expire_before_retry(run, ctx, record, f"Attempt {number + 1} would come {span(wait)} later")
             return
+        ctx.events.put(
+            record,
+            "async-queue",
+            "retry-wait",
+            f"attempt {number + 1} at {format_time(run.now + wait)}",
+            attempt=number + 1,
+            next_attempt_at_ms=run.now + wait,
+        )
         run.step(
             "async-queue",
             None,
@@ -165,6 +339,7 @@ def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: i
         run.after(wait, lambda: _attempt(run, ctx, record, number + 1, throttles))
         return
     note = "The return value of an asynchronous invocation is discarded." if outcome.kind != "ok" else ""
+    ctx.events.put(record, "function", "succeeded", f"attempt {number} succeeded", attempt=number)
     run.step("function", "async-queue", "return", "The function succeeds.", [record.id], note=note)
     if ctx.get("on_success_destination", "none") != "none":
         run.step(
@@ -177,6 +352,7 @@ def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: i
             doc=RETAIN,
         )
     if ctx.source.slug == "cloudformation":
+        ctx.events.awaiting_reply.pop(record.id, None)
         run.step(
             "function",
             "service",
@@ -188,10 +364,11 @@ def _completed(run: Run, ctx: Context, record: Record, number: int, throttles: i
     run.dispose(record, "processed", "Processed successfully.")
 
 
-def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: int, outcome: Outcome) -> None:
+def _throttled(run: Run, ctx: AsyncContext, record: Record, number: int, throttles: int, outcome: Outcome) -> None:
     """Throttles go back to the queue with a growing wait (1 s doubling, at most 5 min) until max event age."""
     max_age = ctx["maximum_event_age_s"] * SECOND
     wait = min(SECOND * 2**throttles, 5 * MINUTE)
+    ctx.events.put(record, "async-queue", "throttled", f"attempt {number} throttled (429)", attempt=number)
     run.step(
         "function",
         "async-queue",
@@ -210,6 +387,13 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
             more += 1
             wait = min(wait * 2, 5 * MINUTE)
         run.trace.invocations += more
+        ctx.events.put(
+            record,
+            "async-queue",
+            "throttled",
+            f"throttled on every try until it reaches its maximum age at {format_time(record.arrived_ms + max_age)}",
+            attempt=number,
+        )
         run.step(
             "async-queue",
             "function",
@@ -225,6 +409,14 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
             lambda: _too_old(run, ctx, record, "Throttled until the event was too old"),
         )
         return
+    ctx.events.put(
+        record,
+        "async-queue",
+        "throttled",
+        f"attempt {number} throttled; next try at {format_time(run.now + wait)}",
+        attempt=number,
+        next_attempt_at_ms=run.now + wait,
+    )
     run.step(
         "async-queue",
         None,
@@ -238,9 +430,16 @@ def _throttled(run: Run, ctx: Context, record: Record, number: int, throttles: i
     run.after(wait, lambda: _attempt(run, ctx, record, number, throttles + 1))
 
 
-def _expire_before_retry(run: Run, ctx: Context, record: Record, why: str, throttled: bool = False) -> None:
+def _expire_before_retry(run: Run, ctx: AsyncContext, record: Record, why: str, throttled: bool = False) -> None:
     """The next try would come after the maximum age: the event leaves the queue when it reaches that age."""
     max_age = ctx["maximum_event_age_s"] * SECOND
+    ctx.events.put(
+        record,
+        "async-queue",
+        "expiring",
+        f"no more tries: leaves the queue at its maximum age, {format_time(record.arrived_ms + max_age)}",
+        attempt=ctx.events.attempt(record),
+    )
     run.step(
         "async-queue",
         None,
@@ -255,8 +454,9 @@ def _expire_before_retry(run: Run, ctx: Context, record: Record, why: str, throt
     run.at(record.arrived_ms + max_age, lambda: _too_old(run, ctx, record, why_discarded))
 
 
-def _too_old(run: Run, ctx: Context, record: Record, why: str) -> None:
+def _too_old(run: Run, ctx: AsyncContext, record: Record, why: str) -> None:
     max_age = ctx["maximum_event_age_s"] * SECOND
+    ctx.events.put(record, "async-queue", "too-old", "reached its maximum age", attempt=ctx.events.attempt(record))
     run.step(
         "async-queue",
         None,
@@ -269,7 +469,7 @@ def _too_old(run: Run, ctx: Context, record: Record, why: str) -> None:
     _give_up(run, ctx, record, why, condition="EventAgeExceeded")
 
 
-def _give_up(run: Run, ctx: Context, record: Record, why: str, condition: str) -> None:
+def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: str) -> None:
     destination = ctx.get("on_failure_destination", "none")
     dlq = ctx.get("dead_letter_queue", "none")
     if destination != "none":
@@ -312,29 +512,32 @@ def _give_up(run: Run, ctx: Context, record: Record, why: str, condition: str) -
         kind = "discarded-max-age" if condition == "EventAgeExceeded" else "discarded-retries"
         run.dispose(record, kind, f"{why}; nothing kept it.", doc=ERRORS)
     if ctx.source.slug == "cloudformation":
-        timeout_s = ctx["service_timeout_s"]
-        run.at(
-            record.arrived_ms + timeout_s * SECOND,
-            lambda: run.step(
-                "service",
-                None,
-                "error",
-                f"No reply reached the ResponseURL: after ServiceTimeout ({timeout_s} s) the stack operation fails.",
-                [record.id],
-                doc=CFN,
-            ),
-        )
+        run.at(record.arrived_ms + ctx["service_timeout_s"] * SECOND, lambda: _stack_times_out(run, ctx, record))
+
+
+def _stack_times_out(run: Run, ctx: AsyncContext, record: Record) -> None:
+    ctx.events.awaiting_reply.pop(record.id, None)
+    run.step(
+        "service",
+        None,
+        "error",
+        f"No reply reached the ResponseURL: after ServiceTimeout ({ctx['service_timeout_s']} s) the stack operation "
+        "fails.",
+        [record.id],
+        doc=CFN,
+    )
 
 
 def simulate_delivery_then_async(run: Run, ctx: Context, failures: int) -> None:
     """SNS, EventBridge and Scheduler retry their own delivery to Lambda before Lambda's queue takes over."""
     slug = ctx.source.slug
     run.trace.labels.update(service=PRODUCER_LABELS[slug], service_dlq="Service DLQ")
+    flow = _with_events(run, ctx)
     for record in run.records:
-        run.at(0, lambda r=record: _service_delivery(run, ctx, r, failures))
+        run.at(0, lambda r=record: _service_delivery(run, flow, r, failures))
 
 
-def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> None:
+def _service_delivery(run: Run, ctx: AsyncContext, record: Record, failures: int) -> None:
     slug = ctx.source.slug
     if failures <= 0:
         _deliver(run, ctx, record)
@@ -358,6 +561,8 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
             run.trace.notes.append(note)
     times, end, end_ms = _delivery_plan(slug, record.id, failures, max_attempts, max_age_ms)
     start = run.now
+    plan = DeliveryPlan(start, [start + t for t in times], end, start + end_ms, max_age_ms)
+    ctx.events.plans[record.id] = plan
     illustrative = "Illustrative timing: AWS does not publish the exact retry delays." if slug != "sns" else ""
     count = len(times)
     shown_alone = count <= SHOWN_DELIVERY_FAILURES + 2  # hiding a single attempt would not shorten the trace
@@ -366,9 +571,10 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
         if shown_alone or attempt <= SHOWN_DELIVERY_FAILURES or attempt == count:
             run.at(
                 start + t_ms,
-                lambda attempt=attempt: run.step(
-                    "service",
-                    "async-queue",
+                lambda attempt=attempt: _delivery_failed(
+                    run,
+                    plan,
+                    attempt,
                     "error",
                     f"Delivery attempt {attempt} to Lambda fails.",
                     [record.id],
@@ -385,9 +591,10 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
             )
             run.at(
                 start + t_ms,
-                lambda attempt=attempt, growth=growth: run.step(
-                    "service",
-                    "async-queue",
+                lambda attempt=attempt, growth=growth: _delivery_failed(
+                    run,
+                    plan,
+                    attempt,
                     "retry-wait",
                     f"…delivery attempts {SHOWN_DELIVERY_FAILURES + 1}–{attempt} also fail; {growth}.",
                     [record.id],
@@ -399,9 +606,15 @@ def _service_delivery(run: Run, ctx: Context, record: Record, failures: int) -> 
     run.at(start + end_ms, lambda: _delivery_end(run, ctx, record, end, count, end_ms, max_attempts, max_age_ms))
 
 
+def _delivery_failed(run: Run, plan: DeliveryPlan, failed: int, kind: str, summary: str, records, **step) -> None:
+    """A step for failed delivery attempt number `failed` (or for the run of them folded into one step)."""
+    plan.shown = failed
+    run.step("service", "async-queue", kind, summary, records, **step)
+
+
 def _delivery_end(
     run: Run,
-    ctx: Context,
+    ctx: AsyncContext,
     record: Record,
     end: str,
     failed: int,
@@ -413,6 +626,7 @@ def _delivery_end(
     doc = {"sns": SNS_RETRIES, "eventbridge": EB_RETRY}.get(slug, SCHEDULER_RETRY)
     has_dlq = ctx.get({"sns": "subscription_dlq", "eventbridge": "target_dlq"}.get(slug, "schedule_dlq"))
     if end == "delivered":
+        ctx.events.put(record, "service", "sending", f"delivery attempt {failed + 1} succeeds")
         run.step(
             "service",
             None,
