@@ -190,9 +190,9 @@ class Events:
         attrs: dict[str, Any] = {"delivery_attempt": failed, "age_ms": now - plan.start_ms}
         if plan.max_age_ms is not None:
             attrs["deadline_ms"] = plan.start_ms + plan.max_age_ms
-        if spot.status == "sending":
+        if spot.status == "delivering":
             attrs["delivery_attempt"] = len(plan.times) + 1
-            return item(record.id, "sending", spot.label, **attrs)
+            return item(record.id, "delivering", spot.label, **attrs)
         if failed < len(plan.times) or plan.end == "delivered":
             upcoming = plan.times[failed] if failed < len(plan.times) else plan.end_ms
             attrs["next_attempt_at_ms"] = upcoming
@@ -228,7 +228,7 @@ def simulate_async(run: Run, ctx: Context) -> None:
 def _deliver(run: Run, ctx: AsyncContext, record: Record) -> None:
     """The service hands the event to Lambda (after its own delivery retries, for SNS and EventBridge)."""
     record.arrived_ms = run.now
-    ctx.events.put(record, "service", "sending", "sent to Lambda (InvocationType Event)")
+    ctx.events.put(record, "service", "delivering", "sent to Lambda (InvocationType Event)")
     if ctx.source.slug == "cloudformation":
         run.step(
             "service",
@@ -246,6 +246,8 @@ def _deliver(run: Run, ctx: AsyncContext, record: Record) -> None:
     ctx.events.put(
         record, "async-queue", "waiting", "waiting for attempt 1", attempt=1, next_attempt_at_ms=run.now + 100
     )
+    if ctx.source.slug == "cloudformation":
+        ctx.events.awaiting_reply[record.id] = record.arrived_ms + ctx["service_timeout_s"] * SECOND
     run.step(
         "async-queue",
         "service",
@@ -255,8 +257,6 @@ def _deliver(run: Run, ctx: AsyncContext, record: Record) -> None:
         doc=ASYNC,
         queue_depth=1,
     )
-    if ctx.source.slug == "cloudformation":
-        ctx.events.awaiting_reply[record.id] = record.arrived_ms + ctx["service_timeout_s"] * SECOND
     if ctx.get("reserved_concurrency_zero"):
         ctx.events.put(record, "async-queue", "throttled", "throttled: reserved concurrency is 0", attempt=1)
         run.step(
@@ -276,7 +276,7 @@ def _attempt(run: Run, ctx: AsyncContext, record: Record, number: int, throttles
     if _age(run, record) > max_age:
         _too_old(run, ctx, record, "Event too old")
         return
-    ctx.events.put(record, "function", "running", f"attempt {number} running", attempt=number)
+    ctx.events.put(record, "function", "processing", f"attempt {number} running", attempt=number)
     run.step(
         "async-queue",
         "function",
@@ -626,7 +626,7 @@ def _delivery_end(
     doc = {"sns": SNS_RETRIES, "eventbridge": EB_RETRY}.get(slug, SCHEDULER_RETRY)
     has_dlq = ctx.get({"sns": "subscription_dlq", "eventbridge": "target_dlq"}.get(slug, "schedule_dlq"))
     if end == "delivered":
-        ctx.events.put(record, "service", "sending", f"delivery attempt {failed + 1} succeeds")
+        ctx.events.put(record, "service", "delivering", f"delivery attempt {failed + 1} succeeds")
         run.step(
             "service",
             None,

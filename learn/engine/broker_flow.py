@@ -32,7 +32,7 @@ class BrokerQueue:
 
     def __init__(self, run: Run, ctx: Context, rabbit: bool, window_ms: int):
         self.run, self.ctx, self.rabbit, self.window_ms = run, ctx, rabbit, window_ms
-        self.spots: dict[str, tuple[str, str]] = {r.id: ("waiting", "on the queue") for r in run.records}
+        self.spots: dict[str, tuple[str, str]] = {r.id: ("ready", "on the queue") for r in run.records}
         self.deliveries = {r.id: 0 for r in run.records}
         self.next_at: dict[str, int] = {}
         self.batches: dict[int, tuple[list[Record], str, str, dict[str, Any]]] = {}  # number -> records, status...
@@ -111,7 +111,7 @@ def simulate_mq(run: Run, ctx: Context) -> None:
         ids = [r.id for r in batch]
         for record in batch:
             broker.deliveries[record.id] = delivery
-        broker.put(batch, "delivered", f"delivery {delivery}, in batch {number}: not acknowledged yet")
+        broker.put(batch, "in-flight", f"delivery {delivery}, in batch {number}: not acknowledged yet")
         broker.batches[number] = (batch, "processing", f"Batch {number} (delivery {delivery})", {"delivery": delivery})
         run.step(
             "poller",
