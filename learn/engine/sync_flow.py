@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from .context import LDG, Context
 from .run import SECOND, Record, Run
+from .state import item, place
 from .types import Outcome, format_time
 
 APIGW_ERRORS = LDG + "services-apigateway-errors.html"
@@ -79,6 +83,95 @@ FRONT_DOOR_LABELS = {
 }
 
 
+class Waiting:
+    """The family's state: whoever waits for the answer holds each request until it is answered (its bin takes
+    over from there), and the function place shows the invocation working on it, for context (`ref`).
+
+    The waiting party is a caller (an HTTP client, your code, Alexa, a Connect flow block, the app user waiting on
+    Cognito, a Step Functions Task state) or the service that batches the work (Firehose, S3 Batch Operations). An
+    invocation whose answer nobody waits for any more (a timeout on the caller's side) stays at the function,
+    marked abandoned, until it would have ended."""
+
+    def __init__(
+        self,
+        run: Run,
+        ctx: Context,
+        place_id: str,
+        kind: str,
+        label: str,
+        pending: str,
+        work_label: str = "Function",
+        **meta: Any,
+    ):
+        self.run, self.ctx, self.work_label = run, ctx, work_label
+        self.place_id, self.kind, self.label, self.meta = place_id, kind, label, meta
+        self.status = {r.id: ("pending", pending) for r in run.records}
+        self.attrs: dict[str, dict[str, Any]] = {r.id: {} for r in run.records}
+        # record -> [started_ms, ends_ms or None, attempt or None, abandoned]
+        self.running: dict[str, list[Any]] = {}
+        run.snapshotter = self.snapshot
+
+    def wait(self, records: Iterable[Record], status: str, label: str, **attrs: Any) -> None:
+        """The waiting party's view of these requests; an attr set to None is dropped."""
+        for record in records:
+            self.status[record.id] = (status, label)
+            held = self.attrs[record.id]
+            held.setdefault("waiting_since_ms", self.run.now)
+            for name, value in attrs.items():
+                if value is None:
+                    held.pop(name, None)
+                else:
+                    held[name] = value
+
+    def start(self, records: Iterable[Record], attempt: int | None = None) -> None:
+        for record in records:
+            self.running[record.id] = [self.run.now, None, attempt, False]
+
+    def ends(self, records: Iterable[Record], t_ms: int) -> None:
+        """When the invocation would end on its own (known once its outcome is)."""
+        for record in records:
+            if record.id in self.running:
+                self.running[record.id][1] = t_ms
+
+    def abandon(self, records: Iterable[Record]) -> None:
+        """Nobody waits for this invocation any more; the function may still be running it."""
+        for record in records:
+            if record.id in self.running:
+                self.running[record.id][3] = True
+
+    def stop(self, records: Iterable[Record]) -> None:
+        for record in records:
+            self.running.pop(record.id, None)
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        run, now = self.run, self.run.now
+        held = run.held()
+
+        def waiting(record: Record) -> dict[str, Any]:
+            status, label = self.status[record.id]
+            return item(record.id, status, label, **self.attrs[record.id])
+
+        def working(record_id: str, started: int, attempt: int | None, abandoned: bool) -> dict[str, Any]:
+            attrs: dict[str, Any] = {"started_ms": started}
+            if attempt is not None:
+                attrs["attempt"] = attempt
+            if abandoned:
+                return item(record_id, "abandoned", "still running; nobody waits for its answer", ref=True, **attrs)
+            return item(record_id, "running", f"running since {format_time(started)}", ref=True, **attrs)
+
+        live = {r.id for r in held}
+        work = [
+            working(record_id, started, attempt, abandoned)
+            for record_id, (started, ends, attempt, abandoned) in self.running.items()
+            # an abandoned invocation shows until it would have ended; any other while its request is held
+            if (ends is not None and ends > now if abandoned else record_id in live)
+        ]
+        return [
+            place(self.place_id, self.kind, self.label, (waiting(r) for r in held), len(held), **self.meta),
+            place("function", "function", self.work_label, work, timeout_s=self.ctx.get("timeout_s", 3)),
+        ]
+
+
 def _duration(ctx: Context, outcome: Outcome) -> int:
     return ctx.run_time(outcome)
 
@@ -87,13 +180,30 @@ def simulate_front_door(run: Run, ctx: Context) -> None:
     """API Gateway, function URLs, ALB and CloudFront: an HTTP request answered with a status code."""
     slug = ctx.source.slug
     run.trace.labels.update(caller="Client", service=FRONT_DOOR_LABELS[slug])
+    limit = ctx.get("integration_timeout_s")
+    meta = {"service": FRONT_DOOR_LABELS[slug]} | ({"integration_timeout_s": limit} if limit is not None else {})
+    w = Waiting(run, ctx, "caller", "caller", "HTTP client", "about to send the request", **meta)
+    run.bin_labels = {"returned": "Answered to the client"}
     for record in run.records:
-        run.at(0, lambda r=record: _http_request(run, ctx, r))
+        run.at(0, lambda r=record: _http_request(run, ctx, w, r))
 
 
-def _http_request(run: Run, ctx: Context, record: Record) -> None:
+def _http_request(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
     slug = ctx.source.slug
+    limit = ctx.get("integration_timeout_s")
+    if limit is None:
+        w.wait([record], "waiting", "waiting for the answer")
+    else:
+        deadline = run.now + limit * SECOND
+        who = FRONT_DOOR_LABELS[slug]
+        w.wait(
+            [record],
+            "waiting",
+            f"waiting for the answer ({who} stops waiting at {format_time(deadline)})",
+            deadline_ms=deadline,
+        )
     run.step("caller", "service", "send", f"Request {record.id} arrives; the client waits for the answer.", [record.id])
+    w.start([record])
     run.step(
         "service",
         "function",
@@ -104,6 +214,7 @@ def _http_request(run: Run, ctx: Context, record: Record) -> None:
     )
     outcome = run.invoke([record], 1)
     if outcome.kind == "throttle":
+        w.stop([record])
         status, doc, note = _throttle_status(slug)
         run.step(
             "function",
@@ -124,15 +235,16 @@ def _http_request(run: Run, ctx: Context, record: Record) -> None:
         )
         return
     duration = _duration(ctx, outcome)
-    limit = ctx.get("integration_timeout_s")
+    w.ends([record], run.now + duration)
     if limit is not None and duration > limit * SECOND:
-        run.after(limit * SECOND, lambda: _integration_timeout(run, record, limit, slug))
+        run.after(limit * SECOND, lambda: _integration_timeout(run, w, record, limit, slug))
         return
-    run.after(duration, lambda: _http_response(run, ctx, record, outcome, duration))
+    run.after(duration, lambda: _http_response(run, ctx, w, record, outcome, duration))
 
 
-def _integration_timeout(run: Run, record: Record, limit: int, slug: str) -> None:
+def _integration_timeout(run: Run, w: Waiting, record: Record, limit: int, slug: str) -> None:
     rest = slug == "api-gateway-rest"
+    w.abandon([record])
     doc = APIGW_504 if rest else HTTP_API_QUOTAS
     run.step(
         "service",
@@ -164,8 +276,9 @@ def _integration_timeout(run: Run, record: Record, limit: int, slug: str) -> Non
     )
 
 
-def _http_response(run: Run, ctx: Context, record: Record, outcome: Outcome, duration: int) -> None:
+def _http_response(run: Run, ctx: Context, w: Waiting, record: Record, outcome: Outcome, duration: int) -> None:
     slug = ctx.source.slug
+    w.stop([record])
     if outcome.kind in ("error", "timeout"):
         what = f"Task timed out after {duration / 1000:.2f} seconds" if outcome.kind == "timeout" else "Unhandled error"
         run.step("function", "service", "error", f"The function fails: {what}.", [record.id])
@@ -259,8 +372,11 @@ def simulate_caller(run: Run, ctx: Context) -> None:
         return
     label = "Your code (SDK)" if slug == "sdk-invoke" else ctx.source.short_name
     run.trace.labels.update(caller=label)
+    limit = _caller_limit(ctx)
+    meta = {"wait_limit_s": limit[0] // SECOND} if limit else {}
+    w = Waiting(run, ctx, "caller", "caller", label, "about to call", **meta)
     for record in run.records:
-        run.at(0, lambda r=record: _call(run, ctx, r))
+        run.at(0, lambda r=record: _call(run, ctx, w, r))
 
 
 def _caller_limit(ctx: Context) -> tuple[int, str, str, str] | None:
@@ -285,7 +401,19 @@ def _caller_limit(ctx: Context) -> tuple[int, str, str, str] | None:
     return None
 
 
-def _call(run: Run, ctx: Context, record: Record) -> None:
+def _call(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
+    limit = _caller_limit(ctx)
+    if limit is None:
+        w.wait([record], "waiting", "waiting for the result")
+    else:
+        deadline = run.now + limit[0]
+        w.wait(
+            [record],
+            "waiting",
+            f"waiting for the result (stops waiting at {format_time(deadline)})",
+            deadline_ms=deadline,
+        )
+    w.start([record])
     run.step(
         "caller",
         "function",
@@ -297,6 +425,7 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
     )
     outcome = run.invoke([record], 1)
     if outcome.kind == "throttle":
+        w.stop([record])
         run.step(
             "function",
             "caller",
@@ -314,21 +443,23 @@ def _call(run: Run, ctx: Context, record: Record) -> None:
         )
         return
     duration = _duration(ctx, outcome)
-    limit = _caller_limit(ctx)
+    w.ends([record], run.now + duration)
     if limit is not None and duration > limit[0]:
         wait, summary, detail, doc = limit
-        run.after(wait, lambda: _caller_gave_up(run, record, summary, detail, doc))
+        run.after(wait, lambda: _caller_gave_up(run, w, record, summary, detail, doc))
         return
-    run.after(duration, lambda: _call_result(run, ctx, record, outcome))
+    run.after(duration, lambda: _call_result(run, ctx, w, record, outcome))
 
 
-def _caller_gave_up(run: Run, record: Record, summary: str, detail: str, doc: str) -> None:
+def _caller_gave_up(run: Run, w: Waiting, record: Record, summary: str, detail: str, doc: str) -> None:
+    w.abandon([record])
     run.step("caller", None, "error", summary, [record.id], doc=doc)
     run.dispose(record, "returned-error", detail, doc=doc)
 
 
-def _call_result(run: Run, ctx: Context, record: Record, outcome: Outcome) -> None:
+def _call_result(run: Run, ctx: Context, w: Waiting, record: Record, outcome: Outcome) -> None:
     slug = ctx.source.slug
+    w.stop([record])
     if outcome.kind in ("error", "timeout"):
         lex = slug == "lex"
         run.step(
@@ -382,14 +513,34 @@ def simulate_connect(run: Run, ctx: Context) -> None:
     contact down the Error branch. The spacing of those retries is not documented: they follow at once here."""
     run.trace.labels.update(caller="Connect flow block")
     limit = int(ctx.get("block_timeout_s", 8)) * SECOND
+    w = Waiting(
+        run,
+        ctx,
+        "caller",
+        "caller",
+        "Connect flow block",
+        "about to invoke",
+        block_timeout_s=limit // SECOND,
+        max_retries=CONNECT_RETRIES,
+    )
     for record in run.records:
-        run.at(0, lambda r=record: _connect_attempt(run, ctx, r, 1, run.now + limit, 0))
+        run.at(0, lambda r=record: _connect_attempt(run, ctx, w, r, 1, run.now + limit, 0))
 
 
-def _connect_attempt(run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int) -> None:
+def _connect_attempt(
+    run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int
+) -> None:
     if run.now >= deadline:
         _connect_error_branch(run, record, "The block's timeout has run out")
         return
+    w.wait(
+        [record],
+        "waiting",
+        f"attempt {number}: waiting for the function (the block's timeout ends at {format_time(deadline)})",
+        attempt=number,
+        deadline_ms=deadline,
+    )
+    w.start([record], number)
     run.step(
         "caller",
         "function",
@@ -402,6 +553,7 @@ def _connect_attempt(run: Run, ctx: Context, record: Record, number: int, deadli
     )
     outcome = run.invoke([record], number)
     if outcome.kind == "throttle":
+        w.stop([record])
         run.step(
             "function",
             "caller",
@@ -411,22 +563,29 @@ def _connect_attempt(run: Run, ctx: Context, record: Record, number: int, deadli
             [record.id],
             doc=CONNECT_BLOCK,
         )
-        _connect_retry(run, ctx, record, number, deadline, errors + 1)
+        _connect_retry(run, ctx, w, record, number, deadline, errors + 1)
         return
     duration = _duration(ctx, outcome)
+    w.ends([record], run.now + duration)
     if run.now + duration > deadline:
-        run.at(deadline, lambda: _connect_error_branch(run, record, "No answer within the block's timeout"))
+
+        def no_answer() -> None:
+            w.abandon([record])
+            _connect_error_branch(run, record, "No answer within the block's timeout")
+
+        run.at(deadline, no_answer)
         return
-    run.after(duration, lambda: _connect_result(run, ctx, record, number, deadline, errors, outcome))
+    run.after(duration, lambda: _connect_result(run, ctx, w, record, number, deadline, errors, outcome))
 
 
 def _connect_result(
-    run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int, outcome: Outcome
+    run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int, outcome: Outcome
 ) -> None:
+    w.stop([record])
     if outcome.kind in ("error", "timeout"):
         what = "times out" if outcome.kind == "timeout" else "returns an error"
         run.step("function", "caller", "error", f"The function {what}.", [record.id], doc=CONNECT_BLOCK)
-        _connect_retry(run, ctx, record, number, deadline, errors + 1)
+        _connect_retry(run, ctx, w, record, number, deadline, errors + 1)
         return
     if outcome.kind == "malformed":
         run.step(
@@ -450,13 +609,19 @@ def _connect_result(
     run.dispose(record, "returned-ok", "The contact continues on the Success branch.")
 
 
-def _connect_retry(run: Run, ctx: Context, record: Record, number: int, deadline: int, errors: int) -> None:
+def _connect_retry(run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int) -> None:
     if errors > CONNECT_RETRIES:
         _connect_error_branch(run, record, f"{CONNECT_RETRIES} retries used up")
         return
     if run.now >= deadline:
         _connect_error_branch(run, record, "The block's timeout has run out")
         return
+    w.wait(
+        [record],
+        "retrying",
+        f"retry {errors} of at most {CONNECT_RETRIES}, within the block's timeout",
+        retries=errors,
+    )
     run.step(
         "caller",
         None,
@@ -466,7 +631,7 @@ def _connect_retry(run: Run, ctx: Context, record: Record, number: int, deadline
         doc=CONNECT_BLOCK,
         note="The docs do not give the wait between Connect's retries; none is shown.",
     )
-    run.after(0, lambda: _connect_attempt(run, ctx, record, number + 1, deadline, errors))
+    run.after(0, lambda: _connect_attempt(run, ctx, w, record, number + 1, deadline, errors))
 
 
 def _connect_error_branch(run: Run, record: Record, why: str) -> None:
@@ -486,12 +651,34 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
     attempts (older versions said 3): the simulation stops after 3 and says so in the trace."""
     run.trace.labels.update(service="Cognito user pool", caller="App user")
     record = run.records[0]
+    w = Waiting(
+        run,
+        ctx,
+        "caller",
+        "caller",
+        "App user",
+        "about to sign up",
+        service="Cognito user pool",
+        wait_per_attempt_s=5,
+        attempts_simulated=3,  # the current guide gives no number (COGNITO_ATTEMPTS)
+    )
+    run.bin_labels = {"returned": "Answered to the app"}
 
     def attempt(number: int) -> None:
         if number == 1:
+            w.wait([record], "waiting", "waiting for Cognito to answer")
             run.step(
                 "caller", "service", "send", "A user signs up; Cognito runs the trigger before answering.", [record.id]
             )
+        deadline = run.now + 5 * SECOND
+        w.wait(
+            [record],
+            "waiting",
+            f"waiting: Cognito's attempt {number} waits for the trigger until {format_time(deadline)}",
+            attempt=number,
+            deadline_ms=deadline,
+        )
+        w.start([record], number)
         run.step(
             "service",
             "function",
@@ -503,8 +690,13 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
         )
         outcome = run.invoke([record], number)
         too_slow = outcome.kind == "timeout" or outcome.duration_ms > 5 * SECOND
+        w.ends([record], run.now + ctx.run_time(outcome))
         if outcome.kind == "throttle" or too_slow:
             run.now += 5 * SECOND if too_slow else 0
+            if too_slow:
+                w.abandon([record])
+            else:
+                w.stop([record])
             run.step(
                 "function",
                 "service",
@@ -535,6 +727,7 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
             )
             return
         run.now += outcome.duration_ms
+        w.stop([record])
         if outcome.kind in ("error", "malformed"):
             run.step("function", "service", "error", "The trigger raises an error.", [record.id])
             run.step(
@@ -563,6 +756,18 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
     run.partial_responses = True  # every record gets its own result: Ok, Dropped or ProcessingFailed
     batch = list(run.records)
     ids = [r.id for r in batch]
+    w = Waiting(
+        run,
+        ctx,
+        "service",
+        "service",
+        "Firehose stream",
+        "buffered",
+        work_label="Function (transforming the batch)",
+        retries=FIREHOSE_RETRIES,
+        max_invocation_s=FIREHOSE_MAX_INVOCATION // SECOND,
+    )
+    run.bin_labels = {"processed": "Transformed (Ok), delivered", "service-dlq": "S3 processing-failed/"}
 
     def to_processing_failed(summary: str, detail: str, doc: str, note: str = "") -> None:
         run.step("service", "service-dlq", "dlq", summary, ids, doc=doc, note=note)
@@ -570,6 +775,16 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
             run.dispose(record, "service-dlq", detail, doc=doc)
 
     def attempt(number: int) -> None:
+        deadline = run.now + FIREHOSE_MAX_INVOCATION
+        w.wait(
+            batch,
+            "waiting",
+            f"in the batch sent to the function (attempt {number}); Firehose waits until {format_time(deadline)}",
+            attempt=number,
+            deadline_ms=deadline,
+            next_attempt_at_ms=None,
+        )
+        w.start(batch, number)
         run.step(
             "service",
             "function",
@@ -581,7 +796,9 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         )
         outcome = run.invoke(batch, number)
         duration = _duration(ctx, outcome)
+        w.ends(batch, run.now + duration)
         if outcome.kind == "throttle":
+            w.stop(batch)
             run.step(
                 "function",
                 "service",
@@ -597,6 +814,7 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
             run.after(duration, lambda: completed(number, outcome, duration))
 
     def firehose_timeout(number: int) -> None:
+        w.abandon(batch)
         run.step(
             "function",
             "service",
@@ -612,6 +830,14 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
     def retry_or_skip(number: int) -> None:
         """A network timeout or the invocation limit: retried FIREHOSE_RETRIES times, then the batch is skipped."""
         if number <= FIREHOSE_RETRIES:
+            w.wait(
+                batch,
+                "retry-wait",
+                f"retry {number} of {FIREHOSE_RETRIES} at {format_time(run.now + SECOND)} (the wait is illustrative)",
+                retries=number,
+                next_attempt_at_ms=run.now + SECOND,
+                deadline_ms=None,
+            )
             run.step(
                 "service",
                 None,
@@ -631,6 +857,7 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         )
 
     def completed(number: int, outcome: Outcome, duration: int) -> None:
+        w.stop(batch)
         if outcome.kind in ("error", "timeout"):
             what = (
                 f"times out after {duration / 1000:g} s (the function's own timeout)"
@@ -691,11 +918,21 @@ def simulate_s3_batch(run: Run, ctx: Context) -> None:
     """One invocation per task; TemporaryFailure makes S3 Batch Operations retry the task."""
     run.trace.labels.update(service="S3 Batch Operations job")
     run.partial_responses = True  # a task's TemporaryFailure result
+    w = Waiting(run, ctx, "service", "service", "S3 Batch Operations job", "task not started")
+    run.bin_labels = {"processed": "Succeeded (completion report)", "reported-failed": "Failed (completion report)"}
     for record in run.records:
-        run.at(0, lambda r=record: _task(run, ctx, r, 1))
+        run.at(0, lambda r=record: _task(run, ctx, w, r, 1))
 
 
-def _task(run: Run, ctx: Context, record: Record, attempt: int) -> None:
+def _task(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int) -> None:
+    w.wait(
+        [record],
+        "waiting",
+        f"invoked (attempt {attempt}); the job waits for the result",
+        attempt=attempt,
+        next_attempt_at_ms=None,
+    )
+    w.start([record], attempt)
     run.step(
         "service",
         "function",
@@ -706,11 +943,18 @@ def _task(run: Run, ctx: Context, record: Record, attempt: int) -> None:
         attempt=attempt,
     )
     outcome = run.invoke([record], attempt)
-    run.after(_duration(ctx, outcome), lambda: _task_result(run, ctx, record, attempt, outcome))
+    run.after(_duration(ctx, outcome), lambda: _task_result(run, ctx, w, record, attempt, outcome))
 
 
-def _task_result(run: Run, ctx: Context, record: Record, attempt: int, outcome: Outcome) -> None:
+def _task_result(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int, outcome: Outcome) -> None:
+    w.stop([record])
     if outcome.kind == "partial" and record.id in outcome.failed:
+        w.wait(
+            [record],
+            "retry-wait",
+            f"TemporaryFailure: retried at {format_time(run.now + SECOND)} here (no spacing is documented)",
+            next_attempt_at_ms=run.now + SECOND,
+        )
         run.step(
             "function",
             "service",
@@ -725,7 +969,7 @@ def _task_result(run: Run, ctx: Context, record: Record, attempt: int, outcome: 
                 "give no limit or spacing for those retries, so the simulation stops here."
             )
             return
-        run.after(SECOND, lambda: _task(run, ctx, record, attempt + 1))
+        run.after(SECOND, lambda: _task(run, ctx, w, record, attempt + 1))
     elif outcome.kind in ("error", "timeout", "throttle", "malformed"):
         run.step(
             "function",
@@ -748,8 +992,24 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
     run.trace.labels.update(service="Step Functions Task")
     record = run.records[0]
     max_retries = int(ctx.get("retry_max_attempts", 0))
+    w = Waiting(
+        run,
+        ctx,
+        "service",
+        "caller",
+        "Step Functions Task state",
+        "about to run",
+        retry_max_attempts=max_retries,
+        retry_interval_s=1,
+        retry_backoff_rate=2.0,
+    )
+    run.bin_labels = {"returned": "Back to the workflow"}
 
     def attempt(number: int) -> None:
+        w.wait(
+            [record], "waiting", f"attempt {number}: waiting for the function", attempt=number, next_attempt_at_ms=None
+        )
+        w.start([record], number)
         run.step(
             "service",
             "function",
@@ -762,6 +1022,7 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
         outcome = run.invoke([record], number)
         if outcome.kind != "throttle":
             run.now += _duration(ctx, outcome)
+        w.stop([record])
         if outcome.kind == "ok" or outcome.kind == "partial":
             run.step("function", "service", "return", "The result becomes the state's output.", [record.id])
             run.dispose(record, "returned-ok", "The workflow moves on to the next state.")
@@ -774,6 +1035,13 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
         run.step("function", "service", "error", f"The state fails with {error}.", [record.id], doc=SFN_LAMBDA_ERRORS)
         if number <= max_retries:
             wait = SECOND * 2 ** (number - 1)
+            w.wait(
+                [record],
+                "retry-wait",
+                f"Retry {number} of {max_retries}: attempt {number + 1} at {format_time(run.now + wait)}",
+                retries=number,
+                next_attempt_at_ms=run.now + wait,
+            )
             run.step(
                 "service",
                 None,

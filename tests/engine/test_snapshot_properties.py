@@ -19,9 +19,6 @@ from .test_properties import COMMON, SLUGS, run, scenarios
 
 # Families whose flows do not report their state yet: the test expects them to fail until they do.
 PENDING: set[str] = {
-    *("alb", "api-gateway-http", "api-gateway-rest", "cloudfront", "function-urls"),  # sync front doors
-    *("alexa", "cognito", "connect", "firehose", "lex", "s3-batch", "sdk-invoke", "secrets-manager"),  # sync
-    *("step-functions",),  # sync
     *("cloudformation", "cloudwatch-logs", "codecommit", "codepipeline", "config", "iot", "s3", "ses"),  # async
     *("eventbridge", "eventbridge-scheduler", "sns"),  # async via delivery
     *("mq",),  # broker
