@@ -87,10 +87,11 @@ class Waiting:
     """The family's state: whoever waits for the answer holds each request until it is answered (its bin takes
     over from there), and the function place shows the invocation working on it, for context (`ref`).
 
-    The waiting party is a caller (an HTTP client, your code, Alexa, a Connect flow block, the app user waiting on
-    Cognito, a Step Functions Task state) or the service that batches the work (Firehose, S3 Batch Operations). An
-    invocation whose answer nobody waits for any more (a timeout on the caller's side) stays at the function,
-    marked abandoned, until it would have ended."""
+    The waiting party is a caller (kind "caller": an HTTP client, your code, Alexa, Lex, a Connect flow block, the
+    app user waiting on Cognito) or a service that owns the work and its retries (kind "service": a Step Functions
+    Task state, Firehose with its batch of records, S3 Batch Operations with its tasks). An invocation whose answer
+    nobody waits for any more (the caller's or the service's own timeout) stays at the function, marked abandoned,
+    until it would have ended."""
 
     def __init__(
         self,
@@ -157,18 +158,25 @@ class Waiting:
                 attrs["attempt"] = attempt
             if abandoned:
                 return item(record_id, "abandoned", "still running; nobody waits for its answer", ref=True, **attrs)
-            return item(record_id, "running", f"running since {format_time(started)}", ref=True, **attrs)
+            return item(record_id, "processing", f"running since {format_time(started)}", ref=True, **attrs)
 
         live = {r.id for r in held}
-        work = [
-            working(record_id, started, attempt, abandoned)
+        shown = [
+            (record_id, started, attempt, abandoned)
             for record_id, (started, ends, attempt, abandoned) in self.running.items()
             # an abandoned invocation shows until it would have ended; any other while its request is held
             if (ends is not None and ends > now if abandoned else record_id in live)
         ]
         return [
             place(self.place_id, self.kind, self.label, (waiting(r) for r in held), len(held), **self.meta),
-            place("function", "function", self.work_label, work, timeout_s=self.ctx.get("timeout_s", 3)),
+            place(
+                "function",
+                "function",
+                self.work_label,
+                (working(*entry) for entry in shown),
+                len(shown),
+                timeout_s=self.ctx.get("timeout_s", 3),
+            ),
         ]
 
 
@@ -778,7 +786,7 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         deadline = run.now + FIREHOSE_MAX_INVOCATION
         w.wait(
             batch,
-            "waiting",
+            "delivering",
             f"in the batch sent to the function (attempt {number}); Firehose waits until {format_time(deadline)}",
             attempt=number,
             deadline_ms=deadline,
@@ -927,7 +935,7 @@ def simulate_s3_batch(run: Run, ctx: Context) -> None:
 def _task(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int) -> None:
     w.wait(
         [record],
-        "waiting",
+        "delivering",
         f"invoked (attempt {attempt}); the job waits for the result",
         attempt=attempt,
         next_attempt_at_ms=None,
@@ -996,7 +1004,7 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
         run,
         ctx,
         "service",
-        "caller",
+        "service",
         "Step Functions Task state",
         "about to run",
         retry_max_attempts=max_retries,
@@ -1007,7 +1015,11 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
 
     def attempt(number: int) -> None:
         w.wait(
-            [record], "waiting", f"attempt {number}: waiting for the function", attempt=number, next_attempt_at_ms=None
+            [record],
+            "delivering",
+            f"attempt {number}: waiting for the function",
+            attempt=number,
+            next_attempt_at_ms=None,
         )
         w.start([record], number)
         run.step(
