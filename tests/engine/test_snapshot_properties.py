@@ -19,9 +19,6 @@ from .test_properties import COMMON, SLUGS, run, scenarios
 
 # Families whose flows do not report their state yet: the test expects them to fail until they do.
 PENDING: set[str] = {
-    *("cloudformation", "cloudwatch-logs", "codecommit", "codepipeline", "config", "iot", "s3", "ses"),  # async
-    *("eventbridge", "eventbridge-scheduler", "sns"),  # async via delivery
-    *("mq",),  # broker
     *("documentdb", "dynamodb-streams", "kafka", "kinesis", "msk"),  # streams
 }  # fmt: skip
 READY = [s for s in SLUGS if s not in PENDING]
