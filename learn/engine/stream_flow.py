@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from .context import LDG, Context
 from .run import DAY, HOUR, SECOND, Record, Run
+from .state import MAX_ITEMS, item, place, until
 from .types import Outcome, span
 
 ESM = LDG + "invocation-eventsourcemapping.html"
@@ -37,6 +38,24 @@ SHOWN_RETRIES = 3
 KAFKA_HORIZON = 7 * DAY  # Kafka topic retention is the cluster's setting: the simulation stops here instead
 KAFKA = ("msk", "kafka")
 KAFKA_AUTO_CAP = 10  # infinite retries + an on-failure destination: Lambda applies at most 10 retries
+
+# State snapshots: how a finished record still visible on its tape (behind the checkpoint) is shown.
+FINISHED = {
+    "processed": ("processed", "processed"),
+    "on-failure-destination": ("skipped", "given up: sent to the on-failure destination"),
+    "discarded-retries": ("skipped", "given up: retries used up"),
+    "discarded-max-age": ("skipped", "given up: too old"),
+    "lost-ignored-response": ("skipped", "passed over although it failed"),
+    "filtered-out": ("filtered", "filtered out: never sent to the function"),
+}
+# What each on-failure destination receives (the same facts as Stream.destination_payload, shortened for a bin).
+DESTINATION_BINS = {
+    "kafka": "On-failure destination: Kafka topic (the failed records themselves)",
+    "s3": "On-failure destination: S3 bucket (metadata and the whole invocation record)",
+    "sqs": "On-failure destination: SQS queue (metadata only, not the records)",
+    "sns": "On-failure destination: SNS topic (metadata only, not the records)",
+}
+LOOK_BACK = 5  # a tape longer than MAX_ITEMS is listed from this many records before the first one still held
 
 LABELS = {
     "kinesis": ("Kinesis stream", "shard"),
@@ -96,11 +115,25 @@ class Lane:
 
     def __init__(self, name: str, records: list[Record]):
         self.name = name
+        self.records = list(records)  # every record of the lane, in order (`pending` loses the settled ones)
         self.pending = list(records)
         self.splits: list[list[Record]] = []
         self.retries = 0
         self.shown = 0
         self.gathered = False  # the batching window has run for the batch being gathered
+        self.current: list[Record] = []  # the batch last read: the one `retries` counts for
+        self.halves: dict[str, str] = {}  # record id -> which bisect half it is waiting in ("first half of 1–4")
+        self.gather_until: int | None = None  # end of the batching window while it runs
+
+
+class InFlight:
+    """A batch the poller has read and is invoking the function with (for the state snapshots)."""
+
+    def __init__(self, number: int, lane: Lane, records: list[Record]):
+        self.number, self.lane, self.records = number, lane, records
+        self.running = False  # False: read from the stream, the invoke not yet made
+        self.retries = lane.retries
+        self.half = lane.halves.get(records[0].id, "")
 
 
 class Stream:
@@ -114,6 +147,18 @@ class Stream:
         self.retention_ms = self._retention()
         self.poll_gap = SECOND // 4 if self.slug == "dynamodb-streams" else SECOND
         self.disabled = False  # DocumentDB: Lambda disabled the mapping
+        # State snapshots (engine/state.py): the lanes, the batches in flight, one tape per shard or partition.
+        self.all_lanes: list[Lane] = []
+        self.lane_of: dict[str, Lane] = {}
+        self.in_flight: dict[str, InFlight] = {}  # lane name -> the batch it is processing
+        self.batch_numbers = 0
+        self.tapes: dict[tuple[str, str], list[Record]] = {}  # (id, label) -> its records, in order
+        self.positions: dict[str, int] = {}  # record id -> its position on its tape (a Kafka offset)
+        self.scanned: dict[str, tuple[int, int]] = {}  # tape or lane -> (first record still held, checkpoint)
+        self.tape_lanes: dict[str, list[Lane]] = {}
+        self.arrivals: dict[str, int] = {}  # tape -> when its first record arrived
+        run.snapshotter = self.snapshot
+        run.bin_labels = self._bin_labels()
 
     def _retention(self) -> int | None:
         if self.slug == "kinesis":
@@ -193,6 +238,11 @@ class Stream:
             grouped[lane].append(record)
         return [Lane(name, records) for name, records in grouped.items()]
 
+    def _remember(self, lanes: list[Lane]) -> list[Lane]:
+        self.all_lanes = lanes
+        self.lane_of = {r.id: lane for lane in lanes for r in lane.pending}
+        return lanes
+
     def start(self) -> None:
         run = self.run
         if self.docdb:
@@ -203,7 +253,7 @@ class Stream:
             what = f"{len(run.records)} record(s) in the shard(s), in order."
         run.step("stream", None, "enqueue", what, [r.id for r in run.records], doc=ESM)
         drop_filtered(run, "stream")
-        for lane in self.lanes():
+        for lane in self._remember(self.lanes()):
             run.at(0, lambda lane=lane: self.next_batch(lane))
 
     # -- one lane -----------------------------------------------------------------------------------
@@ -221,6 +271,7 @@ class Stream:
             window = self.window_ms()
             if window and not lane.gathered and len(lane.pending) < size:
                 lane.gathered = True
+                lane.gather_until = run.now + window
                 run.step(
                     "poller",
                     "stream",
@@ -232,11 +283,15 @@ class Stream:
                 )
                 self.continue_lane(lane, window)
                 return
-            lane.gathered = False
+            lane.gathered, lane.gather_until = False, None
             batch, lane.retries, lane.shown = lane.pending[:size], 0, 0
+            lane.halves = {}
         if self.expired(lane, batch):
             return
         ids = [r.id for r in batch]
+        lane.current = batch
+        self.batch_numbers += 1
+        flight = self.in_flight[lane.name] = InFlight(self.batch_numbers, lane, batch)
         run.step(
             "poller",
             "stream",
@@ -247,6 +302,7 @@ class Stream:
             checkpoint=ids[0],
             retries=lane.retries,
         )
+        flight.running = True
         run.step(
             "poller",
             "function",
@@ -263,6 +319,7 @@ class Stream:
     def handle(self, lane: Lane, batch: list[Record], outcome: Outcome) -> None:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
+        self.in_flight.pop(lane.name, None)  # the function returned: the batch is back with the poller
         rbif = ctx.get("report_batch_item_failures", False)
         if outcome.kind == "ok" or (outcome.kind == "malformed" and not rbif):
             run.step("function", "poller", "return", self.success, ids)
@@ -350,6 +407,10 @@ class Stream:
         if ctx.get("bisect_batch_on_function_error") and len(batch) > 1:
             half = len(batch) // 2
             first_half, second_half = batch[:half], batch[half:]
+            lane.splits[:0] = [first_half, second_half]
+            whole = records_phrase(batch)
+            lane.halves.update({r.id: f"first half of {whole}" for r in first_half})
+            lane.halves.update({r.id: f"second half of {whole}" for r in second_half})
             run.step(
                 "poller",
                 None,
@@ -359,7 +420,6 @@ class Stream:
                 ids,
                 doc=self.errors_doc,
             )
-            lane.splits[:0] = [first_half, second_half]
             self.continue_lane(lane, self.poll_gap)
             return
         self.retry(lane, batch, outcome)
@@ -421,6 +481,8 @@ class Stream:
         end = max(end, run.now)  # a limit already passed (an old record retried after throttles) applies now
         more = max(0, (end - run.now) // cycle)
         run.trace.invocations += more
+        for record in batch:
+            record.attempts += more
         if counts:
             lane.retries += more
         run.now = end
@@ -576,6 +638,220 @@ class Stream:
         if destination == "s3":
             return "metadata about the batch plus the whole invocation record", self.errors_doc
         return "metadata only (shard, sequence number range), not the records", self.errors_doc
+
+    # -- state ----------------------------------------------------------------------------------------
+    def _bin_labels(self) -> dict[str, str]:
+        labels = {}
+        destination = self.ctx.get("on_failure_destination", "none")
+        if destination in DESTINATION_BINS:
+            labels["destination"] = DESTINATION_BINS[destination]
+        return labels
+
+    def tape_of(self, record: Record) -> tuple[str, str]:
+        """The place (id, label) that holds a record: its shard, its partition, or the change stream."""
+        if self.docdb:
+            return "change-stream", "Change stream"
+        if self.kafka:
+            name = "0" if record.shard == "shard-1" else record.shard
+            return f"partition-{name}", f"{self.run.trace.label('stream')}: partition {name}"
+        return record.shard, f"{self.run.trace.label('stream')}: {record.shard}"
+
+    def snapshot(self) -> list[dict]:
+        """One tape per shard or partition (the change stream for DocumentDB) listing its records in order, with
+        the checkpoint and the iterator; one batch place per batch being processed.
+
+        A tape's `checkpoint` is the position of the last record that it and every record before it are finished
+        (processed, or given up and skipped); -1 when none is. Records the filter dropped or that expired from
+        the stream do not block it, and do not count as checkpointed. `iterator` is the position of the next record
+        the poller reads (a failed batch is read again from the checkpoint), the tape's length once all are read.
+        Finished records stay listed (`ref`) behind the checkpoint while the stream keeps them."""
+        if not self.tapes:
+            for record in self.run.records:
+                self.tapes.setdefault(self.tape_of(record), []).append(record)
+            for records in self.tapes.values():
+                self.positions.update((r.id, index) for index, r in enumerate(records))
+        places = [self.tape(tape_id, label, records) for (tape_id, label), records in self.tapes.items()]
+        for flight in sorted(self.in_flight.values(), key=lambda f: f.number):
+            places.append(self.batch_place(flight))
+        return places
+
+    def first_arrival(self, tape_id: str, records: list[Record]) -> int:
+        if tape_id not in self.arrivals:
+            self.arrivals[tape_id] = min(r.arrived_ms for r in records)
+        return self.arrivals[tape_id]
+
+    def gone(self, record: Record) -> bool:
+        """No longer in the stream: expired (the retention period passed) after it was finished."""
+        run = self.run
+        if run.live(record):
+            return False
+        if run.trace.dispositions[record.id].kind == "discarded-retention":
+            return True
+        return self.retention_ms is not None and run.now >= record.arrived_ms + self.retention_ms
+
+    def progress(self, key: str, records: list[Record]) -> tuple[int, int]:
+        """(index of the first record still held, checkpoint): the checkpoint is the tape position of the last
+        record that it and every record before it (in `records`) are finished. A finished record stays finished,
+        so the scan resumes where the last snapshot left it."""
+        run = self.run
+        index, checkpoint = self.scanned.get(key, (0, -1))
+        while index < len(records) and not run.live(records[index]):
+            if run.trace.dispositions[records[index].id].kind not in ("filtered-out", "discarded-retention"):
+                checkpoint = self.positions[records[index].id]
+            index += 1
+        self.scanned[key] = (index, checkpoint)
+        return index, checkpoint
+
+    def iterator(self, lane: Lane, end: int) -> int:
+        if lane.splits:
+            return self.positions[lane.splits[0][0].id]
+        flight = self.in_flight.get(lane.name)
+        reading = {r.id for r in flight.records} if flight else set()
+        for record in lane.pending:
+            if self.run.live(record) and record.id not in reading:
+                return self.positions[record.id]
+        return end
+
+    def waiting_retry(self, lane: Lane) -> set[str]:
+        """Records read and failed, waiting to be read again (bisect halves, a batch to retry)."""
+        run = self.run
+        ids = {r.id for split in lane.splits for r in split}
+        flight = self.in_flight.get(lane.name)
+        if flight is None:  # between the function's answer and the next read
+            ids |= {r.id for r in lane.current if r.attempts and run.live(r)}
+        return ids
+
+    def blocked(self, lane: Lane) -> bool:
+        """A batch of the lane failed (or was throttled) and is being retried: the records behind it wait."""
+        flight = self.in_flight.get(lane.name)
+        if flight is not None:
+            return bool(flight.retries or flight.half or lane.splits)
+        return bool(self.waiting_retry(lane))
+
+    def where_attrs(self, record: Record) -> dict:
+        position = self.positions[record.id]
+        if self.docdb:
+            return {"position": position}
+        if self.kafka:
+            return {"position": position, "partition": self.tape_of(record)[0][len("partition-") :], "offset": position}
+        return {"position": position, "shard": record.shard}
+
+    def tape(self, tape_id: str, label: str, records: list[Record]) -> dict:
+        run, now = self.run, self.run.now
+        lanes = self.tape_lanes.get(tape_id, [])
+        if not lanes and self.all_lanes:  # the lanes are set once the poller starts
+            for record in records:
+                lane = self.lane_of.get(record.id)
+                if lane is not None and lane not in lanes:
+                    lanes.append(lane)
+            self.tape_lanes[tape_id] = lanes
+        retrying = set().union(*(self.waiting_retry(lane) for lane in lanes)) if lanes else set()
+        blocked = {lane.name for lane in lanes if self.blocked(lane)}
+        current = {r.id for lane in lanes for r in lane.current}  # the batches the lanes' retries count for
+        reading = {r.id: flight for flight in self.in_flight.values() for r in flight.records}
+
+        def entry(record: Record) -> dict:
+            attrs = self.where_attrs(record)
+            if not run.live(record):
+                status, text = FINISHED.get(run.trace.dispositions[record.id].kind, ("done", "finished"))
+                return item(record.id, status, text, ref=True, **attrs)
+            lane = self.lane_of.get(record.id)
+            attrs["age_ms"] = now - record.arrived_ms
+            if lane is not None:
+                attrs["retries"] = lane.retries if record.id in current or record.id in retrying else 0
+                if lane.name and lane.name != record.shard:
+                    attrs["lane"] = lane.name
+            if self.retention_ms is not None:
+                attrs["deadline_ms"] = record.arrived_ms + self.retention_ms
+            if run.settled(record):  # "blocking": the run stopped, or Lambda disabled the mapping
+                text = (
+                    "never read: Lambda disabled the mapping" if self.disabled else "still held up when the run stopped"
+                )
+                return item(record.id, "blocked", text, **attrs)
+            if self.retention_ms is not None and now >= record.arrived_ms + self.retention_ms:
+                return item(record.id, "expired", "past the stream's retention period", **attrs)
+            flight = reading.get(record.id)
+            if flight is not None:
+                doing = "function running" if flight.running else "read by the poller"
+                half = f", {flight.half}" if flight.half else ""
+                if flight.retries:
+                    return item(
+                        record.id, "retrying", f"retry {flight.retries} in batch {flight.number}{half}", **attrs
+                    )
+                return item(record.id, "in-batch", f"in batch {flight.number} ({doing}){half}", **attrs)
+            if record.id in retrying:
+                half = lane.halves.get(record.id) if lane is not None else None
+                return item(record.id, "retrying", f"waiting in the {half}" if half else "to be read again", **attrs)
+            if lane is not None and lane.gather_until is not None:
+                return item(record.id, "unread", f"unread; batching window {until(lane.gather_until)}", **attrs)
+            if lane is not None and lane.name in blocked:
+                return item(record.id, "unread", "unread; waiting behind the failing batch", **attrs)
+            return item(record.id, "unread", "unread", **attrs)
+
+        first_held, checkpoint = self.progress(f"tape {tape_id}", records)
+        shown = records
+        if self.retention_ms is not None and now >= self.first_arrival(tape_id, records) + self.retention_ms:
+            shown = [r for r in records if not self.gone(r)]  # some may have left the stream
+            first_held = next((i for i, r in enumerate(shown) if run.live(r)), len(shown))
+        start = 0
+        if len(shown) > MAX_ITEMS:
+            start = max(0, min(first_held - LOOK_BACK, len(shown) - MAX_ITEMS))
+        end = len(records)
+        meta: dict = {"checkpoint": checkpoint}
+        if lanes:
+            meta["iterator"] = min(self.iterator(lane, end) for lane in lanes)
+        else:  # before the poller starts, or when every record was filtered out
+            meta["iterator"] = next((self.positions[r.id] for r in records if run.live(r)), end)
+        if len(lanes) == 1:  # retries of the batch being retried (the engine's count stays after records expire)
+            meta["retries"] = lanes[0].retries if first_held < len(shown) else 0
+        if lanes and int(self.ctx.get("parallelization_factor", 1)) > 1:
+            # Records with the same partition key go to the same one of these concurrent batches, in order.
+            meta["parallelization_factor"] = int(self.ctx["parallelization_factor"])
+            meta["lanes"] = [
+                {
+                    "lane": lane.name,
+                    "checkpoint": self.progress(f"lane {lane.name}", lane.records)[1],
+                    "iterator": self.iterator(lane, end),
+                    "retries": lane.retries
+                    if self.progress(f"lane {lane.name}", lane.records)[0] < len(lane.records)
+                    else 0,
+                    "blocked": lane.name in blocked,
+                }
+                for lane in lanes
+            ]
+        if self.retention_ms is not None:
+            meta["retention_ms"] = self.retention_ms
+        if self.docdb:
+            meta["disabled"] = self.disabled
+        meta["blocked"] = bool(blocked)
+        if shown[start:]:
+            meta["first_listed"] = self.positions[shown[start].id]
+        return place(tape_id, "tape", label, (entry(r) for r in shown[start:]), len(shown), **meta)
+
+    def batch_place(self, flight: InFlight) -> dict:
+        lane, now = flight.lane, self.run.now
+        doing = "function running" if flight.running else "read by the poller"
+        label = f"Batch {flight.number} ({doing})"
+        if flight.retries:
+            label += f", retry {flight.retries}"
+        if flight.half:
+            label += f", {flight.half}"
+        meta: dict = {
+            "tape": self.tape_of(flight.records[0])[0],
+            "attempt": flight.retries + 1,
+            "retries": flight.retries,
+            "running": flight.running,
+        }
+        if flight.half:
+            meta["half"] = flight.half
+        if "/" in lane.name:  # one of a shard's ParallelizationFactor concurrent batches
+            meta["lane"] = lane.name
+        attrs = {"attempt": flight.retries + 1, "retries": flight.retries}
+        items = (
+            item(r.id, "processing", doing, ref=True, age_ms=now - r.arrived_ms, **attrs, **self.where_attrs(r))
+            for r in flight.records
+        )
+        return place(f"batch-{flight.number}", "batch", label, items, len(flight.records), **meta)
 
     def done(self, batch: list[Record], detail: str) -> None:
         for record in batch:
