@@ -626,7 +626,7 @@ def _connect_retry(run: Run, ctx: Context, w: Waiting, record: Record, number: i
         return
     w.wait(
         [record],
-        "retrying",
+        "retry-wait",
         f"retry {errors} of at most {CONNECT_RETRIES}, within the block's timeout",
         retries=errors,
     )

@@ -192,7 +192,7 @@ CASES = [
                 attrs={"1": {"attempt": 1, "deadline_ms": 8_000}},
                 labels={"caller": "Connect flow block"},
             ),
-            At("retry-wait", nth=1, status={"1": "retrying"}, attrs={"1": {"attempt": 2, "retries": 2}}),
+            At("retry-wait", nth=1, status={"1": "retry-wait"}, attrs={"1": {"attempt": 2, "retries": 2}}),
             At(
                 "invoke", nth=3, t_ms=5_200, attrs={"1": {"attempt": 4, "deadline_ms": 8_000}}, running=frozenset({"1"})
             ),
