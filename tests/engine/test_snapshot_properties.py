@@ -19,7 +19,6 @@ from .test_properties import COMMON, SLUGS, run, scenarios
 
 # Families whose flows do not report their state yet: the test expects them to fail until they do.
 PENDING: set[str] = {
-    *("documentdb", "dynamodb-streams", "kafka", "kinesis", "msk"),  # streams
 }  # fmt: skip
 READY = [s for s in SLUGS if s not in PENDING]
 TARGET_BINS = {  # a step towards one of these actors leaves its records in one of these bins
