@@ -276,7 +276,7 @@ def _attempt(run: Run, ctx: AsyncContext, record: Record, number: int, throttles
     if _age(run, record) > max_age:
         _too_old(run, ctx, record, "Event too old")
         return
-    ctx.events.put(record, "function", "processing", f"attempt {number} running", attempt=number)
+    ctx.events.put(record, "function", "processing", f"attempt {number} running", attempt=number, started_ms=run.now)
     run.step(
         "async-queue",
         "function",

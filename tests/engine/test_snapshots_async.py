@@ -109,7 +109,7 @@ CASES = [
         (
             (At("send"), (held("1", "service", "delivering"), Empty("async-queue"))),
             (At("accept"), (held("1", "async-queue", "waiting", attempt=1, age_ms=0, next_attempt_at_ms=100),)),
-            (At("invoke", "Attempt 1"), (held("1", "function", "processing", attempt=1, age_ms=100),)),
+            (At("invoke", "Attempt 1"), (held("1", "function", "processing", attempt=1, age_ms=100, started_ms=100),)),
             (At("error"), (held("1", "async-queue", "failed", attempt=1, age_ms=300), Empty("function"))),
             (
                 At("retry-wait", "Wait 1 min"),
