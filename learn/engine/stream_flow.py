@@ -8,6 +8,10 @@ Bisect splits a failing batch without using up retries; partial batch responses 
 checkpoint to the lowest failed sequence number and make a Kafka mapping retry only the failed records. AWS
 documents the order and the limits of these retries, not the spacing: the one-poll spacing shown here is
 illustrative.
+
+State snapshots (`Stream.snapshot`): one tape per shard or partition (the change stream for DocumentDB) holds its
+records until they are finished, with the checkpoint and the iterator; a batch place per batch in flight shows
+its retries and, after a bisect, which half it is. The bins come from the dispositions (engine/state.py).
 """
 
 from __future__ import annotations
@@ -798,7 +802,9 @@ class Stream:
             start = max(0, min(first_held - LOOK_BACK, len(shown) - MAX_ITEMS))
         end = len(records)
         meta: dict = {"checkpoint": checkpoint}
-        if lanes:
+        if self.disabled:  # DocumentDB: Lambda disabled the mapping, nothing more is read
+            pass
+        elif lanes:
             meta["iterator"] = min(self.iterator(lane, end) for lane in lanes)
         else:  # before the poller starts, or when every record was filtered out
             meta["iterator"] = next((self.positions[r.id] for r in records if run.live(r)), end)

@@ -270,7 +270,7 @@ SCENARIOS = [
                 held={"lost": ["2", "3"], "processed": ["1"]},
                 status={"2": "failed"},
                 labels={"3": "expired"},
-                meta={"change-stream": {"disabled": True, "checkpoint": 0}},
+                meta={"change-stream": {"disabled": True, "checkpoint": 0, "iterator": None}},  # nothing more read
             ),
         ],
     ),
