@@ -88,6 +88,11 @@ class Queue:
         run, now = self.run, self.run.now
         cycle = self.ctx["visibility_timeout_s"] * SECOND
         held = run.held()
+        blocked_groups: set[str] = set()
+        if self.fifo:  # a visible message waits while an earlier one of its group is in flight or hidden
+            visible = [r for r in self.waiting() if self.visible_at[r.id] <= now]
+            eligible = {r.id for r in self.fifo_eligible(visible)}
+            blocked_groups = {r.group for r in visible if r.id not in eligible}
 
         def message(record: Record) -> dict:
             attrs = {"receive_count": record.receive_count}
@@ -101,6 +106,13 @@ class Queue:
             if self.visible_at[record.id] > now:
                 hidden_until = self.visible_at[record.id]
                 return item(record.id, "hidden", f"hidden {until(hidden_until)}", visible_at_ms=hidden_until, **attrs)
+            if record.group in blocked_groups:
+                return item(
+                    record.id,
+                    "visible",
+                    f"visible, held back: an earlier message of {record.group} is not done",
+                    **attrs,
+                )
             return item(record.id, "visible", "visible", **attrs)
 
         messages = (message(r) for r in held)
@@ -401,6 +413,7 @@ class Queue:
                     receive_count=record.receive_count,
                 )
                 run.dispose(record, "queue-dlq", f"Moved after {record.receive_count} receives.", doc=CONFIGURE)
+            run.refresh()  # before the poll that may follow in the same instant
 
     def finish(self, batch: list[Record], outcome: Outcome, number: int) -> None:
         run, ctx = self.run, self.ctx
@@ -477,6 +490,7 @@ class Queue:
                     )
                 else:
                     run.dispose(record, "processed", f"Processed on receive {record.receive_count}.")
+            run.refresh()  # the delete step shows them deleted, and the failed ones still in flight
         if failed:
             cycle = ctx["visibility_timeout_s"] * SECOND
             for record in failed:
