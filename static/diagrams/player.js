@@ -10,11 +10,12 @@
     this.steps = JSON.parse(document.getElementById("steps-" + this.uid).textContent);
     this.stage = root.querySelector(".flow-stage");
     this.caption = root.querySelector(".flow-caption");
-    this.token = root.querySelector(".flow-token");
     this.index = Number(this.stage.dataset.step || 1) - 1;
     this.timer = null;
     this.speed = 1;
     this.bind();
+    // The server estimated the label pills' widths; measure the real text now that it is drawn.
+    root.querySelectorAll(".flow-label").forEach(function (g) { fitPill(g, g.querySelector("text").textContent); });
   }
 
   Player.prototype.bind = function () {
@@ -48,23 +49,52 @@
     this.show(target, where === "next" || where === "last");
   };
 
+  // What each arrow says at step `index`: the last action along it so far, else the first one still to come
+  // (the same rule as Diagram.arrow_labels on the server).
+  Player.prototype.labelsAt = function (index) {
+    var labels = {};
+    for (var i = 0; i < this.steps.length; i += 1) {
+      var s = this.steps[i];
+      if (s.arrow && (i <= index || !(s.arrow in labels))) labels[s.arrow] = s.label;
+    }
+    return labels;
+  };
+
+  // Resize a label's pill to its text, keeping the side it is anchored by.
+  function fitPill(group, text) {
+    var label = group.querySelector("text");
+    var rect = group.querySelector("rect");
+    if (label.textContent !== text) label.textContent = text;
+    var width;
+    try { width = label.getComputedTextLength(); } catch (e) { return; }
+    if (!width) return;  // not rendered (the other layout): the server's estimate stays
+    var w = width + 16;
+    var ax = Number(group.dataset.ax);
+    var x = { start: ax, middle: ax - w / 2, end: ax - w }[group.dataset.anchor] || ax - w / 2;
+    rect.setAttribute("x", x.toFixed(1));
+    rect.setAttribute("width", w.toFixed(1));
+    label.setAttribute("x", (x + w / 2).toFixed(1));
+  }
+
   Player.prototype.show = function (index, animate) {
     this.index = index;
     var step = this.steps[index];
     var root = this.root;
+    var labels = this.labelsAt(index);
     root.querySelectorAll(".flow-actor").forEach(function (g) {
       var active = g.dataset.actor === step.actor || g.dataset.actor === step.target;
+      var own = g.dataset.actor === step.actor && !step.arrow;
       g.classList.toggle("is-active", active);
       g.className.baseVal = g.className.baseVal.replace(/ ?tone-\w+/g, "");
-      if (g.dataset.actor === step.actor && !step.arrow) g.classList.add("tone-" + step.tone);
+      if (own) g.classList.add("tone-" + step.tone);
+      var status = g.querySelector(".flow-status");
+      if (status) status.textContent = own ? step.label : "";
     });
-    var current = null;
-    root.querySelectorAll(".flow-arrow").forEach(function (path) {
-      path.className.baseVal = "flow-arrow";
-      if (path.dataset.arrow === step.arrow) {
-        path.classList.add("is-current", "tone-" + step.tone);
-        current = path;
-      }
+    root.querySelectorAll(".flow-arrow, .flow-label").forEach(function (g) {
+      var base = g.classList.contains("flow-label") ? "flow-label" : "flow-arrow";
+      g.className.baseVal = base;
+      if (g.dataset.arrow === step.arrow) g.classList.add("is-current", "tone-" + step.tone);
+      if (base === "flow-label" && labels[g.dataset.arrow] !== undefined) fitPill(g, labels[g.dataset.arrow]);
     });
     root.querySelectorAll(".flow-transcript li").forEach(function (li) {
       var on = Number(li.dataset.index) === index;
@@ -73,15 +103,20 @@
     });
     this.caption.textContent = step.caption;
     this.stage.dataset.step = String(index + 1);
-    this.moveToken(current, animate);
+    var self = this;
+    root.querySelectorAll(".flow-svg").forEach(function (svg) {
+      var line = step.arrow ? svg.querySelector('.flow-arrow[data-arrow="' + step.arrow + '"] .flow-line') : null;
+      self.moveToken(svg.querySelector(".flow-token"), line, animate && svg.getClientRects().length > 0);
+    });
     // The state panel, scrubber and dispositions listen for this (static/diagrams/state.js).
     root.dispatchEvent(new CustomEvent("flow:step", { detail: { index: index, animate: !!animate } }));
   };
 
-  Player.prototype.moveToken = function (path, animate) {
-    var token = this.token;
+  // The token sits at the end of the current arrow; it travels there only when asked and motion is allowed.
+  Player.prototype.moveToken = function (token, path, animate) {
+    if (!token) return;
     token.getAnimations().forEach(function (a) { a.cancel(); });
-    if (!path) { token.setAttribute("cx", "-20"); token.setAttribute("cy", "-20"); return; }
+    if (!path) { token.setAttribute("cx", "-20"); token.setAttribute("cy", "-20"); token.style.transform = ""; return; }
     var length = path.getTotalLength();
     var end = path.getPointAtLength(length);
     token.setAttribute("cx", "0"); token.setAttribute("cy", "0");
