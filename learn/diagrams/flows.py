@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 
 from learn import catalog, engine
 
-from . import layout, whatif
+from . import layout, panel, whatif
 
 MAX_STEP = 10_000
 
@@ -31,6 +31,8 @@ def flow_context(slug: str, params, uid: str, catalog_=None) -> dict:
     step = max(1, min(step, len(diagram.steps)))
     query = {"preset": choice.preset, **choice.raw}
     return {
+        **state_context(diagram, trace, step, uid),
+        "scrub_fields": list(query.items()),
         "uid": uid,
         "slug": slug,
         "diagram": diagram,
@@ -89,10 +91,14 @@ MODEL_FLOWS = {
 }
 
 
-def replay_context(diagram: layout.Diagram, slug: str, uid: str) -> dict:
-    """Context for the flow partial showing a trace from real invocations (no what-if form: it is not a scenario)."""
+def replay_context(diagram: layout.Diagram, slug: str, uid: str, trace=None) -> dict:
+    """Context for the flow partial showing a trace from real invocations (no what-if form: it is not a scenario).
+
+    Pass the trace the diagram was built from to show the state panel and reveal dispositions step by step.
+    """
     total = len(diagram.steps)
     return {
+        **state_context(diagram, trace, 1, uid),
         "uid": uid,
         "slug": slug,
         "diagram": diagram,
@@ -110,4 +116,27 @@ def replay_context(diagram: layout.Diagram, slug: str, uid: str) -> dict:
         "choice": whatif.WhatIf(preset=""),
         "presets": [],
         "knobs": [],
+    }
+
+
+def state_context(diagram: layout.Diagram, trace, step: int, uid: str) -> dict:
+    """The state panel, the scrubber's ticks and the dispositions revealed by step `step` (1-based).
+
+    Without a trace (a replay whose caller did not pass it) there is no panel and every disposition shows.
+    """
+    series = panel.build(trace) if trace is not None and trace.steps else None
+    index = step - 1
+    reveal = series.reveal if series else {}
+    rows = [dict(row, reveal=reveal.get(row["record"], 0)) for row in diagram.dispositions]
+    for row in rows:
+        row["shown"] = row["reveal"] <= index
+    with_state = series is not None and series.has_state
+    return {
+        "panel": series.view(index) if with_state else None,
+        # without a panel the scrubber still needs each step's clock
+        "state_json": series.pack() if with_state else {"steps": [[s.clock, [], ""] for s in diagram.steps]},
+        "state_id": f"state-data-{uid}",
+        "dispositions": rows,
+        "shown_any": any(row["shown"] for row in rows),
+        "ticks": [s.number for s in diagram.steps if s.tone != "info" or s.index in (0, len(diagram.steps) - 1)],
     }

@@ -1,0 +1,165 @@
+"""The state panel, the scrubber and the dispositions revealed step by step, in Chromium.
+
+The JS-rendered panel (static/diagrams/state.js) must say exactly what the server renders for ?step=N
+(templates/diagrams/_state.html), so a learner with or without JavaScript reads the same state.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# The SQS model page's second diagram: a poison message, partial batch responses and a redrive policy.
+SQS_QUERY = "preset=poison&report_batch_item_failures=true&redrive_policy=true"
+MODEL_FLOWS = {"poll": 1, "async": 1, "sync": 1}  # which diagram (0-based) of each model page to look at
+
+
+def text(locator) -> str:
+    return re.sub(r"\s+", " ", locator.evaluate("node => node.textContent")).strip()
+
+
+def total_steps(flow) -> int:
+    return int(flow.locator("[data-scrub]").get_attribute("max"))
+
+
+def scrub_to(page, flow, number: int) -> None:
+    """Move the scrubber with the keyboard: Home, then ArrowRight."""
+    scrubber = flow.locator("[data-scrub]")
+    scrubber.focus()
+    page.keyboard.press("Home")
+    for _ in range(number - 1):
+        page.keyboard.press("ArrowRight")
+    expect(flow.locator(".flow-caption")).to_contain_text(f"Step {number} of")
+
+
+def _middle_step() -> int:
+    """The first step (1-based) where message 2 has been received twice: it came back after failing."""
+    from learn import engine
+    from learn.diagrams import panel
+
+    trace = engine.scenario("sqs", "poison", {"report_batch_item_failures": True, "redrive_policy": True})
+    views = panel.build(trace).views
+    return next(
+        v.index + 1 for v in views for p in v.places for c in p.chips if c.record == "2" and "received 2×" in c.detail
+    )
+
+
+def test_panel_follows_the_player_and_matches_the_server(page, browser, live_server):
+    page.goto(f"/diagrams/sqs/?{SQS_QUERY}")
+    flow = page.locator("[data-flow]")
+    panel = flow.locator("[data-state]")
+    total = total_steps(flow)
+    expect(panel).to_contain_text("3 messages")
+    expect(flow.locator("tr[data-empty]")).to_be_visible()  # nothing has reached its final place at step 1
+    expect(flow.locator("tr[data-reveal]:visible")).to_have_count(0)
+
+    middle = _middle_step()
+    seen = {}
+    for number in range(2, total + 1):
+        flow.locator("[data-go=next]").click()
+        expect(flow.locator(".flow-caption")).to_contain_text(f"Step {number} of {total}")
+        if number in (2, middle, total):
+            seen[number] = (text(panel), text(flow.locator(".flow-dispositions tbody")))
+    assert "received 1×" in seen[2][0] and "visible in 30 s" in seen[2][0]  # the first receive hides them
+    assert "Message 2" in seen[middle][0] and "received 2×" in seen[middle][0]  # the poison message is back
+    assert "moved to the queue's DLQ" in seen[total][0]
+    expect(flow.locator("tr[data-empty]")).to_be_hidden()
+    expect(flow.locator("tr[data-reveal]:visible")).to_have_count(3)
+
+    nojs = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    try:
+        server = nojs.new_page()
+        for number in (2, middle, total):
+            server.goto(f"/diagrams/sqs/?{SQS_QUERY}&step={number}")
+            server_flow = server.locator("[data-flow]")
+            assert text(server_flow.locator("[data-state]")) == seen[number][0], number
+            assert text(server_flow.locator(".flow-dispositions tbody")) == seen[number][1], number
+            assert server_flow.locator("[data-scrub]").get_attribute("value") == str(number)
+        server.goto(f"/diagrams/sqs/?{SQS_QUERY}&step=2")
+        expect(server.locator("tr[data-empty]")).to_be_visible()
+        expect(server.locator("[data-nojs]")).to_be_visible()  # no JavaScript: the scrubber submits a form
+    finally:
+        nojs.close()
+
+
+def test_scrubber_moves_with_the_keyboard(page):
+    page.goto(f"/diagrams/sqs/?{SQS_QUERY}")
+    flow = page.locator("[data-flow]")
+    total = total_steps(flow)
+    expect(flow.locator("[data-nojs]")).to_be_hidden()
+    scrubber = flow.locator("[data-scrub]")
+    scrubber.focus()
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    expect(flow.locator(".flow-caption")).to_contain_text(f"Step 3 of {total}")
+    expect(scrubber).to_have_attribute("aria-valuetext", re.compile(rf"^Step 3 of {total}, \+"))
+    expect(flow.locator(".flow-transcript li.is-current")).to_have_attribute("data-index", "2")
+    page.keyboard.press("End")
+    expect(flow.locator(".flow-caption")).to_contain_text(f"Step {total} of {total}")
+    clock = flow.locator("[data-clock]").inner_text()
+    assert clock.startswith("+") and clock != "+0 s"
+    expect(flow.locator("[data-state-clock]")).to_have_text(f"at {clock}")
+    page.keyboard.press("Home")
+    expect(flow.locator(".flow-caption")).to_contain_text(f"Step 1 of {total}")
+    expect(flow.locator("[data-clock]")).to_have_text("+0 s")
+    flow.locator("[data-go=last]").click()  # the buttons move the scrubber too
+    expect(scrubber).to_have_value(str(total))
+
+
+def test_reduced_motion_still_shows_what_changed(page):
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(f"/diagrams/sqs/?{SQS_QUERY}")
+    flow = page.locator("[data-flow]")
+    flow.locator("[data-go=next]").click()
+    expect(flow.locator("[data-state-said]")).to_contain_text("receive count 1")
+    expect(flow.locator(".state-chip.is-changed")).to_have_count(3)
+    assert page.evaluate("document.getAnimations().length") == 0
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+def test_sqs_model_page_at_a_middle_step_is_accessible(browser, live_server, dark):
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+        color_scheme="dark" if dark else "light",
+    )
+    page = context.new_page()
+    try:
+        page.goto("/models/poll/")
+        flow = page.locator("[data-flow]").nth(MODEL_FLOWS["poll"])
+        scrub_to(page, flow, total_steps(flow) // 2)
+        expect(flow.locator(".state-chip").first).to_be_visible()
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("dark", [False, True], ids=["light", "dark"])
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_screenshots_at_a_middle_step(browser, live_server, device, dark):
+    size = {"width": 1280, "height": 900} if device == "desktop" else {"width": 390, "height": 844}
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport=size,
+        color_scheme="dark" if dark else "light",
+        is_mobile=device == "phone",
+        has_touch=device == "phone",
+    )
+    page = context.new_page()
+    try:
+        for model, nth in MODEL_FLOWS.items():
+            page.goto(f"/models/{model}/")
+            flow = page.locator("[data-flow]").nth(nth)
+            scrub_to(page, flow, max(2, (total_steps(flow) + 1) // 2))
+            screenshot(flow, f"state-{model}-{device}-{'dark' if dark else 'light'}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= size["width"], f"{model} {device}: the page scrolls sideways ({width}px)"
+    finally:
+        context.close()
