@@ -20,6 +20,45 @@ SQS_QUERY = "preset=poison&report_batch_item_failures=true&redrive_policy=true"
 MODEL_FLOWS = {"poll": 1, "async": 1, "sync": 1}  # which diagram (0-based) of each model page to look at
 
 
+# Text sizes in the panel and scrubber, and colour pairs: (what, foreground, background, ratio needed).
+LEGIBILITY = """root => {
+  const style = el => getComputedStyle(el);
+  const bg = el => { for (; el; el = el.parentElement) { const c = style(el).backgroundColor;
+    if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
+  const texts = [...root.querySelectorAll('.flow-state *, .flow-scrub *')].filter(el =>
+    el.getClientRects().length && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())
+    && !el.closest('.visually-hidden'));
+  const pairs = [];
+  texts.forEach(el => pairs.push([el.className || el.tagName, style(el).color, bg(el), 4.5]));
+  root.querySelectorAll('.state-chip').forEach(chip => {
+    const s = style(chip);
+    pairs.push(['chip border ' + chip.className, s.borderTopColor, bg(chip.parentElement), 3]);
+    if (chip.classList.contains('is-changed'))
+      pairs.push(['changed outline', s.outlineColor, bg(chip.parentElement), 3]);
+  });
+  const smallest = Math.min(...texts.map(el => parseFloat(style(el).fontSize)));
+  return {smallest, pairs};
+}"""
+
+
+def contrast(fg: str, bg: str) -> float:
+    """WCAG contrast ratio of two computed CSS colours; a translucent foreground is laid over the background."""
+
+    def parse(css: str) -> list[float]:
+        values = [float(v) for v in re.findall(r"[\d.]+", css)]
+        return values + [1.0] * (4 - len(values))
+
+    front, back = parse(fg), parse(bg)
+    mixed = [front[3] * f + (1 - front[3]) * b for f, b in zip(front[:3], back[:3], strict=True)]
+
+    def luminance(rgb: list[float]) -> float:
+        linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in rgb]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    high, low = sorted((luminance(mixed), luminance(back[:3])), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def text(locator) -> str:
     return re.sub(r"\s+", " ", locator.evaluate("node => node.textContent")).strip()
 
@@ -137,6 +176,14 @@ def test_sqs_model_page_at_a_middle_step_is_accessible(browser, live_server, dar
         scrub_to(page, flow, total_steps(flow) // 2)
         expect(flow.locator(".state-chip").first).to_be_visible()
         assert axe_violations(page) == []
+        for where in ("/models/poll/", f"/diagrams/sqs/?{SQS_QUERY}&step=13"):  # kinesis tape; SQS bins
+            if where != "/models/poll/":
+                page.goto(where)
+            for root in page.locator("[data-flow]").all():
+                found = root.evaluate(LEGIBILITY)
+                assert found["smallest"] >= 12, (where, found["smallest"])
+                for what, fg, bg, needed in found["pairs"]:
+                    assert contrast(fg, bg) >= needed, (where, what, fg, bg, round(contrast(fg, bg), 2))
     finally:
         context.close()
 
@@ -161,5 +208,11 @@ def test_screenshots_at_a_middle_step(browser, live_server, device, dark):
             screenshot(flow, f"state-{model}-{device}-{'dark' if dark else 'light'}")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= size["width"], f"{model} {device}: the page scrolls sideways ({width}px)"
+        if device == "desktop":  # the diagram's own page is wide enough for the panel beside the diagram
+            page.goto(f"/diagrams/sqs/?{SQS_QUERY}&step=8")
+            flow = page.locator("[data-flow]")
+            stage, state = flow.locator(".flow-stage").bounding_box(), flow.locator("[data-state]").bounding_box()
+            assert state["x"] >= stage["x"] + stage["width"] and state["y"] < stage["y"] + stage["height"]
+            screenshot(flow, f"state-diagram-page-desktop-{'dark' if dark else 'light'}")
     finally:
         context.close()
