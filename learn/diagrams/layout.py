@@ -28,9 +28,24 @@ LABEL_FONT = 15  # arrow labels
 STATUS_FONT = 15  # the line inside a box that says what the actor does at this step
 MIN_FONT = min(NAME_FONT, LABEL_FONT, STATUS_FONT)
 ICON = 28
+TEXT_INSET = 10 + ICON + 8  # the name starts right of the icon
 PILL_H = 26
 PILL_PAD = 8
-CHAR_EM = 0.62  # a generous average glyph width (em) for estimating text widths before the browser measures them
+# Glyph widths (em) a little over DejaVu Sans Bold's, the widest of the fonts the stack falls back to, so the
+# estimates made before the browser measures (box sizes, line breaks, pills) err on the roomy side.
+NARROW, WIDE_GLYPHS = set("iljtfI.,:;!|()[]' -/"), set("mwMW@%")
+
+
+def glyph_em(char: str) -> float:
+    if char in NARROW:
+        return 0.40
+    if char in WIDE_GLYPHS:
+        return 1.05
+    if char.isupper() or char.isdigit():
+        return 0.80
+    return 0.68
+
+
 BINS = ("queue-dlq", "function-dlq", "destination", "success-destination", "service-dlq")
 ICONS = {
     "caller": "caller",
@@ -138,18 +153,19 @@ def action_label(step, following=None) -> str:
 
 
 def text_width(text: str, font: float) -> float:
-    return len(text) * font * CHAR_EM
+    """An estimate of the drawn width of bold text (regular text is narrower), in SVG units."""
+    return sum(glyph_em(c) for c in text) * font
 
 
-def wrap(label: str, chars: int) -> list[str]:
-    """Words into lines of at most `chars` characters (a longer word gets a line of its own); a name with a
-    parenthesis breaks before it when both parts fit: "API Gateway" / "(HTTP API)"."""
+def wrap(label: str, room: float, font: float = NAME_FONT) -> list[str]:
+    """Words into lines at most `room` units wide (a longer word gets a line of its own); a name with a
+    parenthesis breaks before it when the parenthesis fits a line: "API Gateway" / "(HTTP API)"."""
     head, paren, tail = label.partition(" (")
-    if paren and len(label) > chars and len(tail) + 1 <= chars:
-        return [*wrap(head, chars), f"({tail}"]
+    if paren and text_width(label, font) > room and text_width(f"({tail}", font) <= room:
+        return [*wrap(head, room, font), f"({tail}"]
     lines: list[str] = []
     for word in label.split():
-        if lines and len(f"{lines[-1]} {word}") <= chars:
+        if lines and text_width(f"{lines[-1]} {word}", font) <= room:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -166,7 +182,7 @@ class Box:
     w: float = 200
     h: float = 70
     icon: str = "service"
-    chars: int = 15  # characters per line of the name
+    room: float = 150  # the width the name may take per line
     bin: bool = False
 
     @property
@@ -180,13 +196,13 @@ class Box:
     @property
     def lines(self) -> list[tuple[str, float]]:
         """The name as centred-left lines (text, baseline y) to the right of the icon."""
-        lines = wrap(self.label, self.chars)
+        lines = wrap(self.label, self.room)
         first = self.icon_y + ICON / 2 + NAME_FONT * 0.35 if len(lines) == 1 else self.y + 8 + NAME_FONT
         return [(text, first + i * (NAME_FONT + 3)) for i, text in enumerate(lines)]
 
     @property
     def text_x(self) -> float:
-        return self.x + 14 + ICON + 8
+        return self.x + TEXT_INSET
 
     @property
     def icon_x(self) -> float:
@@ -219,9 +235,9 @@ class Arrow:
     label_anchor: str = "middle"  # start | middle | end
     label_w: float = 0  # room the longest label this arrow ever carries needs
 
-    def pill(self, text: str) -> tuple[float, float, float, float, float]:
-        """(x, y, w, h, text_x) of the pill for this text."""
-        w = text_width(text, LABEL_FONT) + 2 * PILL_PAD
+    def pill(self, text: str | None = None) -> tuple[float, float, float, float, float]:
+        """(x, y, w, h, text_x) of the pill for this text (by default, the room kept for the longest label)."""
+        w = self.label_w if text is None else text_width(text, LABEL_FONT) + 2 * PILL_PAD
         x = {"start": self.label_x, "middle": self.label_x - w / 2, "end": self.label_x - w}[self.label_anchor]
         return x, self.label_y - PILL_H / 2, w, PILL_H, x + w / 2
 
@@ -252,8 +268,8 @@ def _head(tip_x: float, tip_y: float, from_x: float, from_y: float, length: floa
     return f"M {p[0]} {p[1]} L {p[2]} {p[3]} L {p[4]} {p[5]} Z", bx, by
 
 
-def _box_height(labels: list[str], chars: int) -> float:
-    lines = max(len(wrap(label, chars)) for label in labels)
+def _box_height(labels: list[str], room: float) -> float:
+    lines = max(len(wrap(label, room)) for label in labels)
     return max(8 + NAME_FONT + (lines - 1) * (NAME_FONT + 3) + 6, 9 + ICON + 4) + STATUS_FONT + 12
 
 
@@ -283,9 +299,9 @@ def _wide(trace: Trace, widths: dict[str, float]) -> Geometry:
     n = len(main)
     width = WIDTH if n > 2 else 600
     pitch = width / n
-    w = min(200.0, pitch - 48)
-    chars = max(8, int((w - (14 + ICON + 8) - 6) / (NAME_FONT * CHAR_EM)))
-    h = _box_height([trace.label(a) for a in trace.actors], chars)
+    w = min(212.0, pitch - 40)
+    room = w - TEXT_INSET - 8
+    h = _box_height([trace.label(a) for a in trace.actors], room)
     pos = {a: i for i, a in enumerate(main)}
     pairs = _pairs(trace)
     lane_gap = PILL_H + 12
@@ -298,7 +314,7 @@ def _wide(trace: Trace, widths: dict[str, float]) -> Geometry:
     top = apex(max(up_lanes)) + PILL_H / 2 + 10 if up_lanes else 14
     bottom_band = apex(max(down_lanes)) + PILL_H / 2 + 8 if down_lanes else 0
     boxes = [
-        Box(a, trace.label(a), pitch * i + (pitch - w) / 2, top, w, h, ICONS.get(a, "service"), chars)
+        Box(a, trace.label(a), pitch * i + (pitch - w) / 2, top, w, h, ICONS.get(a, "service"), room)
         for i, a in enumerate(main)
     ]
     by_id = {b.id: b for b in boxes}
@@ -311,7 +327,7 @@ def _wide(trace: Trace, widths: dict[str, float]) -> Geometry:
         start = anchor.cx - (len(owned) * w + (len(owned) - 1) * 24) / 2
         for k, b in enumerate(owned):
             x = min(max(4.0, start + k * (w + 24)), width - w - 4)
-            boxes.append(Box(b, trace.label(b), x, bin_top, w, h, "bin", chars, True))
+            boxes.append(Box(b, trace.label(b), x, bin_top, w, h, "bin", room, True))
     by_id = {b.id: b for b in boxes}
     height = (bin_top + h + 12) if bins else (top + h + max(bottom_band, 14))
 
@@ -327,13 +343,13 @@ def _wide(trace: Trace, widths: dict[str, float]) -> Geometry:
             y0 = a.y if forward else a.y + a.h
             x0 = a.cx + sign * a.w * off
             x1 = b.cx - sign * b.w * off
-            lift = -2 * apex(lane) if forward else 2 * apex(lane)
+            rise = -apex(lane) if forward else apex(lane)  # the arc's top (or bottom), where its label sits
+            control = y0 + rise * 4 / 3  # a cubic with both controls at this height peaks at `rise`
             mid = (x0 + x1) / 2
-            cy = y0 + lift
-            head, bx, by = _head(x1, y0, mid, cy)
-            p = _fmt(x0, y0, mid, cy, bx, by)
-            d = f"M {p[0]} {p[1]} Q {p[2]} {p[3]} {p[4]} {p[5]}"
-            arrows.append(Arrow(aid, s, t, d, head, mid, y0 + lift / 2, "middle", widths[aid]))
+            head, bx, by = _head(x1, y0, x1, control)  # the head points straight into the box
+            p = _fmt(x0, y0, control, x1, bx, by)
+            d = f"M {p[0]} {p[1]} C {p[0]} {p[2]} {p[3]} {p[2]} {p[4]} {p[5]}"
+            arrows.append(Arrow(aid, s, t, d, head, mid, y0 + rise, "middle", widths[aid]))
         else:  # into (or out of) the bin row: a straight line between the boxes' facing edges
             down = b.y > a.y
             x0, y0 = a.cx, (a.y + a.h if down else a.y)
@@ -353,22 +369,24 @@ def _tall(trace: Trace, widths: dict[str, float]) -> Geometry:
     order = main + bins
     pos = {a: i for i, a in enumerate(order)}
     x, w = 36.0, 248.0
-    chars = max(8, int((w - (14 + ICON + 8) - 6) / (NAME_FONT * CHAR_EM)))
-    h = _box_height([trace.label(a) for a in order], chars)
+    room = w - TEXT_INSET - 8
+    h = _box_height([trace.label(a) for a in order], room)
     down_x, up_x = x + 36, x + w - 36
     pairs = _pairs(trace)
     # which labels sit in the gap above each box (gap k is between order[k-1] and order[k])
     rows: dict[int, list[tuple[str, str, str]]] = {}
+    adjacent = {(min(pos[s], pos[t]) + 1, "down" if pos[t] > pos[s] else "up") for s, t in pairs}
     for s, t in pairs:
         i, j = pos[s], pos[t]
-        if j == i + 1:
-            rows.setdefault(j, []).append((arrow_id(s, t), "down", s))
-        elif j == i - 1:
-            rows.setdefault(i, []).append((arrow_id(s, t), "up", s))
-        elif j > i:
-            rows.setdefault(j, []).append((arrow_id(s, t), "long-down", s))
-        else:
-            rows.setdefault(j + 1, []).append((arrow_id(s, t), "long-up", s))
+        if abs(j - i) == 1:
+            rows.setdefault(max(i, j), []).append((arrow_id(s, t), "down" if j > i else "up", s))
+            continue
+        # a longer arrow's label goes in a gap it passes where no neighbour's line runs on its side, so it is not
+        # read as that neighbour's label (the line it names runs in the channel right beside it)
+        how, side = ("long-down", "down") if j > i else ("long-up", "up")
+        gaps = list(range(min(i, j) + 1, max(i, j) + 1))
+        free = [k for k in gaps if (k, side) not in adjacent]
+        rows.setdefault((free or gaps)[0], []).append((arrow_id(s, t), how, s))
     rank = {"down": 0, "long-down": 1, "long-up": 2, "up": 3}
     for k in rows:
         rows[k].sort(key=lambda r: rank[r[1]])
@@ -380,7 +398,7 @@ def _tall(trace: Trace, widths: dict[str, float]) -> Geometry:
         y += h
     height = y + 12
     boxes = [
-        Box(a, trace.label(a), x, ys[k], w, h, "bin" if a in bins else ICONS.get(a, "service"), chars, a in bins)
+        Box(a, trace.label(a), x, ys[k], w, h, "bin" if a in bins else ICONS.get(a, "service"), room, a in bins)
         for k, a in enumerate(order)
     ]
     by_id = {b.id: b for b in boxes}

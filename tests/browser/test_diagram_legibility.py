@@ -270,3 +270,24 @@ def test_model_pages_are_accessible_and_look_right(open_page, url):
                 screenshot(flows.nth(2).locator(".flow-stage"), f"diagram-{name}-3-{tag}-{theme}")
             assert page.errors == []
             page.context.close()
+
+
+def test_reduced_motion_still_shows_every_state_change(open_page):
+    page = open_page(PHONE)
+    page.emulate_media(reduced_motion="reduce")
+    page.goto("/sources/sqs/#flow")
+    flow = page.locator("#flow-lesson")
+    tall = flow.locator(".flow-svg-tall")
+    expect(tall).to_be_visible()
+    flow.locator(".flow-stage").focus()
+    for number in range(2, 5):
+        page.keyboard.press("ArrowRight")
+        expect(flow.locator(".flow-caption")).to_contain_text(f"Step {number} of")
+        current = tall.locator(".flow-arrow.is-current, .flow-actor[class*=tone-]")
+        expect(current.first).to_be_visible()  # the current arrow (or the actor acting alone) is marked
+    assert page.evaluate("document.getAnimations().length") == 0
+    token = tall.locator(".flow-token")
+    assert token.evaluate("t => getComputedStyle(t).transform") != "none"  # it jumped to the arrow's end
+    flow.scroll_into_view_if_needed()
+    screenshot(flow, "diagram-lesson-sqs-phone-reduced-motion")
+    assert page.errors == []
