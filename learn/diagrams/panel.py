@@ -145,11 +145,11 @@ def build(trace) -> Series:
     helds = [_held(snapshot) for snapshot in snapshots]
     refs = [_refs(snapshot) for snapshot in snapshots]
     noun = _noun(snapshots)
-    details: dict[tuple, str] = {}  # the same record in the same state at the same time reads the same
+    memo = _Memo()
     views = []
     for index, (step, snapshot) in enumerate(zip(trace.steps, snapshots, strict=True)):
         before = (snapshots[index - 1], helds[index - 1], refs[index - 1]) if index else None
-        views.append(_view(index, step.t_ms, snapshot, (helds[index], refs[index]), before, noun, details))
+        views.append(_view(index, step.t_ms, snapshot, (helds[index], refs[index]), before, noun, memo))
     return Series(views, _reveal(trace, helds), noun.capitalize())
 
 
@@ -182,9 +182,11 @@ def _held(snapshot: dict | None) -> dict[str, tuple[dict, dict]]:
     """record id -> (place, item) for the place that holds it."""
     held: dict[str, tuple[dict, dict]] = {}
     for where in (snapshot or {}).get("places", []):
-        for entry in where.get("items", []):
+        for entry in where.get("items", ()):
             if not entry.get("ref"):
-                held.setdefault(str(entry.get("id")), (where, entry))
+                record = entry.get("id")
+                if record not in held:
+                    held[record if isinstance(record, str) else str(record)] = (where, entry)
     return held
 
 
@@ -197,10 +199,36 @@ def _refs(snapshot: dict | None) -> set[tuple[str, str]]:
     }
 
 
-def _view(index: int, t_ms: int, snapshot: dict, now: tuple, before, noun: str, details: dict) -> PanelView:
+class _Memo:
+    """What one build has already worked out: chip words by record state and time, and each place's last view
+    (a place that is exactly as it was, at the same moment, reads the same; only its highlights go)."""
+
+    def __init__(self) -> None:
+        self.details: dict[tuple, str] = {}
+        self.places: dict[str, tuple[int, dict, int, PlaceView]] = {}
+
+    def place(self, index: int, where: dict, t: int, noun: str, changed: set[tuple[str, str]]) -> PlaceView:
+        place_id = str(where.get("id", ""))
+        last = self.places.get(place_id)
+        if (
+            last is not None
+            and last[0] == index - 1
+            and (last[2] == t or where.get("kind") == "bin")
+            and last[1] == where
+        ):
+            view = last[3]
+            if view.changed:  # unchanged since the step before: nothing in it is new at this step
+                view = view._replace(chips=tuple(c._replace(changed=False) for c in view.chips), changed=False)
+        else:
+            view = _place(where, t, noun, changed, self.details)
+        self.places[place_id] = (index, where, t, view)
+        return view
+
+
+def _view(index: int, t_ms: int, snapshot: dict, now: tuple, before, noun: str, memo: _Memo) -> PanelView:
     t = snapshot.get("t_ms", t_ms)
     changed, sentences = _changes(snapshot, now, before, noun)
-    places = tuple(_place(where, t, noun, changed, details) for where in snapshot.get("places", []))
+    places = tuple(memo.place(index, where, t, noun, changed) for where in snapshot.get("places", []))
     return PanelView(index, t, format_time(t), noun.capitalize(), places, tuple(sentences))
 
 

@@ -294,3 +294,21 @@ def test_a_replay_without_its_trace_shows_every_disposition_and_no_panel():
     assert context["panel"] is None and all(row["shown"] for row in context["dispositions"])
     with_trace = replay_context(layout.build(trace, "t"), "sqs", "replay", trace=trace)
     assert with_trace["panel"].index == 0 and not any(row["shown"] for row in with_trace["dispositions"])
+
+
+def test_every_source_and_scenario_gets_a_panel_and_the_shortcuts_change_nothing(monkeypatch):
+    """Every place kind any flow emits renders; reusing an unchanged place's view gives the same views."""
+    traces = [
+        engine.scenario(slug, preset, {}, catalog=CATALOG)
+        for slug in sorted(CATALOG.sources)
+        for preset, _ in engine.presets_for(slug, CATALOG)
+    ]
+    fast = [panel.build(trace) for trace in traces]
+    for trace, series in zip(traces, fast, strict=True):
+        assert len(series.views) == len(trace.steps) and all(view.changes for view in series.views)
+        assert set(series.reveal) == set(trace.dispositions)
+        assert len(series.pack()["steps"]) == len(trace.steps)
+    monkeypatch.setattr(
+        panel._Memo, "place", lambda self, i, where, t, noun, changed: panel._place(where, t, noun, changed, {})
+    )
+    assert [panel.build(trace).views for trace in traces] == [series.views for series in fast]
