@@ -575,7 +575,9 @@ def build(trace: Trace, title: str) -> Diagram:
     steps = []
     for i, step in enumerate(trace.steps):
         arrow = arrow_id(step.actor, step.target) if step.target and step.target != step.actor else ""
-        following = next((s for s in trace.steps[i + 1 :] if s.actor == step.actor), None)
+        following = None
+        if step.kind == "retry-wait" and not step.target:  # how long the wait is: until this actor acts again
+            following = next((s for s in trace.steps[i + 1 :] if s.actor == step.actor), None)
         steps.append(
             DiagramStep(
                 index=step.index,
