@@ -30,12 +30,24 @@ SCALE_UP_PER_MINUTE = 300  # "up to 300 more concurrent invokes per minute" (ser
 MAPPING_MAX_CONCURRENCY = 1250  # "the maximum number of invokes ... simultaneously is 1,250" (services-sqs-scaling)
 PAYLOAD_LIMIT_KB = 6 * 1024  # a batch goes out when its payload reaches 6 MB (invocation-eventsourcemapping)
 SHOWN_REDELIVERIES = 2
+RESULT_WORDS = {
+    "ok": "returned: success",
+    "throttle": "throttled: the function did not run",
+    "error": "returned: error",
+    "timeout": "timed out",
+    "malformed": "returned: a response Lambda cannot read",
+    "partial": "returned: partial batch response",
+}
 SCALING_SIMPLIFIED = (
     "Scaling is simplified: a standard-queue mapping starts with 5 concurrent invokes and, while messages keep "
     "waiting, the simulation adds the full 300 after each minute, up to 1,250 (or the maximum concurrency). AWS "
     'documents "up to" 300 a minute; Lambda also backs off after failed invocations and scales back down when '
     "traffic drops, which is not simulated."
 )
+
+
+def times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
 
 
 def validate(ctx: Context) -> None:
@@ -76,6 +88,8 @@ class Queue:
         self.gather_deadline: int | None = None
         self.ignored: list[Record] = []  # named in a batchItemFailures that Lambda ignored (the setting is off)
         self.running: dict[int, list[Record]] = {}  # batches the function is processing, by batch number
+        self.outcomes: dict[int, str] = {}  # batch number -> the outcome kind the invoke got
+        self.results: dict[int, str] = {}  # batch number -> what came back, once its result step is written
         self.batch_numbers = 0
         run.trace.labels.update(queue="SQS FIFO queue" if ctx["fifo"] else "SQS queue", poller="Event source mapping")
         run.snapshotter = self.snapshot
@@ -98,14 +112,16 @@ class Queue:
             attrs = {"receive_count": record.receive_count}
             if self.fifo:
                 attrs["group"] = record.group
+            # Received and not deleted: "in flight" in SQS terms, hidden from other consumers until the visibility
+            # timeout ends. "hidden" marks one whose batch already failed: it only waits to reappear.
             if record.id in self.in_flight:
                 hidden_until = self.received_at[record.id] + cycle
-                return item(
-                    record.id, "in-flight", f"in flight {until(hidden_until)}", visible_at_ms=hidden_until, **attrs
-                )
+                label = f"in flight, hidden {until(hidden_until)}"
+                return item(record.id, "in-flight", label, visible_at_ms=hidden_until, **attrs)
             if self.visible_at[record.id] > now:
                 hidden_until = self.visible_at[record.id]
-                return item(record.id, "hidden", f"hidden {until(hidden_until)}", visible_at_ms=hidden_until, **attrs)
+                label = f"in flight, hidden {until(hidden_until)} (its batch failed)"
+                return item(record.id, "hidden", label, visible_at_ms=hidden_until, **attrs)
             if record.group in blocked_groups:
                 return item(
                     record.id,
@@ -123,8 +139,9 @@ class Queue:
                 self.run.trace.label("queue"),
                 messages,
                 len(held),
-                concurrency=self.limit,
+                concurrency=self.concurrency_now(held),
                 max_concurrency=self.cap,
+                batches_running=len(self.running),
                 visibility_timeout_s=self.ctx["visibility_timeout_s"],
             )
         ]
@@ -134,22 +151,37 @@ class Queue:
                     "gathering",
                     "batch",
                     "Batch being gathered",
-                    (item(r.id, "gathering", ref=True) for r in self.gathering),
+                    (item(r.id, "gathering", ref=True, receive_count=r.receive_count) for r in self.gathering),
                     len(self.gathering),
                     until_ms=self.gather_deadline,
                 )
             )
         for number, batch in self.running.items():
+            status, words = self.batch_state(number)
             places.append(
                 place(
                     f"batch-{number}",
                     "batch",
-                    f"Batch {number} (function running)",
-                    (item(r.id, "processing", ref=True, receive_count=r.receive_count) for r in batch),
+                    f"Batch {number} ({words})",
+                    (item(r.id, status, words, ref=True, receive_count=r.receive_count) for r in batch),
                     len(batch),
                 )
             )
         return places
+
+    def concurrency_now(self, held: list[Record]) -> int:
+        """The most concurrent invokes the mapping makes now. FIFO: at most one batch per message group."""
+        if not self.fifo:
+            return self.limit
+        return min(self.cap, len({r.group for r in held}) or 1)
+
+    def batch_state(self, number: int) -> tuple[str, str]:
+        """A batch's status and words: running until its result step is written, then what came back."""
+        result = self.results.get(number)
+        if result is None:
+            throttled = self.outcomes.get(number) == "throttle"  # a throttled invoke never starts the function
+            return ("processing", "invoke sent") if throttled else ("processing", "function running")
+        return ("throttled", result) if result.startswith("throttled") else ("returned", result)
 
     # -- polling ----------------------------------------------------------------------------------
     def schedule_poll(self, t_ms: int) -> None:
@@ -358,6 +390,8 @@ class Queue:
             receive_count={r.id: counts[r.id] for r in batch},
         )
         outcome = run.invoke(batch, max(r.receive_count for r in batch), receive_count=counts)
+        self.outcomes[number] = outcome.kind
+        run.refresh(force=True)  # the invoke step shows whether the function runs
         duration = ctx.run_time(outcome)
         run.after(duration, lambda: self.finish(batch, outcome, number))
 
@@ -406,7 +440,7 @@ class Queue:
                     "queue-dlq",
                     "redrive",
                     f"Message {record.id} has been received "
-                    f"{record.receive_count} times (maxReceiveCount {ctx['max_receive_count']}): the redrive "
+                    f"{times(record.receive_count)} (maxReceiveCount {ctx['max_receive_count']}): the redrive "
                     "policy moves it to the queue's DLQ.",
                     [record.id],
                     doc=CONFIGURE,
@@ -419,6 +453,7 @@ class Queue:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
         failed: list[Record] = []
+        self.results[number] = RESULT_WORDS.get(outcome.kind, "returned")
         if outcome.kind == "ok":
             run.step("function", "poller", "return", "The function succeeds.", ids)
         elif outcome.kind == "throttle":
@@ -467,6 +502,8 @@ class Queue:
             failed = self.partial(batch, outcome)
         self.batches_running -= 1
         self.running.pop(number, None)
+        self.results.pop(number, None)
+        self.outcomes.pop(number, None)
         ignored, self.ignored = self.ignored, []
         succeeded = [r for r in batch if r not in failed and not run.settled(r)]
         if succeeded:
@@ -502,8 +539,9 @@ class Queue:
                     "queue",
                     None,
                     "visible",
-                    f"The failed message(s) stay hidden until the visibility timeout "
-                    f"ends, then reappear ({ctx['visibility_timeout_s']} s after they were received).",
+                    f"The {'throttled' if outcome.kind == 'throttle' else 'failed'} message(s) stay in flight, hidden "
+                    f"until the visibility timeout ends, then reappear ({ctx['visibility_timeout_s']} s after they "
+                    "were received).",
                     [r.id for r in failed],
                     doc=RETRIES,
                     receive_count={r.id: r.receive_count for r in failed},

@@ -95,9 +95,10 @@ class Run:
         live = self.snapshotter() if self.snapshotter else []
         return {"t_ms": self.now, "places": live + self._bins.places(self.bin_labels)}
 
-    def refresh(self) -> None:
-        """Re-take the last step's snapshot if something changed since (a dispose or an invoke that it led to)."""
-        if self._stale and self.trace.steps:
+    def refresh(self, force: bool = False) -> None:
+        """Re-take the last step's snapshot if something changed since (a dispose or an invoke that it led to);
+        `force` when the flow changed its own bookkeeping in a way that belongs to that step."""
+        if (self._stale or force) and self.trace.steps:
             self.trace.steps[-1].snapshot = self.snapshot()
         self._stale = False
 

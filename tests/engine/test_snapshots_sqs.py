@@ -26,6 +26,7 @@ class At:
     labels: dict[str, str] = field(default_factory=dict)  # record -> text in its held item's label
     refs: dict[str, set[str]] = field(default_factory=dict)  # place id -> records shown there for context
     meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # place id -> meta values
+    batch_words: dict[str, str] = field(default_factory=dict)  # place id -> text in its label
 
 
 @dataclass
@@ -52,9 +53,9 @@ CASES = [
                 "delete",
                 holds={"queue": {"2"}, "processed": {"1", "3"}},
                 attrs={"2": {"receive_count": 1, "visible_at_ms": 30_000}},
-                labels={"2": "in flight until +30 s"},
+                labels={"2": "in flight, hidden until +30 s"},
             ),
-            At("visible", labels={"2": "hidden until +30 s"}),
+            At("visible", labels={"2": "hidden until +30 s (its batch failed)"}),
             At("poll", 2, attrs={"2": {"receive_count": 2, "visible_at_ms": 60_000}}),
             At("redrive", holds={"queue-dlq": {"2"}, "processed": {"1", "3"}}),
         ],
@@ -109,6 +110,29 @@ CASES = [
         ["partial:2"],
         [At("delete", holds={"processed": {"1", "3"}, "lost": {"2"}})],
     ),
+    Case(
+        "Review rows 1-3: a batch says what came back (success, error, throttled: never ran), then leaves",
+        LDG + "services-sqs-errorhandling.html",
+        {},
+        2,
+        ["throttle", "ok"],
+        [
+            At("invoke", refs={"batch-1": {"1", "2"}}, batch_words={"batch-1": "invoke sent"}),
+            At("throttle", batch_words={"batch-1": "throttled: the function did not run"}),
+            At("visible", holds={"queue": {"1", "2"}}, labels={"1": "in flight, hidden"}),
+            At("invoke", 2, batch_words={"batch-2": "function running"}),
+            At("return", batch_words={"batch-2": "returned: success"}),
+            At("delete", holds={"processed": {"1", "2"}}),
+        ],
+    ),
+    Case(
+        "Review row 7: a FIFO mapping runs at most one batch per message group (here one group)",
+        LDG + "services-sqs-scaling.html",
+        {"fifo": True, "batch_size": 1},
+        [{"id": "1", "group": "g1"}, {"id": "2", "group": "g1"}],
+        ["ok"],
+        [At("enqueue", meta={"queue": {"concurrency": 1}})],
+    ),
 ]
 
 
@@ -137,5 +161,7 @@ def test_sqs_state_at_named_steps(case: Case):
             assert {k: items[record]["attrs"].get(k) for k in attrs} == attrs, (check, record, items[record])
         for record, text in check.labels.items():
             assert text in items[record]["label"], (check, record, items[record]["label"])
+        for pid, words in check.batch_words.items():
+            assert words in places[pid]["label"], (check, pid, places[pid]["label"])
         for pid, values in check.meta.items():
             assert {k: places[pid]["meta"].get(k) for k in values} == values, (check, pid, places[pid]["meta"])
