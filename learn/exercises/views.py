@@ -119,7 +119,7 @@ def _feedback_flow(request: HttpRequest, exercise, report) -> str:
         return ""
     diagram = layout.build(trace, f"What {source.short_name} does with your answer to “{step.name}”")
     html = render_to_string(
-        "diagrams/flow.html#flow", replay_context(diagram, exercise.source, "feedback"), request=request
+        "diagrams/flow.html#flow", replay_context(diagram, exercise.source, "feedback", trace=trace), request=request
     )
     return mark_safe(html)  # our own template's output (learner text in it is escaped by the template)
 

@@ -625,7 +625,8 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
     diagram = layout.build(outcome.replay.trace, "What the source does with your handler") if outcome.replay else None
     flow_html = ""
     if diagram:
-        html = render_to_string("diagrams/flow.html#flow", replay_context(diagram, slug, "replay"), request=request)
+        context = replay_context(diagram, slug, "replay", trace=outcome.replay.trace)
+        html = render_to_string("diagrams/flow.html#flow", context, request=request)
         flow_html = mark_safe(_clean(html))  # our own template output
     runs = outcome.replay.runs if outcome.replay else []
     return {
