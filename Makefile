@@ -84,6 +84,7 @@ format: install
 bench: install
 	$(BIN)/python tests/bench/pages.py
 	$(BIN)/python tests/bench/engine.py
+	$(BIN)/python tests/bench/diagram_state.py
 	$(BIN)/python tests/bench/quiz.py
 	$(BIN)/python tests/bench/sandbox.py
 
