@@ -21,6 +21,9 @@ MQ_ERRORS = LDG + "services-mq-errors.html"
 WITH_MQ = LDG + "with-mq.html"
 ESM = LDG + "invocation-eventsourcemapping.html"
 MAX_REDELIVERIES = 6  # ActiveMQ's default redelivery policy, which Lambda uses
+# ActiveMQ's default dead-letter queue, shared by every queue on the broker (Apache ActiveMQ's "Message Redelivery
+# and DLQ Handling" page, https://activemq.apache.org/message-redelivery-and-dlq-handling, linked from MQ_ERRORS)
+DEFAULT_DLQ = "ActiveMQ.DLQ"
 RABBITMQ_SHOWN_DELIVERIES = 3  # how far the simulation follows a failing RabbitMQ batch (no documented count)
 
 
@@ -38,6 +41,8 @@ class BrokerQueue:
         self.batches: dict[int, tuple[list[Record], str, str, dict[str, Any]]] = {}  # number -> records, status...
         run.snapshotter = self.snapshot
         run.bin_labels = {"processed": "Processed and acknowledged", "lost": "Acknowledged though it failed"}
+        if not rabbit:
+            run.bin_labels["broker-dlq"] = f"Broker's dead-letter queue ({DEFAULT_DLQ} by default)"
 
     def put(self, batch: list[Record], status: str, label: str, next_at: int | None = None) -> None:
         for record in batch:
@@ -163,12 +168,22 @@ def simulate_mq(run: Run, ctx: Context) -> None:
                 "service-dlq",
                 "dlq",
                 f"ActiveMQ has redelivered {MAX_REDELIVERIES} times (maximumRedeliveries in the default redelivery "
-                "policy, which Lambda uses): the messages go to the broker's dead-letter queue, if one is configured.",
+                f"policy, which Lambda uses): the broker moves the messages to its dead-letter queue, by default the "
+                f"shared {DEFAULT_DLQ}.",
                 ids,
                 doc=MQ_ERRORS,
+                note=f"{DEFAULT_DLQ} is ActiveMQ's default; a dead-letter strategy in the broker's configuration "
+                "can give each queue its own dead-letter queue, and by default ActiveMQ dead-letters only persistent "
+                "messages (Apache ActiveMQ's Message Redelivery and DLQ Handling page, linked from this Lambda page).",
             )
             for record in batch:
-                run.dispose(record, "broker-dlq", f"After {MAX_REDELIVERIES} ActiveMQ redeliveries.", doc=MQ_ERRORS)
+                run.dispose(
+                    record,
+                    "broker-dlq",
+                    f"After {MAX_REDELIVERIES} ActiveMQ redeliveries; in the broker's dead-letter queue ({DEFAULT_DLQ} "
+                    "by default).",
+                    doc=MQ_ERRORS,
+                )
             return
         again = run.now + SECOND
         broker.put(
