@@ -69,7 +69,20 @@ SERVICE_DLQ_LABELS = {
     "eventbridge": "Target's dead-letter queue",
     "eventbridge-scheduler": "Schedule's dead-letter queue",
 }
+PRODUCER_NAMES = {"sns": "SNS", "eventbridge": "EventBridge", "eventbridge-scheduler": "EventBridge Scheduler"}
+SERVICE_DLQ_OWNERS = {"sns": "subscription", "eventbridge": "target", "eventbridge-scheduler": "schedule"}
 TARGET_NAMES = {"sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "eventbridge": "EventBridge"}
+RESULT_WORDS = {"ok": "returned: success", "error": "returned: error", "timeout": "timed out"}
+THROTTLED_WORDS = "throttled: the function did not run"
+
+
+def about(slug: str, t_ms: int) -> str:
+    """A service retry time as a label shows it: EventBridge and Scheduler delays are illustrative, so to the
+    nearest second ("about +3 s"); SNS's documented phases keep their exact times."""
+    rounded = (t_ms + SECOND // 2) // SECOND * SECOND
+    if slug == "sns" or not rounded:
+        return format_time(t_ms)
+    return f"about {format_time(rounded)}"
 
 
 # -- state: where each event is, for the snapshots ----------------------------------------------------------
@@ -111,6 +124,16 @@ class Events:
         self.spots = {r.id: Spot("service", "pending", "not sent yet") for r in run.records}
         self.plans: dict[str, DeliveryPlan] = {}
         self.awaiting_reply: dict[str, int] = {}  # CloudFormation: the stack waits for a reply until then
+        # A successful attempt whose event is already in the Processed bin: the function still shows what came
+        # back (a reference) at the return step, and only there.
+        self.returned: dict[str, Spot] = {}
+        # Events whose invocation record went to the on-success destination (time sent): shown there as
+        # references, the event itself being held by the Processed bin.
+        self.success_records: dict[str, int] = {}
+        success = ctx.get("on_success_destination", "none")
+        self.success_label = (
+            f"On-success destination ({TARGET_NAMES.get(success, success)})" if success != "none" else ""
+        )
         slug = ctx.source.slug
         self.service_meta: dict[str, Any] = {}
         if slug == "sns":
@@ -158,6 +181,8 @@ class Events:
             else:
                 entry["attrs"]["deadline_ms"] = record.arrived_ms + max_age
                 queue.append(entry)
+        for record_id, spot in self.returned.items():
+            running.append(item(record_id, spot.status, spot.label, ref=True, **spot.attrs))
         for record_id, deadline in self.awaiting_reply.items():
             service.append(
                 item(record_id, "waiting", f"waiting for a reply {until(deadline)}", ref=True, deadline_ms=deadline)
@@ -165,7 +190,7 @@ class Events:
         function_meta: dict[str, Any] = {"timeout_s": ctx.get("timeout_s", 3)}
         if ctx.get("reserved_concurrency_zero"):
             function_meta["reserved_concurrency"] = 0
-        return [
+        places = [
             place("service", "service", run.trace.label("service"), service, **self.service_meta),
             place(
                 "async-queue",
@@ -176,9 +201,24 @@ class Events:
                 maximum_event_age_s=ctx["maximum_event_age_s"],
                 dead_letter_queue=ctx.get("dead_letter_queue", "none"),
                 on_failure_destination=ctx.get("on_failure_destination", "none"),
+                on_success_destination=ctx.get("on_success_destination", "none"),
             ),
             place("function", "function", run.trace.label("function"), running, **function_meta),
         ]
+        if self.success_records:
+            places.append(
+                place(
+                    "success-destination",
+                    "bin",
+                    self.success_label,
+                    (
+                        item(record_id, "done", "invocation record (condition Success)", ref=True, at_ms=at_ms)
+                        for record_id, at_ms in self.success_records.items()
+                    ),
+                    len(self.success_records),
+                )
+            )
+        return places
 
     def service_item(self, record: Record, spot: Spot) -> dict[str, Any]:
         """An event the service still holds; with its delivery retries, how many attempts failed and the next."""
@@ -196,9 +236,10 @@ class Events:
         if failed < len(plan.times) or plan.end == "delivered":
             upcoming = plan.times[failed] if failed < len(plan.times) else plan.end_ms
             attrs["next_attempt_at_ms"] = upcoming
+            slug = self.ctx.source.slug
             if not failed:
                 return item(record.id, "pending", f"delivery attempt 1 at {format_time(upcoming)}", **attrs)
-            label = f"delivery attempt {failed} failed; attempt {failed + 1} at {format_time(upcoming)}"
+            label = f"delivery attempt {failed} failed; attempt {failed + 1} at {about(slug, upcoming)}"
             return item(record.id, "retry-wait", label, **attrs)
         if plan.end == "attempts":
             return item(record.id, "failed", f"delivery attempt {failed} failed; no retries left", **attrs)
@@ -258,11 +299,18 @@ def _deliver(run: Run, ctx: AsyncContext, record: Record) -> None:
         queue_depth=1,
     )
     if ctx.get("reserved_concurrency_zero"):
-        ctx.events.put(record, "async-queue", "throttled", "throttled: reserved concurrency is 0", attempt=1)
+        ctx.events.put(record, "async-queue", "throttled", "not attempted: reserved concurrency is 0")
         run.step(
             "async-queue", None, "throttle", "Reserved concurrency is 0: no attempt is made.", [record.id], doc=RETAIN
         )
-        _give_up(run, ctx, record, "Reserved concurrency is 0", condition="ZeroReservedConcurrency")
+        _give_up(
+            run,
+            ctx,
+            record,
+            "Reserved concurrency is 0",
+            condition="ZeroReservedConcurrency",
+            detail="Not attempted: reserved concurrency is 0 (no retries either)",
+        )
         return
     run.after(100, lambda: _attempt(run, ctx, record, 1, throttles=0))
 
@@ -289,6 +337,9 @@ def _attempt(run: Run, ctx: AsyncContext, record: Record, number: int, throttles
     )
     outcome = run.invoke([record], number, event_age_s=_age(run, record) // SECOND)
     if outcome.kind == "throttle":
+        # A throttled invoke never starts the function: the invoke step shows it sent, not running.
+        ctx.events.put(record, "function", "processing", f"attempt {number}: invoke sent", attempt=number)
+        run.refresh(force=True)
         _throttled(run, ctx, record, number, throttles, outcome)
         return
     record.ran = True
@@ -301,7 +352,7 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
     if outcome.kind in ("error", "timeout"):
         what = "times out" if outcome.kind == "timeout" else "raises an error"
         failed = "timed out" if outcome.kind == "timeout" else "failed"
-        ctx.events.put(record, "async-queue", "failed", f"attempt {number} {failed}", attempt=number)
+        ctx.events.put(record, "function", "returned", RESULT_WORDS[outcome.kind], attempt=number)
         run.step(
             "function",
             "async-queue",
@@ -313,6 +364,8 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
         )
         retries_used = number - 1
         if retries_used >= ctx["maximum_retry_attempts"]:
+            no_more = f"attempt {number} {failed}; no retries left"
+            ctx.events.put(record, "async-queue", "failed", no_more, attempt=number)
             _give_up(run, ctx, record, f"{number} attempt(s) failed", condition="RetriesExhausted")
             return
         wait = FUNCTION_ERROR_WAITS[retries_used]
@@ -323,7 +376,7 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
             record,
             "async-queue",
             "retry-wait",
-            f"attempt {number + 1} at {format_time(run.now + wait)}",
+            f"attempt {number} {failed}; attempt {number + 1} at {format_time(run.now + wait)}",
             attempt=number + 1,
             next_attempt_at_ms=run.now + wait,
         )
@@ -339,9 +392,25 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
         run.after(wait, lambda: _attempt(run, ctx, record, number + 1, throttles))
         return
     note = "The return value of an asynchronous invocation is discarded." if outcome.kind != "ok" else ""
-    ctx.events.put(record, "function", "succeeded", f"attempt {number} succeeded", attempt=number)
+    words = RESULT_WORDS["ok"]
+    ctx.events.put(record, "function", "returned", words, attempt=number)
+    ctx.events.returned[record.id] = Spot("function", "returned", words, {"attempt": number})
     run.step("function", "async-queue", "return", "The function succeeds.", [record.id], note=note)
-    if ctx.get("on_success_destination", "none") != "none":
+    success = ctx.get("on_success_destination", "none")
+    if success != "none":
+        detail = (
+            f"Processed successfully; an invocation record (condition Success) went to the on-success destination "
+            f"({TARGET_NAMES.get(success, success)})."
+        )
+    else:
+        detail = "Processed successfully."
+    # The event is done at the return step: it rests in the Processed bin there, and the function shows what
+    # came back at that step only.
+    run.dispose(record, "processed", detail)
+    run.refresh()
+    del ctx.events.returned[record.id]
+    if success != "none":
+        ctx.events.success_records[record.id] = run.now
         run.step(
             "async-queue",
             "success-destination",
@@ -361,14 +430,13 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
             [record.id],
             doc=CFN,
         )
-    run.dispose(record, "processed", "Processed successfully.")
 
 
 def _throttled(run: Run, ctx: AsyncContext, record: Record, number: int, throttles: int, outcome: Outcome) -> None:
     """Throttles go back to the queue with a growing wait (1 s doubling, at most 5 min) until max event age."""
     max_age = ctx["maximum_event_age_s"] * SECOND
     wait = min(SECOND * 2**throttles, 5 * MINUTE)
-    ctx.events.put(record, "async-queue", "throttled", f"attempt {number} throttled (429)", attempt=number)
+    ctx.events.put(record, "function", "throttled", THROTTLED_WORDS, attempt=number)
     run.step(
         "function",
         "async-queue",
@@ -469,7 +537,10 @@ def _too_old(run: Run, ctx: AsyncContext, record: Record, why: str) -> None:
     _give_up(run, ctx, record, why, condition="EventAgeExceeded")
 
 
-def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: str) -> None:
+def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: str, detail: str = "") -> None:
+    """Lambda gives up on the event: the on-failure destination, else the function's DLQ, else it is discarded.
+    `why` starts the step's summary; `detail` (default `why`) starts the disposition's detail."""
+    detail = detail or why
     destination = ctx.get("on_failure_destination", "none")
     dlq = ctx.get("dead_letter_queue", "none")
     if destination != "none":
@@ -488,7 +559,7 @@ def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: s
             [record.id],
             doc=RETAIN,
         )
-        run.dispose(record, "on-failure-destination", f"{why}; {keeps}.", doc=RETAIN)
+        run.dispose(record, "on-failure-destination", f"{detail}; {keeps}.", doc=RETAIN)
     elif dlq != "none":
         run.step(
             "async-queue",
@@ -499,7 +570,7 @@ def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: s
             [record.id],
             doc=RETAIN,
         )
-        run.dispose(record, "function-dlq", f"{why}; the DLQ holds the event, not the response.", doc=RETAIN)
+        run.dispose(record, "function-dlq", f"{detail}; the DLQ holds the event, not the response.", doc=RETAIN)
     else:
         run.step(
             "async-queue",
@@ -510,7 +581,7 @@ def _give_up(run: Run, ctx: AsyncContext, record: Record, why: str, condition: s
             doc=ERRORS,
         )
         kind = "discarded-max-age" if condition == "EventAgeExceeded" else "discarded-retries"
-        run.dispose(record, kind, f"{why}; nothing kept it.", doc=ERRORS)
+        run.dispose(record, kind, f"{detail}; nothing kept it.", doc=ERRORS)
     if ctx.source.slug == "cloudformation":
         run.at(record.arrived_ms + ctx["service_timeout_s"] * SECOND, lambda: _stack_times_out(run, ctx, record))
 
@@ -579,7 +650,7 @@ def _service_delivery(run: Run, ctx: AsyncContext, record: Record, failures: int
                     f"Delivery attempt {attempt} to Lambda fails.",
                     [record.id],
                     doc=doc,
-                    note=illustrative if attempt > 1 else "",
+                    note=illustrative,  # the first step already shows the next (illustrative) retry time
                     attempt=attempt,
                 ),
             )
@@ -625,13 +696,15 @@ def _delivery_end(
     slug = ctx.source.slug
     doc = {"sns": SNS_RETRIES, "eventbridge": EB_RETRY}.get(slug, SCHEDULER_RETRY)
     has_dlq = ctx.get({"sns": "subscription_dlq", "eventbridge": "target_dlq"}.get(slug, "schedule_dlq"))
+    # EventBridge and Scheduler delays are illustrative: their totals are given to the nearest second.
+    over = span(elapsed_ms) if slug == "sns" else about(slug, elapsed_ms).replace("+", "")
     if end == "delivered":
         ctx.events.put(record, "service", "delivering", f"delivery attempt {failed + 1} succeeds")
         run.step(
             "service",
             None,
             "retry-wait",
-            f"The service retried delivery {failed} time(s) over {span(elapsed_ms)} before Lambda accepted the event.",
+            f"The service retried delivery {failed} time(s) over {over} before Lambda accepted the event.",
             [record.id],
             doc=doc,
         )
@@ -640,22 +713,24 @@ def _delivery_end(
     if slug == "sns":
         why = f"The delivery policy is used up ({max_attempts:,} attempts)"
     elif end == "attempts":
-        why = f"MaximumRetryAttempts ({max_attempts - 1}) is used up after {failed} attempt(s) over {span(elapsed_ms)}"
+        why = f"MaximumRetryAttempts ({max_attempts - 1}) is used up after {failed} attempt(s) over {over}"
     else:
         why = (
             f"The event has reached the retry policy's MaximumEventAgeInSeconds ({span(max_age_ms or 0)}) "
             f"after {failed} failed attempt(s): no more retries"
         )
     if has_dlq:
+        owner = SERVICE_DLQ_OWNERS.get(slug, "service")
         run.step(
             "service",
             "service-dlq",
             "dlq",
-            f"{why}: the event goes to the service's own dead-letter queue.",
+            f"{why}: the event goes to the {owner}'s dead-letter queue.",
             [record.id],
             doc=doc,
         )
-        run.dispose(record, "service-dlq", "Never reached Lambda; kept in the service's DLQ.", doc=doc)
+        kept = f"Never reached Lambda; sent to the {owner}'s dead-letter queue ({PRODUCER_NAMES.get(slug, slug)})."
+        run.dispose(record, "service-dlq", kept, doc=doc)
     else:
         run.step(
             "service",

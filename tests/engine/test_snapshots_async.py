@@ -9,6 +9,7 @@ failing invocation runs 200 ms (the engine's defaults).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -110,10 +111,13 @@ CASES = [
             (At("send"), (held("1", "service", "delivering"), Empty("async-queue"))),
             (At("accept"), (held("1", "async-queue", "waiting", attempt=1, age_ms=0, next_attempt_at_ms=100),)),
             (At("invoke", "Attempt 1"), (held("1", "function", "processing", attempt=1, age_ms=100, started_ms=100),)),
-            (At("error"), (held("1", "async-queue", "failed", attempt=1, age_ms=300), Empty("function"))),
+            (At("error"), (held("1", "function", "returned", attempt=1, age_ms=300), Empty("async-queue"))),
             (
                 At("retry-wait", "Wait 1 min"),
-                (held("1", "async-queue", "retry-wait", attempt=2, age_ms=300, next_attempt_at_ms=60_300),),
+                (
+                    held("1", "async-queue", "retry-wait", attempt=2, age_ms=300, next_attempt_at_ms=60_300),
+                    Empty("function"),
+                ),
             ),
             (At("invoke", "Attempt 2"), (held("1", "function", "processing", attempt=2, age_ms=60_300),)),
             (
@@ -148,7 +152,7 @@ CASES = [
                     Meta("async-queue", {"maximum_event_age_s": 90, "maximum_retry_attempts": 2}),
                 ),
             ),
-            (At("error", nth=2), (held("1", "async-queue", "failed", attempt=2, age_ms=60_500),)),
+            (At("error", nth=2), (held("1", "function", "returned", attempt=2, age_ms=60_500),)),
             (
                 At("retry-wait", "after the event's maximum age"),
                 (held("1", "async-queue", "expiring", attempt=2, age_ms=60_500, deadline_ms=90_000),),
@@ -170,17 +174,17 @@ CASES = [
         1,
         ["throttle", "throttle", "ok"],
         (
-            (At("throttle"), (held("1", "async-queue", "throttled", attempt=1, age_ms=100), Empty("function"))),
+            (At("throttle"), (held("1", "function", "throttled", attempt=1, age_ms=100), Empty("async-queue"))),
             (
                 At("retry-wait", "Back off 1 s"),
-                (held("1", "async-queue", "throttled", attempt=1, next_attempt_at_ms=1_100),),
+                (held("1", "async-queue", "throttled", attempt=1, next_attempt_at_ms=1_100), Empty("function")),
             ),
             (
                 At("retry-wait", "Back off 2 s"),
                 (held("1", "async-queue", "throttled", attempt=1, age_ms=1_100, next_attempt_at_ms=3_100),),
             ),
             (At("invoke", nth=3), (held("1", "function", "processing", attempt=1, age_ms=3_100),)),
-            (At("return"), (held("1", "processed", "done", at_ms=3_300),)),
+            (At("return"), (held("1", "processed", "done", at_ms=3_300), ref("1", "function", "returned"))),
         ),
         {"1": "processed"},
     ),
@@ -258,7 +262,8 @@ CASES = [
             ),
             (At("retry-wait", "retried delivery 5 time"), (held("1", "service", "delivering", delivery_attempt=6),)),
             (At("accept"), (held("1", "async-queue", "waiting", attempt=1, age_ms=0), Empty("service"))),
-            (At("throttle"), (held("1", "async-queue", "throttled", attempt=1, age_ms=100),)),
+            (At("throttle"), (held("1", "function", "throttled", attempt=1, age_ms=100),)),
+            (At("retry-wait", "Back off"), (held("1", "async-queue", "throttled", attempt=1, age_ms=100),)),
             (At("invoke", nth=2), (held("1", "function", "processing", attempt=1, age_ms=1_100),)),
         ),
         {"1": "processed"},
@@ -414,4 +419,181 @@ def test_a_long_sns_policy_counts_the_folded_attempts():
     ]
     assert counts == sorted(counts) and counts[-1] == 100_015
     assert trace.dispositions["1"].kind == "service-dlq"
+    assert problems(trace) == []
+
+
+# -- fixes after the fresh-eyes review of the snapshots (/tmp/review-snapshots.md, rows named per test) -----------
+
+
+def steps_of(trace: Trace, kind: str) -> list[Step]:
+    return [s for s in trace.steps if s.kind == kind]
+
+
+def item_in(step: Step, place_id: str, record: str = "1") -> dict:
+    entries = [e for e in places_of(step).get(place_id, {"items": []})["items"] if e["id"] == record]
+    assert len(entries) == 1, f"step {step.index}: {record} not (once) in {place_id}"
+    return entries[0]
+
+
+def test_review_row_38_a_failed_attempt_that_will_be_retried_waits_and_only_the_last_failure_is_final():
+    """Row 38: the event of a failed attempt that Lambda retries is "retry-wait", never "failed" (which reads as
+    final); the function says what came back. ASYNC_ERRORS: retries 1 min, then 2 min after a function error."""
+    trace = engine.simulate("s3", {"dead_letter_queue": "sqs"}, 1, ["error"])
+    errors = steps_of(trace, "error")
+    assert [item_in(s, "function")["label"] for s in errors] == ["returned: error"] * 3
+    assert all(item_in(s, "function")["status"] == "returned" for s in errors)
+    waits = steps_of(trace, "retry-wait")
+    assert [item_in(s, "async-queue")["label"] for s in waits] == [
+        "attempt 1 failed; attempt 2 at +1 min",
+        "attempt 2 failed; attempt 3 at +3 min",
+    ]
+    statuses = {
+        e["status"] for s in trace.steps for p in s.snapshot["places"] if p["kind"] != "bin" for e in p["items"]
+    }
+    assert "failed" not in statuses  # the last failure leads straight to the DLQ step
+    timeout = engine.simulate("s3", {}, 1, ["timeout", "ok"])
+    assert item_in(steps_of(timeout, "error")[0], "function")["label"] == "timed out"
+    assert item_in(steps_of(timeout, "retry-wait")[0], "async-queue")["label"].startswith("attempt 1 timed out;")
+
+
+@pytest.mark.parametrize(
+    ("source", "settings", "outcomes"),
+    [
+        ("s3", {"maximum_event_age_s": 120}, ["throttle"]),
+        ("iot", {}, ["throttle", "throttle", "ok"]),
+        ("sns", {"delivery_failures": 2}, ["throttle", "ok"]),
+        ("eventbridge", {"on_failure_destination": "sqs"}, ["throttle", "error"]),
+        ("cloudformation", {}, ["throttle", "ok"]),
+    ],
+)
+def test_review_row_40_a_throttled_invoke_never_shows_the_function_running(source, settings, outcomes):
+    """Row 40 (and every async throttle): the invoke step shows the invoke sent, not the function running; the
+    throttle step says the function did not run; the step after, the event is back in Lambda's queue."""
+    trace = engine.simulate(source, settings, 1, outcomes)
+    assert problems(trace) == []
+    throttles = 0
+    for before, step, after in zip(trace.steps, trace.steps[1:], trace.steps[2:], strict=False):
+        if step.kind != "throttle" or before.kind != "invoke":
+            continue
+        throttles += 1
+        sent = item_in(before, "function")
+        assert sent["label"].endswith("invoke sent") and "running" not in sent["label"], sent
+        assert "started_ms" not in sent["attrs"]
+        said = item_in(step, "function")
+        assert (said["status"], said["label"]) == ("throttled", "throttled: the function did not run")
+        assert places_of(after)["function"]["items"] == []
+        assert after.kind == "retry-wait" and item_in(after, "async-queue")["status"] in ("throttled", "expiring")
+    assert throttles >= 1
+    ran = [item_in(s, "function") for s in steps_of(trace, "invoke") if s.index + 1 < len(trace.steps)]
+    assert all("running" in e["label"] or e["label"].endswith("invoke sent") for e in ran)
+
+
+@pytest.mark.parametrize(
+    ("settings", "kind"),
+    [
+        ({}, "discarded-retries"),
+        ({"dead_letter_queue": "sqs"}, "function-dlq"),
+        ({"on_failure_destination": "sqs"}, "on-failure-destination"),
+    ],
+)
+def test_review_row_42_reserved_concurrency_zero_is_not_attempted(settings, kind):
+    """Row 42: with reserved concurrency 0 no attempt is made (and no retry): the disposition says so, never
+    "retries used up". https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"""
+    trace = engine.simulate("s3", {"reserved_concurrency_zero": True, **settings}, 1, ["ok"])
+    assert problems(trace) == []
+    assert steps_of(trace, "invoke") == [] and trace.invocations == 0
+    disposition = trace.dispositions["1"]
+    assert disposition.kind == kind
+    assert disposition.detail.startswith("Not attempted: reserved concurrency is 0"), disposition.detail
+    assert "retries used up" not in disposition.detail and "exhausted" not in disposition.detail
+    queued = item_in(steps_of(trace, "throttle")[0], "async-queue")
+    assert queued["label"] == "not attempted: reserved concurrency is 0" and "attempt" not in queued["attrs"]
+
+
+@pytest.mark.parametrize(
+    ("source", "destination", "label"),
+    [
+        ("eventbridge", "sqs", "On-success destination (SQS)"),  # row 45
+        ("sns", "eventbridge", "On-success destination (EventBridge)"),  # row 46
+    ],
+)
+def test_review_rows_45_46_the_on_success_destination_shows_the_invocation_record(source, destination, label):
+    """Rows 45, 46: after a success the invocation record goes to the on-success destination: it shows there
+    (a reference: the event itself rests in the Processed bin) from that step to the end, and the queue's meta
+    names the destination. https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"""
+    trace = engine.simulate(source, {"on_success_destination": destination}, 2, ["ok"])
+    assert problems(trace) == []
+    sent = [s for s in trace.steps if s.target == "success-destination"]
+    assert len(sent) == 2
+    first = sent[0]
+    assert "success-destination" not in places_of(trace.steps[first.index - 1])
+    for step in trace.steps[first.index :]:
+        where = places_of(step)["success-destination"]
+        assert (where["kind"], where["label"]) == ("bin", label)
+        assert all(e["ref"] and e["label"] == "invocation record (condition Success)" for e in where["items"])
+    for step in sent:
+        (record,) = step.records
+        assert item_in(step, "processed", record)["ref"] is False
+        assert item_in(step, "success-destination", record)["attrs"]["at_ms"] == step.t_ms
+    assert places_of(trace.steps[-1])["success-destination"]["count"] == 2
+    assert places_of(first)["async-queue"]["meta"]["on_success_destination"] == destination
+    assert "on-success destination" in trace.dispositions["1"].detail
+    # the return step: the event is processed, and the function says what came back (only at that step)
+    returned = steps_of(trace, "return")[0]
+    said = item_in(returned, "function")
+    assert (said["ref"], said["status"], said["label"]) == (True, "returned", "returned: success")
+    (record,) = returned.records
+    assert record not in {e["id"] for e in places_of(trace.steps[returned.index + 1])["function"]["items"]}
+
+
+def test_review_row_47_illustrative_retry_times_are_rounded_and_noted_from_the_first_failure():
+    """Row 47: EventBridge's retry delays are illustrative: labels give them to the nearest second, and the
+    first failed attempt's step (whose label already shows the next time) carries the note too."""
+    trace = engine.simulate("eventbridge", {"delivery_failures": 2, "target_dlq": True}, 1, ["error"])
+    first, second = steps_of(trace, "error")[:2]
+    assert "Illustrative" in first.note and "Illustrative" in second.note
+    assert item_in(first, "service")["label"] == "delivery attempt 1 failed; attempt 2 at about +1 s"
+    assert item_in(second, "service")["label"] == "delivery attempt 2 failed; attempt 3 at about +3 s"
+    assert item_in(first, "service")["attrs"]["next_attempt_at_ms"] == second.t_ms  # the exact time stays
+    for source, settings in (("eventbridge", {}), ("eventbridge-scheduler", {})):
+        long = engine.simulate(source, {"delivery_failures": 12, **settings}, 1, ["ok"])
+        labels = [
+            item_in(s, "service")["label"]
+            for s in long.steps
+            if "service" in places_of(s) and places_of(s)["service"]["items"]
+        ]
+        assert labels and not any(re.search(r"\+\d+\.\d+ s", label) for label in labels), labels
+
+
+@pytest.mark.parametrize(
+    ("source", "settings", "owner"),
+    [
+        ("eventbridge", {"target_dlq": True}, "target's dead-letter queue (EventBridge)"),
+        ("sns", {"subscription_dlq": True}, "subscription's dead-letter queue (SNS)"),
+        ("eventbridge-scheduler", {"schedule_dlq": True}, "schedule's dead-letter queue (EventBridge Scheduler)"),
+    ],
+)
+def test_review_row_49_the_service_dlq_is_named_after_its_owner(source, settings, owner):
+    """Row 49: an EventBridge target's DLQ is the target's, not "the event source's own"; likewise the SNS
+    subscription's and the schedule's. https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"""
+    failures = 200_000 if source == "sns" else 200
+    trace = engine.simulate(source, {"delivery_failures": failures, **settings}, 1, ["ok"])
+    disposition = trace.dispositions["1"]
+    assert disposition.kind == "service-dlq"
+    assert owner in disposition.detail and "event source" not in disposition.detail
+    (dlq,) = steps_of(trace, "dlq")
+    assert owner.split(" (")[0] in dlq.summary
+
+
+def test_review_row_35_activemq_dead_letters_to_its_default_dlq_without_a_condition():
+    """Row 35: after 6 redeliveries ActiveMQ moves the messages to its dead-letter queue (ActiveMQ.DLQ unless
+    the broker names another): the summary no longer hedges "if one is configured" while the bin says plainly
+    that they moved. MQ_ERRORS links ActiveMQ's Message Redelivery and DLQ Handling page."""
+    trace = engine.simulate("mq", {}, 3, ["poison:2"])
+    (dlq,) = steps_of(trace, "dlq")
+    assert "if one is configured" not in dlq.summary and "ActiveMQ.DLQ" in dlq.summary
+    assert "ActiveMQ.DLQ" in dlq.note and "persistent" in dlq.note
+    where = places_of(trace.steps[-1])["broker-dlq"]
+    assert where["label"] == "Broker's dead-letter queue (ActiveMQ.DLQ by default)" and where["count"] == 3
+    assert all("ActiveMQ.DLQ" in d.detail for d in trace.dispositions.values())
     assert problems(trace) == []
