@@ -52,8 +52,9 @@ BIN_VERBS = {  # bin id -> (singular, plural) verb phrase for "Message 2 ..."
     "reported-failed": ("was reported as failed", "were reported as failed"),
     "filtered": ("was filtered out", "were filtered out"),
     "lost": ("was discarded", "were discarded"),
+    "success-destination": ("went to the on-success destination", "went to the on-success destination"),
 }
-SHORT_BIN_LABELS = frozenset(BIN_LABEL.values())
+SHORT_BIN_LABELS = frozenset(BIN_LABEL.values()) | {"not attempted"}
 
 
 class Chip(NamedTuple):
@@ -190,9 +191,10 @@ def _held(snapshot: dict | None) -> dict[str, tuple[dict, dict]]:
     return held
 
 
-def _refs(snapshot: dict | None) -> set[tuple[str, str]]:
+def _refs(snapshot: dict | None) -> dict[tuple[str, str], str]:
+    """(place id, record) -> the reference's words, for the records a place shows for context."""
     return {
-        (where.get("id", ""), str(entry.get("id")))
+        (where.get("id", ""), str(entry.get("id"))): str(entry.get("label") or entry.get("status") or "")
         for where in (snapshot or {}).get("places", [])
         for entry in where.get("items", [])
         if entry.get("ref")
@@ -385,13 +387,15 @@ def _detail(kind: str, entry: dict, t: int) -> str:
         if entry.get("label") in SHORT_BIN_LABELS:
             parts.append(str(entry["label"]))
     elif kind in ("batch", "function", "broker"):
+        if status in ("returned", "throttled", "abandoned") and entry.get("label"):
+            word = str(entry["label"])  # what came back says more than the status word
         if attrs.get("receive_count"):
             parts.append(f"received {attrs['receive_count']}×")
         if attrs.get("redeliveries"):
             parts.append(f"redelivered {attrs['redeliveries']}×")
         if (attrs.get("attempt") or 1) > 1:
             parts.append(f"attempt {attrs['attempt']}")
-        if attrs.get("started_ms") is not None:
+        if attrs.get("started_ms") is not None and status == "processing":
             parts.append(f"running {span(max(0, t - attrs['started_ms']))}")
         parts.insert(0, word)
     else:
@@ -454,11 +458,16 @@ def _changes(snapshot: dict, now: tuple, prior, noun: str) -> tuple[set[tuple[st
     for (words, value), records in figures.items():
         said = "retry count reset" if words.startswith("retried") and value == 0 else words.format(value)
         sentences.append(f"{_subject(records, noun)}: {said}.")
-    new_refs = refs_now - refs_before
+    new_refs = refs_now.keys() - refs_before.keys()
     by_place: dict[str, list[str]] = {}
     for place_id, record in sorted(new_refs, key=lambda pair: _order(pair[1])):
         by_place.setdefault(place_id, []).append(record)
         changed.add((place_id, record))
+    relabelled: dict[tuple[str, str], list[str]] = {}  # a batch or a function item whose words changed
+    for key in sorted(refs_now.keys() & refs_before.keys(), key=lambda pair: _order(pair[1])):
+        if refs_now[key] != refs_before[key] and places.get(key[0], {}).get("kind") in ("batch", "function"):
+            relabelled.setdefault((key[0], refs_now[key]), []).append(key[1])
+            changed.add(key)
     batched = {r for p, records in by_place.items() if places[p].get("kind") in ("batch", "function") for r in records}
     for label, records in statuses.items():
         records = [r for r in records if r not in batched]  # the batch sentence below says it
@@ -467,10 +476,21 @@ def _changes(snapshot: dict, now: tuple, prior, noun: str) -> tuple[set[tuple[st
     sentences += _tape_changes(snapshot, previous)
     for place_id, records in by_place.items():
         where = places[place_id]
+        words = refs_now.get((place_id, records[0]), "")
         if where.get("kind") == "batch":
             sentences.append(f"{_subject(records, noun)} in {_label(where)}.")
-        elif where.get("kind") == "function":
+        elif where.get("kind") == "function" and (words.startswith("attempt") or "running" in words):
             sentences.append(f"{_label(where)} is running {_subject(records, noun).lower()}.")
+        elif where.get("kind") == "function":
+            sentences.append(f"{_label(where)}, {_subject(records, noun).lower()}: {words}.")
+        elif where.get("kind") == "bin":
+            sentences.append(f"{_label(where)}: {words} for {_subject(records, noun).lower()}.")
+    for (place_id, words), records in relabelled.items():
+        where = places[place_id]
+        if where.get("kind") == "batch":
+            sentences.append(f"{_subject(records, noun)} in {_label(where)}.")
+        else:
+            sentences.append(f"{_label(where)}, {_subject(records, noun).lower()}: {words}.")
     if len(sentences) > MAX_SENTENCES:
         extra = len(sentences) - MAX_SENTENCES + 1
         sentences = sentences[: MAX_SENTENCES - 1] + [f"And {extra} more changes."]

@@ -113,14 +113,14 @@ class Queue:
             if self.fifo:
                 attrs["group"] = record.group
             # Received and not deleted: "in flight" in SQS terms, hidden from other consumers until the visibility
-            # timeout ends. "hidden" marks one whose batch already failed: it only waits to reappear.
+            # timeout ends. "hidden" marks one whose batch is over (failed or throttled): it only waits to reappear.
             if record.id in self.in_flight:
                 hidden_until = self.received_at[record.id] + cycle
                 label = f"in flight, hidden {until(hidden_until)}"
                 return item(record.id, "in-flight", label, visible_at_ms=hidden_until, **attrs)
             if self.visible_at[record.id] > now:
                 hidden_until = self.visible_at[record.id]
-                label = f"in flight, hidden {until(hidden_until)} (its batch failed)"
+                label = f"in flight, hidden {until(hidden_until)}, then visible again"
                 return item(record.id, "hidden", label, visible_at_ms=hidden_until, **attrs)
             if record.group in blocked_groups:
                 return item(

@@ -89,6 +89,16 @@ def until(t_ms: int) -> str:
     return f"until {format_time(t_ms)}"
 
 
+def _item_label(disposition) -> str:
+    """Words for a finished record in its bin (the bin's own label says where it is)."""
+    if disposition.kind == "discarded-retries" and disposition.detail.startswith("Not attempted"):
+        return "not attempted"
+    if disposition.kind in ("service-dlq", "records-failed") and disposition.detail:
+        first = disposition.detail.split(". ")[0].rstrip(".")
+        return first if len(first) <= 90 else first[:89] + "…"
+    return BIN_LABEL.get(disposition.kind, disposition.label)
+
+
 class Bins:
     """The places that hold finished records, filled as dispositions are made (in the order first filled)."""
 
@@ -112,7 +122,7 @@ class Bins:
                 item(
                     disposition.record,
                     BIN_STATUS.get(disposition.kind, "failed"),
-                    BIN_LABEL.get(disposition.kind, disposition.label),
+                    _item_label(disposition),
                     disposition=disposition.kind,
                     **attrs,
                 )

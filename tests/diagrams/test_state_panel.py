@@ -69,7 +69,7 @@ def test_the_countdown_follows_the_simulated_clock(redrive):
     assert hidden.clock == "+0.2 s"
     assert chip(hidden, "queue", "2").detail == "received 1× · hidden · visible in 29.8 s"
     assert chip(hidden, "queue", "2").status == "hidden"
-    assert hidden.announcement == "Message 2: in flight, hidden until +30 s (its batch failed)."
+    assert hidden.announcement == "Message 2: in flight, hidden until +30 s, then visible again."
     second = series.views[step_of(trace, "poll", after=hidden.index)]
     assert chip(second, "queue", "2").detail == "received 2× · in flight · visible in 30 s"
     assert second.announcement == "Message 2: receive count 2."
@@ -284,7 +284,7 @@ def test_step_n_renders_the_panel_and_only_the_final_dispositions_so_far(client)
 
     middle = client.get(f"{base}&step=6").content.decode()  # +0.2 s: 1 and 3 deleted, 2 hidden
     assert rows(middle) == (["1", "3"], ["2"])
-    assert "Message 2: in flight, hidden until +30 s (its batch failed)." in panel_text(middle)
+    assert "Message 2: in flight, hidden until +30 s, then visible again." in panel_text(middle)
     assert "visible in 29.8 s" in panel_text(middle)
 
 

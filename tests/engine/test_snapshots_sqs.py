@@ -55,7 +55,7 @@ CASES = [
                 attrs={"2": {"receive_count": 1, "visible_at_ms": 30_000}},
                 labels={"2": "in flight, hidden until +30 s"},
             ),
-            At("visible", labels={"2": "hidden until +30 s (its batch failed)"}),
+            At("visible", labels={"2": "hidden until +30 s, then visible again"}),
             At("poll", 2, attrs={"2": {"receive_count": 2, "visible_at_ms": 60_000}}),
             At("redrive", holds={"queue-dlq": {"2"}, "processed": {"1", "3"}}),
         ],
