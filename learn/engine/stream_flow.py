@@ -11,7 +11,10 @@ illustrative.
 
 State snapshots (`Stream.snapshot`): one tape per shard or partition (the change stream for DocumentDB) holds its
 records until they are finished, with the checkpoint and the iterator; a batch place per batch in flight shows
-its retries and, after a bisect, which half it is. The bins come from the dispositions (engine/state.py).
+its retries and, after a bisect, which half it is; at the step that says what came back (success, error, timed
+out, partial batch response, or a throttled invoke that never ran) it says so, and it is gone from the next step.
+A record's `retries` counts its own deliveries; the lane's count toward MaximumRetryAttempts is on the tape's and
+the batch's meta. The bins come from the dispositions (engine/state.py).
 """
 
 from __future__ import annotations
@@ -59,6 +62,21 @@ DESTINATION_BINS = {
     "sqs": "On-failure destination: SQS queue (metadata only, not the records)",
     "sns": "On-failure destination: SNS topic (metadata only, not the records)",
 }
+# What came back from an invoke, as a batch place says it once the flow has written the result step.
+RESULT_WORDS = {
+    "ok": "returned: success",
+    "throttle": "throttled: the function did not run",
+    "error": "returned: error",
+    "timeout": "timed out",
+    "malformed": "returned: a response Lambda cannot read",
+    "partial": "returned: partial batch response",
+}
+KAFKA_STOPPED = (
+    "The simulation stops after showing {span} of retries. A Kafka topic keeps records for its retention "
+    "period, which is set on the cluster, not by Lambda, and is not simulated: this run does not show whether "
+    "these records would have expired by now. With MaximumRetryAttempts -1 the mapping keeps retrying until they "
+    "expire from the topic."
+)
 LOOK_BACK = 5  # a tape longer than MAX_ITEMS is listed from this many records before the first one still held
 
 LABELS = {
@@ -138,6 +156,8 @@ class InFlight:
         self.running = False  # False: read from the stream, the invoke not yet made
         self.retries = lane.retries
         self.half = lane.halves.get(records[0].id, "")
+        self.outcome = ""  # the outcome kind the invoke got (a throttled invoke never starts the function)
+        self.result = ""  # what came back, set just before the flow writes the result step
 
 
 class Stream:
@@ -155,6 +175,7 @@ class Stream:
         self.all_lanes: list[Lane] = []
         self.lane_of: dict[str, Lane] = {}
         self.in_flight: dict[str, InFlight] = {}  # lane name -> the batch it is processing
+        self.returned: dict[str, InFlight] = {}  # lane name -> a batch whose result step is the last one written
         self.batch_numbers = 0
         self.tapes: dict[tuple[str, str], list[Record]] = {}  # (id, label) -> its records, in order
         self.positions: dict[str, int] = {}  # record id -> its position on its tape (a Kafka offset)
@@ -174,26 +195,73 @@ class Stream:
         return None  # Kafka: the topic's retention belongs to the cluster, not to Lambda
 
     # -- vocabulary ---------------------------------------------------------------------------------
-    def where(self, lane: Lane) -> str:
+    def name(self, lane: Lane) -> str:
+        """The lane as the learner sees it: "shard-1", "partition 0", "change stream", or one of a shard's
+        ParallelizationFactor concurrent batches ("concurrent batch 1 of 2 in shard-1")."""
         if self.docdb:
-            return "the change stream"
-        name = "0" if self.kafka and lane.name == "shard-1" else lane.name
-        return f"{self.unit} {name}"
-
-    def position(self, first: str) -> str:
+            return "change stream"
         if self.kafka:
-            return f"from record {first}"
+            return "partition " + ("0" if lane.name == "shard-1" else lane.name)
+        shard, _, index = lane.name.partition("/")
+        if index:
+            return f"concurrent batch {int(index) + 1} of {self.ctx['parallelization_factor']} in {shard}"
+        return shard
+
+    def where(self, lane: Lane) -> str:
+        return "the change stream" if self.docdb else self.name(lane)
+
+    def read_from(self, lane: Lane) -> str:
+        """Where a batch is read from: the shard (and which of its concurrent batches), partition or stream."""
+        shard, _, index = lane.name.partition("/")
+        if index and not self.kafka:
+            return f"{shard} for concurrent batch {int(index) + 1} of {self.ctx['parallelization_factor']}"
+        return self.where(lane)
+
+    def reach(self, lane: Lane, finishing: list[Record] = ()) -> Record | None:
+        """The last record of the lane that it and every record before it are finished (counting `finishing` as
+        finished): what the checkpoint is after. Filtered or expired records pass without being checkpointed."""
+        run, ending = self.run, {r.id for r in finishing}
+        last = None
+        for record in lane.records:
+            if record.id in ending:
+                last = record
+            elif run.live(record):
+                break
+            elif run.trace.dispositions[record.id].kind not in ("filtered-out", "discarded-retention"):
+                last = record
+        return last
+
+    def checkpoint_words(self, lane: Lane, finishing: list[Record] = (), now: bool = False) -> str:
+        last = self.reach(lane, finishing)
+        if last is None:
+            return "nothing checkpointed yet"
+        return f"checkpoint {'now ' if now else ''}after record {last.id}"
+
+    def position(self, lane: Lane, first: str) -> str:
+        if self.kafka:  # Kafka commits offsets: the same boundary as a shard's checkpoint
+            last = self.reach(lane)
+            done = f"offsets committed through record {last.id}" if last else "no offset committed yet"
+            return f"{done}; reading from record {first}"
         if self.docdb:
             return f"starting at event {first}"
-        return f"checkpoint before {first}"
+        if "/" in lane.name:  # one of a shard's concurrent batches: the shard's checkpoint is on its tape
+            return f"reading from record {first}"
+        return f"{self.checkpoint_words(lane)}; reading from record {first}"
 
-    @property
-    def success(self) -> str:
+    def success(self, lane: Lane, batch: list[Record]) -> str:
         if self.kafka:
             return "Success: Lambda commits the offsets past the batch."
         if self.docdb:
             return "Success: processing moves on to the next events."
-        return "Success: the checkpoint moves past the batch."
+        if "/" in lane.name:
+            text = f"Success: {self.name(lane)} has processed its records through {batch[-1].id}"
+        else:
+            text = f"Success: {self.checkpoint_words(lane, batch, now=True)}"
+        if lane.splits:  # the other half of a bisect still waits: the shard stays held up
+            rest = lane.splits[0]
+            half = lane.halves.get(rest[0].id, "records split off by the bisect")
+            text += f"; {self.where(lane)} is still held for the {half} ({records_phrase(rest)})"
+        return text + "."
 
     @property
     def moves_on(self) -> str:
@@ -257,8 +325,31 @@ class Stream:
             what = f"{len(run.records)} record(s) in the shard(s), in order."
         run.step("stream", None, "enqueue", what, [r.id for r in run.records], doc=ESM)
         drop_filtered(run, "stream")
+        self.one_key_note()
         for lane in self._remember(self.lanes()):
             run.at(0, lambda lane=lane: self.next_batch(lane))
+
+    def one_key_note(self) -> None:
+        """With ParallelizationFactor > 1, say when every record of a shard has the same partition key: they all
+        go to one of the shard's concurrent batches, so the factor has no visible effect in this run."""
+        factor = int(self.ctx.get("parallelization_factor", 1))
+        if self.docdb or self.kafka or factor < 2:
+            return
+        keys: dict[str, set[str]] = defaultdict(set)
+        for record in self.run.records:
+            if not self.run.settled(record):
+                keys[record.shard].add(record.key)
+        for shard, shared in keys.items():
+            count = sum(1 for r in self.run.records if r.shard == shard and not self.run.settled(r))
+            if count > 1 and len(shared) == 1:
+                key = next(iter(shared))
+                which = f"partition key {key!r}" if key else "partition key (none was given)"
+                self.run.trace.notes.append(
+                    f"ParallelizationFactor {factor}: records with the same partition key go to the same one of "
+                    f"{shard}'s {factor} concurrent batches, in order. All {count} records in {shard} here share one "
+                    f"{which}, so they stay in one batch, in order; give records different keys to see several "
+                    "concurrent batches."
+                )
 
     # -- one lane -----------------------------------------------------------------------------------
     def next_batch(self, lane: Lane) -> None:
@@ -300,7 +391,7 @@ class Stream:
             "poller",
             "stream",
             "poll",
-            f"Read a batch of {len(batch)} from {self.where(lane)} ({self.position(ids[0])}).",
+            f"Read a batch of {len(batch)} from {self.read_from(lane)} ({self.position(lane, ids[0])}).",
             ids,
             doc=ESM,
             checkpoint=ids[0],
@@ -317,17 +408,24 @@ class Stream:
             attempt=lane.retries + 1,
         )
         outcome = run.invoke(batch, lane.retries + 1, checkpoint=ids[0])
+        flight.outcome = outcome.kind
+        if outcome.kind == "throttle":
+            run.refresh(force=True)  # the invoke step shows that the function does not run
         duration = ctx.run_time(outcome)
         run.after(duration, lambda: self.handle(lane, batch, outcome))
 
     def handle(self, lane: Lane, batch: list[Record], outcome: Outcome) -> None:
         run, ctx = self.run, self.ctx
         ids = [r.id for r in batch]
-        self.in_flight.pop(lane.name, None)  # the function returned: the batch is back with the poller
+        flight = self.in_flight.pop(lane.name, None)  # the function returned: the batch is back with the poller
+        if flight is not None:  # the batch place says what came back at the result step, then leaves
+            flight.result = RESULT_WORDS.get(outcome.kind, "returned")
+            self.returned[lane.name] = flight
         rbif = ctx.get("report_batch_item_failures", False)
         if outcome.kind == "ok" or (outcome.kind == "malformed" and not rbif):
-            run.step("function", "poller", "return", self.success, ids)
+            run.step("function", "poller", "return", self.success(lane, batch), ids)
             self.done(batch, "Processed in order.")
+            self.close(lane)
             self.continue_lane(lane, 0)
             return
         if outcome.kind == "partial":
@@ -348,6 +446,7 @@ class Stream:
                     note="Unverified: for stream and Kafka mappings the docs list only an empty or null "
                     "itemIdentifier and a wrong key name as making the whole batch fail.",
                 )
+                self.close(lane)
                 self.retry(lane, batch, outcome)
                 return
             failed = [r for r in batch if r.id in outcome.failed]
@@ -356,7 +455,7 @@ class Stream:
                 run.step(
                     "function",
                     "poller",
-                    "error",
+                    "return",
                     f"Partial batch response: Lambda retries only the failed record(s) "
                     f"{', '.join(r.id for r in failed)}; the others count as processed.",
                     ids,
@@ -365,21 +464,25 @@ class Stream:
                     "records of the partition wait for them. Here they are retried before the partition moves on.",
                 )
                 self.done(ok, "Processed; not named in batchItemFailures.")
+                self.close(lane)
                 self.retry(lane, failed, outcome)
                 return
             first = min(failed, key=lambda r: r.position)
             before = [r for r in batch if r.position < first.position]
+            # AWS's checkpoint is the sequence number the retry starts at; the panel marks the same boundary as the
+            # last record finished before it ("checkpoint after record N").
             run.step(
                 "function",
                 "poller",
-                "error",
-                f"Partial batch response: the checkpoint moves to {first.id}, "
-                "the lowest failed sequence number; the batch is retried from there.",
+                "return",
+                f"Partial batch response: the checkpoint moves to {first.id}, the lowest failed sequence number "
+                f"({self.checkpoint_words(lane, before, now=True)}); the batch is retried from record {first.id}.",
                 ids,
                 doc=self.partial_doc,
                 checkpoint=first.id,
             )
             self.done(before, "Processed; the checkpoint moved past it.")
+            self.close(lane)
             self.retry(lane, [r for r in batch if r.position >= first.position], outcome)
             return
         if outcome.kind == "throttle":
@@ -392,6 +495,7 @@ class Stream:
                 ids,
                 doc=ESM if self.docdb else self.errors_doc,
             )
+            self.close(lane)
             self.retry(lane, batch, outcome, counts=False)
             return
         what = {"timeout": "times out", "malformed": "returns an invalid response"}.get(outcome.kind, "raises an error")
@@ -406,8 +510,9 @@ class Stream:
             f"The function {what}: {why}",
             ids,
             doc=DOCDB if self.docdb else ESM,
-            blocked=lane.name,
+            blocked=self.name(lane),
         )
+        self.close(lane)
         if ctx.get("bisect_batch_on_function_error") and len(batch) > 1:
             half = len(batch) // 2
             first_half, second_half = batch[:half], batch[half:]
@@ -449,6 +554,7 @@ class Stream:
             if record.id in outcome.failed:
                 run.dispose(record, "lost-ignored-response", detail, doc=doc)
         self.done(batch, "Processed in order.")
+        self.close(lane)
         self.continue_lane(lane, 0)
 
     def retry(self, lane: Lane, batch: list[Record], outcome: Outcome, counts: bool = True) -> None:
@@ -487,8 +593,10 @@ class Stream:
         run.trace.invocations += more
         for record in batch:
             record.attempts += more
-        if counts:
-            lane.retries += more
+        if counts and more:
+            # lane.retries already numbered the next read (retry N); the last of the `more` attempts made is
+            # retry N + more - 1: the batch has been retried that many times, not N + more.
+            lane.retries += more - 1
         run.now = end
         run.step(
             "poller",
@@ -500,7 +608,7 @@ class Stream:
             doc=ESM,
             compressed=more,
             retries=lane.retries,
-            blocked=lane.name,
+            blocked=self.name(lane),
         )
         if why == "retries":
             self.give_up(lane, batch, self.retries_used_up(), "RetryAttemptsExhausted")
@@ -509,6 +617,7 @@ class Stream:
         elif why == "retention":
             self.expire(lane, batch)
         else:
+            stopped = KAFKA_STOPPED.format(span=span(KAFKA_HORIZON))
             run.step(
                 "poller",
                 None,
@@ -516,8 +625,10 @@ class Stream:
                 f"Still failing when the simulation stopped: {self.where(lane)} is blocked.",
                 [r.id for r in batch],
                 doc=KAFKA_RETRY,
-                note="With MaximumRetryAttempts -1 the mapping keeps retrying until the records expire from the topic.",
+                note=stopped,
             )
+            if stopped not in run.trace.notes:
+                run.trace.notes.append(stopped)
             for record in lane.pending + [r for split in lane.splits for r in split]:
                 if not run.settled(record):
                     run.dispose(record, "blocking", f"Still blocking {self.where(lane)}.", doc=ESM)
@@ -572,6 +683,15 @@ class Stream:
             [r.id for r in gone],
             doc=DOCDB_RETENTION,
         )
+        for record in gone:  # they leave the stream at this step: into the lost bin now
+            run.dispose(
+                record,
+                "discarded-retention",
+                f"Expired from the change stream after {hours} h, never processed; Lambda disabled the mapping.",
+                doc=DOCDB,
+            )
+        run.refresh()  # the discard step shows them in the lost bin, the mapping not yet disabled
+        self.disabled = True  # this step disables the mapping: its snapshot shows it
         run.step(
             "poller",
             None,
@@ -582,16 +702,8 @@ class Stream:
             doc=DOCDB,
             disabled=True,
         )
-        self.disabled = True
         for record in unsettled:
-            if record in gone:
-                run.dispose(
-                    record,
-                    "discarded-retention",
-                    f"Expired from the change stream after {hours} h, never processed; Lambda disabled the mapping.",
-                    doc=DOCDB,
-                )
-            else:
+            if record not in gone:
                 run.dispose(record, "blocking", "Not read: Lambda disabled the mapping before reaching it.", doc=DOCDB)
 
     def give_up(self, lane: Lane, batch: list[Record], why: str, condition: str) -> None:
@@ -675,7 +787,7 @@ class Stream:
             for records in self.tapes.values():
                 self.positions.update((r.id, index) for index, r in enumerate(records))
         places = [self.tape(tape_id, label, records) for (tape_id, label), records in self.tapes.items()]
-        for flight in sorted(self.in_flight.values(), key=lambda f: f.number):
+        for flight in sorted([*self.in_flight.values(), *self.returned.values()], key=lambda f: f.number):
             places.append(self.batch_place(flight))
         return places
 
@@ -751,7 +863,6 @@ class Stream:
             self.tape_lanes[tape_id] = lanes
         retrying = set().union(*(self.waiting_retry(lane) for lane in lanes)) if lanes else set()
         blocked = {lane.name for lane in lanes if self.blocked(lane)}
-        current = {r.id for lane in lanes for r in lane.current}  # the batches the lanes' retries count for
         reading = {r.id: flight for flight in self.in_flight.values() for r in flight.records}
 
         def entry(record: Record) -> dict:
@@ -762,7 +873,9 @@ class Stream:
             lane = self.lane_of.get(record.id)
             attrs["age_ms"] = now - record.arrived_ms
             if lane is not None:
-                attrs["retries"] = lane.retries if record.id in current or record.id in retrying else 0
+                # Its own deliveries: a record waiting in the other half of a bisect has not been retried. The
+                # lane's count of retries toward MaximumRetryAttempts is on the tape's and the batch's meta.
+                attrs["retries"] = max(0, record.attempts - 1)
                 if lane.name and lane.name != record.shard:
                     attrs["lane"] = lane.name
             if self.retention_ms is not None:
@@ -776,7 +889,7 @@ class Stream:
                 return item(record.id, "expired", "past the stream's retention period", **attrs)
             flight = reading.get(record.id)
             if flight is not None:
-                doing = "function running" if flight.running else "read by the poller"
+                doing = self.doing(flight)
                 half = f", {flight.half}" if flight.half else ""
                 if flight.retries:
                     return item(
@@ -834,9 +947,17 @@ class Stream:
             meta["first_listed"] = self.positions[shown[start].id]
         return place(tape_id, "tape", label, (entry(r) for r in shown[start:]), len(shown), **meta)
 
+    def doing(self, flight: InFlight) -> str:
+        """A batch's state in words: read, invoke sent (throttled: it never starts), running, what came back."""
+        if flight.result:
+            return flight.result
+        if not flight.running:
+            return "read by the poller"
+        return "invoke sent" if flight.outcome == "throttle" else "function running"
+
     def batch_place(self, flight: InFlight) -> dict:
         lane, now = flight.lane, self.run.now
-        doing = "function running" if flight.running else "read by the poller"
+        doing = self.doing(flight)
         label = f"Batch {flight.number} ({doing})"
         if flight.retries:
             label += f", retry {flight.retries}"
@@ -846,18 +967,33 @@ class Stream:
             "tape": self.tape_of(flight.records[0])[0],
             "attempt": flight.retries + 1,
             "retries": flight.retries,
-            "running": flight.running,
+            "running": flight.running and not flight.result and flight.outcome != "throttle",
         }
+        if flight.result:
+            meta["result"] = flight.result
         if flight.half:
             meta["half"] = flight.half
         if "/" in lane.name:  # one of a shard's ParallelizationFactor concurrent batches
             meta["lane"] = lane.name
-        attrs = {"attempt": flight.retries + 1, "retries": flight.retries}
-        items = (
-            item(r.id, "processing", doing, ref=True, age_ms=now - r.arrived_ms, **attrs, **self.where_attrs(r))
-            for r in flight.records
-        )
+        status = "processing"
+        if flight.result:
+            status = "throttled" if flight.outcome == "throttle" else "returned"
+        invoked = flight.running  # attempts count this delivery once the invoke is made
+
+        def attrs(record: Record) -> dict:
+            # The record's own delivery: a record read again after a bisect is retried though the lane's count
+            # (toward MaximumRetryAttempts, on the batch's meta) did not move.
+            attempt = record.attempts if invoked else record.attempts + 1
+            return {"attempt": attempt, "retries": attempt - 1, **self.where_attrs(record)}
+
+        items = (item(r.id, status, doing, ref=True, age_ms=now - r.arrived_ms, **attrs(r)) for r in flight.records)
         return place(f"batch-{flight.number}", "batch", label, items, len(flight.records), **meta)
+
+    def close(self, lane: Lane) -> None:
+        """The result step and the dispositions that belong to it are written: its snapshot keeps the batch
+        place saying what came back; from the next step on the batch is gone."""
+        self.run.refresh()
+        self.returned.pop(lane.name, None)
 
     def done(self, batch: list[Record], detail: str) -> None:
         for record in batch:

@@ -98,7 +98,8 @@ SCENARIOS = [
                 nth=1,
                 refs={"batch-5": ["3"]},
                 status={"3": "retrying", "4": "retrying"},
-                attrs={"3": {"retries": 1}},
+                # its own deliveries (1–4, 3–4, 3): the bisect re-reads count; the lane's retry toward the limit is 1
+                attrs={"3": {"retries": 2}, "4": {"retries": 1}},
                 meta={"batch-5": {"attempt": 2, "retries": 1, "half": "first half of records 3–4"}},
                 labels={"batch-5": "retry 1"},
             ),
@@ -160,19 +161,20 @@ SCENARIOS = [
         ["partial:3+4", "ok"],
         [
             At(
-                "error: Partial batch response",
+                "return: Partial batch response",
                 held={"shard-1": ["3", "4"], "processed": ["1", "2"]},
                 refs={"shard-1": ["1", "2"]},
                 status={"3": "retrying", "4": "retrying"},
                 meta={"shard-1": {"checkpoint": 1, "iterator": 2}},
             ),
             At(
-                "poll: checkpoint before 3",
+                "poll: checkpoint after record 2; reading from record 3",
                 refs={"batch-2": ["3", "4"]},
                 meta={"shard-1": {"checkpoint": 1, "iterator": 4}, "batch-2": {"retries": 1}},
             ),
             At(
                 "return",
+                nth=-1,
                 held={"processed": ["1", "2", "3", "4"]},
                 meta={"shard-1": {"checkpoint": 3}},
             ),
@@ -232,7 +234,7 @@ SCENARIOS = [
                 absent=("batch-1",),
             ),
             At(
-                "error: Partial batch response",
+                "return: Partial batch response",
                 held={"partition-0": ["2"], "processed": ["1", "3"]},
                 refs={"partition-0": ["1", "3"]},
                 status={"2": "retrying"},
@@ -260,10 +262,11 @@ SCENARIOS = [
             ),
             At(
                 "discard: The change stream keeps events for 1 h",
-                held={"change-stream": ["2", "3"], "processed": ["1"]},
+                # review row 32: the step says they expired, so they are in the lost bin at this step
+                held={"lost": ["2", "3"], "processed": ["1"]},
                 refs={"change-stream": []},  # record 1 has aged out of the stream too
-                status={"2": "expired", "3": "expired"},
-                attrs={"2": {"age_ms": HOUR}},
+                labels={"2": "expired", "3": "expired"},
+                meta={"change-stream": {"disabled": False}},
             ),
             At(
                 "error: Lambda disables the event source mapping",
@@ -394,9 +397,197 @@ def test_every_stream_source_has_a_scenario():
 
 def test_a_long_shard_is_listed_from_just_behind_the_checkpoint():
     trace = simulate("kinesis", {"batch_size": 10}, 120, "ok")
-    step = next(s for s in trace.steps if s.kind == "poll" and "before 71" in s.summary)
+    step = next(s for s in trace.steps if s.kind == "poll" and "reading from record 71" in s.summary)
     tape = next(p for p in step.snapshot["places"] if p["id"] == "shard-1")
     assert tape["count"] == 120 and tape["meta"]["checkpoint"] == 69 and tape["meta"]["iterator"] == 80
     assert tape["meta"]["first_listed"] == 65  # five processed records behind the first one still held
     assert [i["id"] for i in tape["items"][:6]] == ["66", "67", "68", "69", "70", "71"]
     assert [i["ref"] for i in tape["items"][:6]] == [True] * 5 + [False]
+
+
+# --- After the fresh-eyes review (/tmp/review-snapshots.md): one test per fixed row or pattern ----------------------
+
+
+def places_at(step) -> dict[str, dict]:
+    return {p["id"]: p for p in step.snapshot["places"]}
+
+
+def batch_items(step, number: int) -> list[tuple[str, str, str]]:
+    batch = places_at(step)[f"batch-{number}"]
+    return [(i["id"], i["status"], i["label"]) for i in batch["items"]]
+
+
+@pytest.mark.parametrize(
+    ("outcome", "kind", "words", "status"),
+    [
+        ("ok", "return", "returned: success", "returned"),
+        ("error", "error", "returned: error", "returned"),
+        ("timeout", "error", "timed out", "returned"),
+        ("throttle", "throttle", "throttled: the function did not run", "throttled"),
+    ],
+)
+def test_rows_3_and_40_a_batch_says_what_came_back_then_leaves(outcome, kind, words, status):
+    # Review rows 1-3/40/56 (the stream part): at the invoke the batch is running, or for a throttled invoke only
+    # sent; at the result step it says what came back; at the next step it is gone. ESM page: ESM.
+    trace = simulate("kinesis", {"batch_size": 2}, 3, [outcome, "ok"])
+    invoke = find_step(trace, "invoke", 0)
+    batch = places_at(invoke)["batch-1"]
+    if outcome == "throttle":
+        assert "invoke sent" in batch["label"] and batch["meta"]["running"] is False
+        assert {label for _, _, label in batch_items(invoke, 1)} == {"invoke sent"}
+        tape = places_at(invoke)["shard-1"]
+        assert all("function running" not in i["label"] for i in tape["items"])
+    else:
+        assert "function running" in batch["label"] and batch["meta"]["running"] is True
+    result = trace.steps[invoke.index + 1]
+    assert result.kind == kind
+    batch = places_at(result)["batch-1"]
+    assert words in batch["label"] and batch["meta"]["result"] == words and batch["meta"]["running"] is False
+    assert batch_items(result, 1) == [("1", status, words), ("2", status, words)]
+    if result.index + 1 < len(trace.steps):
+        assert "batch-1" not in places_at(trace.steps[result.index + 1])
+
+
+def test_row_3_a_throttled_batch_never_shows_the_function_running():
+    for source in ("kinesis", "dynamodb-streams", "msk", "kafka", "documentdb"):
+        trace = simulate(source, {}, 2, ["throttle", "ok"])
+        throttle = find_step(trace, "throttle", 0)
+        for step in trace.steps[: throttle.index + 1]:
+            for p in step.snapshot["places"]:
+                if p["id"] == "batch-1":
+                    assert "function running" not in p["label"], (source, step.index, p["label"])
+                    assert all(i["label"] != "function running" for i in p["items"]), (source, step.index)
+
+
+def test_rows_16_and_25_one_checkpoint_convention_in_summaries_and_meta():
+    # Row 16: the poll summary says what the tape's meta says (nothing checkpointed = -1). Row 25: the partial
+    # response names the new checkpoint the way the tape does (checkpoint 0 = after record 1). KINESIS_PARTIAL.
+    trace = simulate("kinesis", {"maximum_retry_attempts": 2}, 3, "poison:2")
+    poll = find_step(trace, "poll", 0)
+    assert "nothing checkpointed yet; reading from record 1" in poll.summary
+    assert places_at(poll)["shard-1"]["meta"]["checkpoint"] == -1
+    assert all("checkpoint before" not in s.summary for s in trace.steps)
+    settings = {"report_batch_item_failures": True, "maximum_retry_attempts": 1, "on_failure_destination": "sqs"}
+    trace = simulate("kinesis", settings, 3, "partial:2")
+    partial = find_step(trace, "return: Partial batch response", 0)
+    assert "(checkpoint now after record 1)" in partial.summary and "retried from record 2" in partial.summary
+    assert places_at(partial)["shard-1"]["meta"]["checkpoint"] == 0
+    assert "checkpoint after record 1; reading from record 2" in trace.steps[partial.index + 1].summary
+
+
+def test_row_17_a_shard_is_named_once():
+    for source in ("kinesis", "dynamodb-streams"):
+        trace = simulate(source, {}, 3, "ok")
+        assert all("shard shard" not in s.summary for s in trace.steps)
+        assert "from shard-1 (" in find_step(trace, "poll", 0).summary
+
+
+@pytest.mark.parametrize(
+    ("source", "settings", "outcomes", "retries"),
+    [
+        # row 18: 3 attempts shown + 14 compressed = 17 attempts = 16 retries (ON_FAILURE)
+        ("kinesis", {"maximum_record_age_s": 60, "on_failure_destination": "sns"}, "error", 16),
+        # row 19: retried until the 24 h retention ends (DDB_ERRORS)
+        ("dynamodb-streams", {}, "poison:1", None),
+        # row 20: "automatically applies a maximum of 10 retry attempts" (KAFKA_TOPIC_DESTINATION)
+        ("kafka", {"on_failure_destination": "sqs"}, "poison:1", 10),
+    ],
+)
+def test_rows_18_to_20_a_compressed_run_counts_retries_not_attempts(source, settings, outcomes, retries):
+    trace = simulate(source, settings, 3 if source != "kafka" else 2, outcomes)
+    step = find_step(trace, "retry-wait", 0)
+    expected = trace.invocations - 1 if retries is None else retries
+    assert trace.invocations - 1 == expected
+    assert step.state["retries"] == expected
+    tape = next(p for p in step.snapshot["places"] if p["kind"] == "tape")
+    assert tape["meta"]["retries"] == expected
+    assert {i["attrs"]["retries"] for i in tape["items"] if not i["ref"]} == {expected}
+
+
+def test_row_21_a_record_counts_its_own_retries_and_they_never_go_down():
+    # Record 3 waits in the other half while record 2 is retried: the lane's retry is not its retry. Its own count
+    # is its deliveries minus one (batch 1-3 and batch 2-3 so far: 1), and it never drops back. ON_FAILURE.
+    settings = {"bisect_batch_on_function_error": True, "maximum_retry_attempts": 1, "on_failure_destination": "sqs"}
+    trace = simulate("kinesis", settings, 3, "poison:2")
+    last = 0
+    for step in trace.steps:
+        entry = next((i for i in places_at(step)["shard-1"]["items"] if i["id"] == "3" and not i["ref"]), None)
+        if entry is None:
+            continue
+        assert entry["attrs"].get("retries", 0) >= last, step.index
+        last = entry["attrs"].get("retries", 0)
+    retry = find_step(trace, "poll: reading from record 2", -1)  # record 2's retry 1 in its own half
+    tape = places_at(retry)["shard-1"]
+    record_3 = next(i for i in tape["items"] if i["id"] == "3")
+    assert record_3["attrs"]["retries"] == 1 and "waiting in the second half" in record_3["label"]
+    assert tape["meta"]["retries"] == 1  # the lane's count, toward MaximumRetryAttempts
+
+
+def test_row_22_a_first_half_success_says_the_shard_is_still_held():
+    settings = {"bisect_batch_on_function_error": True, "maximum_retry_attempts": 1, "on_failure_destination": "sqs"}
+    trace = simulate("kinesis", settings, 3, "poison:2")
+    success = find_step(trace, "return", 0)
+    assert success.summary == (
+        "Success: checkpoint now after record 1; shard-1 is still held for the second half of records 1–3 "
+        "(records 2–3)."
+    )
+    meta = places_at(success)["shard-1"]["meta"]
+    assert meta["checkpoint"] == 0 and meta["blocked"] is True
+    assert find_step(trace, "return", -1).summary == "Success: checkpoint now after record 3."
+
+
+def test_row_24_a_partial_batch_response_is_a_return_and_counts_no_retry_yet():
+    # A partial batch response is a successful return; retries stay 0 until the retry is read, as for an error.
+    settings = {"report_batch_item_failures": True, "maximum_retry_attempts": 1, "on_failure_destination": "sqs"}
+    trace = simulate("kinesis", settings, 3, "partial:2")
+    partial = find_step(trace, "return: Partial batch response", 0)
+    assert places_at(partial)["shard-1"]["meta"]["retries"] == 0
+    assert "returned: partial batch response" in places_at(partial)["batch-1"]["label"]
+    assert places_at(trace.steps[partial.index + 1])["shard-1"]["meta"]["retries"] == 1
+    error = find_step(simulate("kinesis", {"maximum_retry_attempts": 1}, 3, "poison:2"), "error", 0)
+    assert places_at(error)["shard-1"]["meta"]["retries"] == 0
+
+
+def test_row_26_parallelization_factor_lanes_are_named_as_lanes_and_shared_keys_are_said():
+    # The engine's default records have no partition key (all ""): they stay in one concurrent batch. The trace
+    # says so instead of the factor silently doing nothing. WITH_KINESIS.
+    trace = simulate("kinesis", {"parallelization_factor": 2}, 4, "ok")
+    poll = find_step(trace, "poll", 0)
+    assert "from shard-1 for concurrent batch 1 of 2" in poll.summary and "shard-1/0" not in poll.summary
+    assert any("share one partition key" in note for note in trace.notes)
+    keyed = simulate(
+        "kinesis", {"parallelization_factor": 2}, [{"id": "r", "key": "red"}, {"id": "b", "key": "blue"}], "ok"
+    )
+    assert not any("share one partition key" in note for note in keyed.notes)
+    assert {s.summary.split(" (")[0] for s in keyed.steps if s.kind == "poll"} == {
+        "Read a batch of 1 from shard-1 for concurrent batch 1 of 2",
+        "Read a batch of 1 from shard-1 for concurrent batch 2 of 2",
+    }
+
+
+@pytest.mark.parametrize(("source", "name"), [("msk", "partition 0"), ("kafka", "partition 0")])
+def test_row_29_a_blocked_kafka_partition_is_named_as_a_partition(source, name):
+    trace = simulate(source, {"maximum_retry_attempts": 1, "on_failure_destination": "s3"}, 3, "poison:2")
+    blocked = {s.state["blocked"] for s in trace.steps if "blocked" in s.state}
+    assert blocked == {name}
+
+
+def test_row_31_the_kafka_stop_says_what_is_not_simulated():
+    trace = simulate("kafka", {}, 3, "poison:2")
+    stop = find_step(trace, "error: Still failing", 0)
+    assert stop.t_ms >= KAFKA_HORIZON
+    assert "set on the cluster, not by Lambda, and is not simulated" in stop.note
+    assert "does not show whether these records would have expired" in stop.note
+    assert stop.note in trace.notes
+    assert {i["status"] for i in places_at(stop)["partition-0"]["items"]} == {"blocked"}
+
+
+def test_rows_32_and_33_documentdb_expired_events_are_lost_at_the_discard_step():
+    # The discard step says the events expired: they are in the lost bin there, not one step later (row 32); a
+    # blocked change stream is named (row 33). DOCDB.
+    trace = simulate("documentdb", {}, 2, "error")
+    discard = find_step(trace, "discard", 0)
+    assert holders(discard.snapshot) == {"1": ["lost"], "2": ["lost"]}
+    assert places_at(discard)["change-stream"]["meta"]["disabled"] is False
+    assert places_at(trace.steps[discard.index + 1])["change-stream"]["meta"]["disabled"] is True
+    assert {s.state["blocked"] for s in trace.steps if "blocked" in s.state} == {"change stream"}
