@@ -238,10 +238,6 @@ class Stream:
         return f"checkpoint {'now ' if now else ''}after record {last.id}"
 
     def position(self, lane: Lane, first: str) -> str:
-        if self.kafka:  # Kafka commits offsets: the same boundary as a shard's checkpoint
-            last = self.reach(lane)
-            done = f"offsets committed through record {last.id}" if last else "no offset committed yet"
-            return f"{done}; reading from record {first}"
         if self.docdb:
             return f"starting at event {first}"
         if "/" in lane.name:  # one of a shard's concurrent batches: the shard's checkpoint is on its tape
@@ -929,6 +925,7 @@ class Stream:
             meta["lanes"] = [
                 {
                     "lane": lane.name,
+                    "lane_label": self.name(lane),
                     "checkpoint": self.progress(f"lane {lane.name}", lane.records)[1],
                     "iterator": self.iterator(lane, end),
                     "retries": lane.retries
@@ -975,6 +972,8 @@ class Stream:
             meta["half"] = flight.half
         if "/" in lane.name:  # one of a shard's ParallelizationFactor concurrent batches
             meta["lane"] = lane.name
+            meta["lane_label"] = self.name(lane)
+            label += f", {self.name(lane)}"
         status = "processing"
         if flight.result:
             status = "throttled" if flight.outcome == "throttle" else "returned"

@@ -296,6 +296,10 @@ SCENARIOS = [
                 nth=1,
                 refs={"batch-1": ["r1", "r2"], "batch-2": ["b1", "b2"]},
                 meta={"batch-1": {"lane": "shard-1/1"}, "batch-2": {"lane": "shard-1/0"}},
+                labels={
+                    "batch-1": "concurrent batch 2 of 2 in shard-1",
+                    "batch-2": "concurrent batch 1 of 2 in shard-1",
+                },
                 attrs={"b1": {"position": 1, "lane": "shard-1/0"}},
             ),
             At(
@@ -307,8 +311,22 @@ SCENARIOS = [
                         "checkpoint": -1,  # r1, first on the shard, is not finished
                         "parallelization_factor": 2,
                         "lanes": [
-                            {"lane": "shard-1/1", "checkpoint": -1, "iterator": 0, "retries": 1, "blocked": True},
-                            {"lane": "shard-1/0", "checkpoint": 3, "iterator": 4, "retries": 0, "blocked": False},
+                            {
+                                "lane": "shard-1/1",
+                                "lane_label": "concurrent batch 2 of 2 in shard-1",
+                                "checkpoint": -1,
+                                "iterator": 0,
+                                "retries": 1,
+                                "blocked": True,
+                            },
+                            {
+                                "lane": "shard-1/0",
+                                "lane_label": "concurrent batch 1 of 2 in shard-1",
+                                "checkpoint": 3,
+                                "iterator": 4,
+                                "retries": 0,
+                                "blocked": False,
+                            },
                         ],
                     }
                 },
@@ -467,6 +485,10 @@ def test_rows_16_and_25_one_checkpoint_convention_in_summaries_and_meta():
     assert "nothing checkpointed yet; reading from record 1" in poll.summary
     assert places_at(poll)["shard-1"]["meta"]["checkpoint"] == -1
     assert all("checkpoint before" not in s.summary for s in trace.steps)
+    kafka = simulate("kafka", {"report_batch_item_failures": True}, 3, ["partial:2", "ok"])  # the same words
+    polls = [s.summary for s in kafka.steps if s.kind == "poll" and "Read a batch" in s.summary]
+    assert "(nothing checkpointed yet; reading from record 1)" in polls[0]
+    assert "(checkpoint after record 1; reading from record 2)" in polls[1]
     settings = {"report_batch_item_failures": True, "maximum_retry_attempts": 1, "on_failure_destination": "sqs"}
     trace = simulate("kinesis", settings, 3, "partial:2")
     partial = find_step(trace, "return: Partial batch response", 0)
