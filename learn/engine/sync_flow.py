@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from .context import LDG, Context
@@ -69,6 +70,12 @@ COGNITO_ATTEMPTS = (
     "The Cognito guide says only that Cognito may call the trigger again when the call can be retried; older "
     "versions of the page said it gives up after 3 unsuccessful attempts. The simulation uses 3."
 )
+COGNITO_EARLY_TIMEOUT = (
+    "Here the function's own timeout ends the invocation after {:g} s, before Cognito's 5 seconds run out. The "
+    "Cognito guide does not say what Cognito does then: whether it counts the Lambda timeout error as a timeout it "
+    "may retry, or returns it to the app like any other error, or when. The simulation treats it as no answer "
+    "within 5 seconds."
+)
 COGNITO_THROTTLE = (
     "The Cognito guide names timeouts as calls it may retry; it does not say whether a throttled invocation "
     "counts as retryable. The simulation retries it like a timeout."
@@ -83,15 +90,39 @@ FRONT_DOOR_LABELS = {
 }
 
 
+RESULT_WORDS = {
+    "ok": "returned: success",
+    "partial": "returned: success",
+    "throttle": "throttled: the function did not run",
+    "error": "returned: error",
+    "timeout": "timed out",
+    "malformed": "returned: a response in the wrong shape",
+}
+
+
+@dataclass
+class Work:
+    """One invocation at the function: when it started, when it would end on its own, what came back."""
+
+    record_id: str
+    started: int
+    attempt: int | None
+    ends: int | None = None
+    outcome: str | None = None  # the outcome kind, known once invoked
+    result: str | None = None  # what came back, once the flow writes the result step
+
+
 class Waiting:
     """The family's state: whoever waits for the answer holds each request until it is answered (its bin takes
     over from there), and the function place shows the invocation working on it, for context (`ref`).
 
     The waiting party is a caller (kind "caller": an HTTP client, your code, Alexa, Lex, a Connect flow block, the
     app user waiting on Cognito) or a service that owns the work and its retries (kind "service": a Step Functions
-    Task state, Firehose with its batch of records, S3 Batch Operations with its tasks). An invocation whose answer
-    nobody waits for any more (the caller's or the service's own timeout) stays at the function, marked abandoned,
-    until it would have ended."""
+    Task state, Firehose with its batch of records, S3 Batch Operations with its tasks). At the function, an
+    invocation shows as sent (a throttled one never starts) or running, then, at the step that says so, what came
+    back (the result step); it leaves at the step after (`leave`). An invocation whose answer nobody waits for any
+    more (the caller's or the service's own timeout) stays at the function, marked abandoned, until it would have
+    ended, even while a later attempt for the same request runs (Cognito)."""
 
     def __init__(
         self,
@@ -108,8 +139,8 @@ class Waiting:
         self.place_id, self.kind, self.label, self.meta = place_id, kind, label, meta
         self.status = {r.id: ("pending", pending) for r in run.records}
         self.attrs: dict[str, dict[str, Any]] = {r.id: {} for r in run.records}
-        # record -> [started_ms, ends_ms or None, attempt or None, abandoned]
-        self.running: dict[str, list[Any]] = {}
+        self.running: dict[str, Work] = {}  # record -> the invocation working on it now
+        self.abandoned: list[Work] = []  # invocations nobody waits for, shown until they would have ended
         run.snapshotter = self.snapshot
 
     def wait(self, records: Iterable[Record], status: str, label: str, **attrs: Any) -> None:
@@ -126,23 +157,42 @@ class Waiting:
 
     def start(self, records: Iterable[Record], attempt: int | None = None) -> None:
         for record in records:
-            self.running[record.id] = [self.run.now, None, attempt, False]
+            self.running[record.id] = Work(record.id, self.run.now, attempt)
 
-    def ends(self, records: Iterable[Record], t_ms: int) -> None:
-        """When the invocation would end on its own (known once its outcome is)."""
+    def invoked(self, records: Iterable[Record], outcome: Outcome, ends_ms: int | None = None) -> None:
+        """The invoke step's outcome is known: a throttled invoke was sent but never starts the function. Re-takes
+        the invoke step's snapshot (the flow calls this right after `run.invoke`)."""
         for record in records:
-            if record.id in self.running:
-                self.running[record.id][1] = t_ms
+            work = self.running.get(record.id)
+            if work is not None:
+                work.outcome = outcome.kind
+                if ends_ms is not None and outcome.kind != "throttle":
+                    work.ends = ends_ms
+        self.run.refresh(force=True)
+
+    def result(self, records: Iterable[Record], kind: str, words: str = "") -> None:
+        """What came back (an outcome kind, or `words`), shown from the result step the flow writes next: set just
+        before writing it."""
+        for record in records:
+            work = self.running.get(record.id)
+            if work is not None:
+                work.result = words or RESULT_WORDS.get(kind, "returned")
+
+    def leave(self, records: Iterable[Record]) -> None:
+        """The result step (with the dispositions that belong to it) is written: the invocation leaves the function
+        place from the next step on (a stopped run writes no next step: the last one keeps showing it)."""
+        self.run.refresh()
+        if self.run.stopped:
+            return
+        for record in records:
+            self.running.pop(record.id, None)
 
     def abandon(self, records: Iterable[Record]) -> None:
         """Nobody waits for this invocation any more; the function may still be running it."""
         for record in records:
-            if record.id in self.running:
-                self.running[record.id][3] = True
-
-    def stop(self, records: Iterable[Record]) -> None:
-        for record in records:
-            self.running.pop(record.id, None)
+            work = self.running.pop(record.id, None)
+            if work is not None and work.ends is not None:
+                self.abandoned.append(work)
 
     def snapshot(self) -> list[dict[str, Any]]:
         run, now = self.run, self.run.now
@@ -152,28 +202,30 @@ class Waiting:
             status, label = self.status[record.id]
             return item(record.id, status, label, **self.attrs[record.id])
 
-        def working(record_id: str, started: int, attempt: int | None, abandoned: bool) -> dict[str, Any]:
-            attrs: dict[str, Any] = {"started_ms": started}
-            if attempt is not None:
-                attrs["attempt"] = attempt
+        def working(work: Work, abandoned: bool = False) -> dict[str, Any]:
+            attrs: dict[str, Any] = {"started_ms": work.started}
+            if work.attempt is not None:
+                attrs["attempt"] = work.attempt
             if abandoned:
-                return item(record_id, "abandoned", "still running; nobody waits for its answer", ref=True, **attrs)
-            return item(record_id, "processing", f"running since {format_time(started)}", ref=True, **attrs)
+                label = f"still running until {format_time(work.ends or now)}; nobody waits for its answer"
+                return item(work.record_id, "abandoned", label, ref=True, **attrs)
+            if work.result is not None:
+                status = "throttled" if work.outcome == "throttle" else "returned"
+                return item(work.record_id, status, work.result, ref=True, **attrs)
+            if work.outcome == "throttle":
+                return item(work.record_id, "processing", "invoke sent", ref=True, **attrs)
+            return item(work.record_id, "processing", f"running since {format_time(work.started)}", ref=True, **attrs)
 
-        live = {r.id for r in held}
-        shown = [
-            (record_id, started, attempt, abandoned)
-            for record_id, (started, ends, attempt, abandoned) in self.running.items()
-            # an abandoned invocation shows until it would have ended; any other while its request is held
-            if (ends is not None and ends > now if abandoned else record_id in live)
-        ]
+        self.abandoned = [work for work in self.abandoned if work.ends is not None and work.ends > now]
+        shown = [working(work, abandoned=True) for work in self.abandoned]
+        shown += [working(work) for work in self.running.values()]
         return [
             place(self.place_id, self.kind, self.label, (waiting(r) for r in held), len(held), **self.meta),
             place(
                 "function",
                 "function",
                 self.work_label,
-                (working(*entry) for entry in shown),
+                shown,
                 len(shown),
                 timeout_s=self.ctx.get("timeout_s", 3),
             ),
@@ -221,9 +273,11 @@ def _http_request(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
         doc=LDG + "invocation-sync.html",
     )
     outcome = run.invoke([record], 1)
+    duration = _duration(ctx, outcome)
+    w.invoked([record], outcome, run.now + duration)
     if outcome.kind == "throttle":
-        w.stop([record])
         status, doc, note = _throttle_status(slug)
+        w.result([record], "throttle")
         run.step(
             "function",
             "service",
@@ -232,6 +286,7 @@ def _http_request(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
             [record.id],
             doc=RETRIES,
         )
+        w.leave([record])
         _answer(
             run,
             record,
@@ -242,8 +297,6 @@ def _http_request(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
             note,
         )
         return
-    duration = _duration(ctx, outcome)
-    w.ends([record], run.now + duration)
     if limit is not None and duration > limit * SECOND:
         run.after(limit * SECOND, lambda: _integration_timeout(run, w, record, limit, slug))
         return
@@ -254,6 +307,13 @@ def _integration_timeout(run: Run, w: Waiting, record: Record, limit: int, slug:
     rest = slug == "api-gateway-rest"
     w.abandon([record])
     doc = APIGW_504 if rest else HTTP_API_QUOTAS
+    who = FRONT_DOOR_LABELS[slug]
+    w.wait(
+        [record],
+        "waiting",
+        f"{who} stopped waiting at {format_time(run.now)}; "
+        + ("its 504 answer is on the way" if rest else "its error answer is on the way"),
+    )
     run.step(
         "service",
         "caller",
@@ -286,10 +346,11 @@ def _integration_timeout(run: Run, w: Waiting, record: Record, limit: int, slug:
 
 def _http_response(run: Run, ctx: Context, w: Waiting, record: Record, outcome: Outcome, duration: int) -> None:
     slug = ctx.source.slug
-    w.stop([record])
+    w.result([record], outcome.kind)
     if outcome.kind in ("error", "timeout"):
         what = f"Task timed out after {duration / 1000:.2f} seconds" if outcome.kind == "timeout" else "Unhandled error"
         run.step("function", "service", "error", f"The function fails: {what}.", [record.id])
+        w.leave([record])
         status, doc, note = _error_status(slug)
         _answer(
             run,
@@ -307,6 +368,7 @@ def _http_response(run: Run, ctx: Context, w: Waiting, record: Record, outcome: 
         )
     elif outcome.kind == "malformed":
         run.step("function", "service", "error", "The function returns a response in the wrong shape.", [record.id])
+        w.leave([record])
         status, doc, note = _error_status(slug, malformed=True)
         _answer(
             run,
@@ -321,6 +383,7 @@ def _http_response(run: Run, ctx: Context, w: Waiting, record: Record, outcome: 
         run.step(
             "function", "service", "return", f"The function returns statusCode {outcome.status_code}.", [record.id]
         )
+        w.leave([record])
         _answer(
             run,
             record,
@@ -432,8 +495,10 @@ def _call(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
         note=SECRETS_MANAGER_LABEL if ctx.source.slug == "secrets-manager" else "",
     )
     outcome = run.invoke([record], 1)
+    duration = _duration(ctx, outcome)
+    w.invoked([record], outcome, run.now + duration)
     if outcome.kind == "throttle":
-        w.stop([record])
+        w.result([record], "throttle")
         run.step(
             "function",
             "caller",
@@ -449,9 +514,8 @@ def _call(run: Run, ctx: Context, w: Waiting, record: Record) -> None:
             status_code=429,
             doc=RETRIES,
         )
+        w.leave([record])
         return
-    duration = _duration(ctx, outcome)
-    w.ends([record], run.now + duration)
     if limit is not None and duration > limit[0]:
         wait, summary, detail, doc = limit
         run.after(wait, lambda: _caller_gave_up(run, w, record, summary, detail, doc))
@@ -466,8 +530,15 @@ def _caller_gave_up(run: Run, w: Waiting, record: Record, summary: str, detail: 
 
 
 def _call_result(run: Run, ctx: Context, w: Waiting, record: Record, outcome: Outcome) -> None:
+    """The result step and the answer it carries; the invocation leaves the function place after it."""
+    unchecked = outcome.kind == "malformed" and ctx.source.slug == "sdk-invoke"  # a value like any other
+    w.result([record], "ok" if unchecked else outcome.kind)
+    _call_answer(run, ctx, record, outcome)
+    w.leave([record])
+
+
+def _call_answer(run: Run, ctx: Context, record: Record, outcome: Outcome) -> None:
     slug = ctx.source.slug
-    w.stop([record])
     if outcome.kind in ("error", "timeout"):
         lex = slug == "lex"
         run.step(
@@ -530,6 +601,8 @@ def simulate_connect(run: Run, ctx: Context) -> None:
         "about to invoke",
         block_timeout_s=limit // SECOND,
         max_retries=CONNECT_RETRIES,
+        retry_rule=f"an invoke that fails, times out or is throttled is tried again, up to {CONNECT_RETRIES} times, "
+        "only while the block's timeout lasts",
     )
     for record in run.records:
         run.at(0, lambda r=record: _connect_attempt(run, ctx, w, r, 1, run.now + limit, 0))
@@ -546,6 +619,7 @@ def _connect_attempt(
         "waiting",
         f"attempt {number}: waiting for the function (the block's timeout ends at {format_time(deadline)})",
         attempt=number,
+        retries=number - 1 or None,
         deadline_ms=deadline,
     )
     w.start([record], number)
@@ -560,8 +634,10 @@ def _connect_attempt(
         attempt=number,
     )
     outcome = run.invoke([record], number)
+    duration = _duration(ctx, outcome)
+    w.invoked([record], outcome, run.now + duration)
     if outcome.kind == "throttle":
-        w.stop([record])
+        w.result([record], "throttle")
         run.step(
             "function",
             "caller",
@@ -571,10 +647,9 @@ def _connect_attempt(
             [record.id],
             doc=CONNECT_BLOCK,
         )
-        _connect_retry(run, ctx, w, record, number, deadline, errors + 1)
+        w.leave([record])
+        _connect_retry(run, ctx, w, record, number, deadline, errors + 1, "was throttled")
         return
-    duration = _duration(ctx, outcome)
-    w.ends([record], run.now + duration)
     if run.now + duration > deadline:
 
         def no_answer() -> None:
@@ -589,10 +664,11 @@ def _connect_attempt(
 def _connect_result(
     run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int, outcome: Outcome
 ) -> None:
-    w.stop([record])
+    w.result([record], outcome.kind)
     if outcome.kind in ("error", "timeout"):
         what = "times out" if outcome.kind == "timeout" else "returns an error"
         run.step("function", "caller", "error", f"The function {what}.", [record.id], doc=CONNECT_BLOCK)
+        w.leave([record])
         _connect_retry(run, ctx, w, record, number, deadline, errors + 1)
         return
     if outcome.kind == "malformed":
@@ -604,6 +680,7 @@ def _connect_result(
             [record.id],
             doc=CONNECT_LAMBDA,
         )
+        w.leave([record])
         _connect_error_branch(run, record, "The response was not understood")
         return
     run.step(
@@ -615,9 +692,12 @@ def _connect_result(
         doc=CONNECT_BLOCK,
     )
     run.dispose(record, "returned-ok", "The contact continues on the Success branch.")
+    w.leave([record])
 
 
-def _connect_retry(run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int) -> None:
+def _connect_retry(
+    run: Run, ctx: Context, w: Waiting, record: Record, number: int, deadline: int, errors: int, what: str = "failed"
+) -> None:
     if errors > CONNECT_RETRIES:
         _connect_error_branch(run, record, f"{CONNECT_RETRIES} retries used up")
         return
@@ -627,8 +707,8 @@ def _connect_retry(run: Run, ctx: Context, w: Waiting, record: Record, number: i
     w.wait(
         [record],
         "retry-wait",
-        f"retry {errors} of at most {CONNECT_RETRIES}, within the block's timeout",
-        retries=errors,
+        f"attempt {number} {what}; retry {errors} of at most {CONNECT_RETRIES} follows, within the block's timeout",
+        retries=number - 1 or None,  # retries made so far: none before the first
     )
     run.step(
         "caller",
@@ -698,23 +778,42 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
         )
         outcome = run.invoke([record], number)
         too_slow = outcome.kind == "timeout" or outcome.duration_ms > 5 * SECOND
-        w.ends([record], run.now + ctx.run_time(outcome))
-        if outcome.kind == "throttle" or too_slow:
-            run.now += 5 * SECOND if too_slow else 0
-            if too_slow:
-                w.abandon([record])
-            else:
-                w.stop([record])
+        run_time = ctx.run_time(outcome)
+        w.invoked([record], outcome, run.now + run_time)
+        if too_slow:
+            # Cognito stops waiting for this attempt; the invocation runs on until its own timeout.
+            run.now += 5 * SECOND
+            w.abandon([record])
+            w.wait(
+                [record],
+                "waiting",
+                f"waiting: Cognito's attempt {number} got no answer within 5 seconds"
+                + ("; Cognito may call again" if number < 3 else ""),
+            )
             run.step(
-                "function",
                 "service",
+                None,
                 "error",
-                "No answer within 5 seconds." if too_slow else "Throttled.",
+                "No answer within 5 seconds: Cognito stops waiting for this attempt.",
                 [record.id],
                 doc=COGNITO,
                 attempt=number,
-                note="" if too_slow else COGNITO_THROTTLE,
+                note=COGNITO_EARLY_TIMEOUT.format(run_time / SECOND) if run_time < 5 * SECOND else "",
             )
+        elif outcome.kind == "throttle":
+            w.result([record], "throttle")
+            run.step(
+                "function",
+                "service",
+                "throttle",
+                "Throttled: Lambda rejects the invocation (429).",
+                [record.id],
+                doc=COGNITO,
+                attempt=number,
+                note=COGNITO_THROTTLE,
+            )
+            w.leave([record])
+        if outcome.kind == "throttle" or too_slow:
             if number < 3:
                 run.after(0, lambda: attempt(number + 1))
                 return
@@ -735,9 +834,10 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
             )
             return
         run.now += outcome.duration_ms
-        w.stop([record])
+        w.result([record], outcome.kind)
         if outcome.kind in ("error", "malformed"):
             run.step("function", "service", "error", "The trigger raises an error.", [record.id])
+            w.leave([record])
             run.step(
                 "service",
                 "caller",
@@ -750,6 +850,7 @@ def simulate_cognito(run: Run, ctx: Context) -> None:
             run.dispose(record, "returned-error", "The app receives the trigger's error.", doc=COGNITO)
             return
         run.step("function", "service", "return", "The trigger returns the event with its response.", [record.id])
+        w.leave([record])
         run.step("service", "caller", "respond", "Cognito completes the sign-up.", [record.id])
         run.dispose(record, "returned-ok", "The user's request completes.")
 
@@ -786,9 +887,10 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         deadline = run.now + FIREHOSE_MAX_INVOCATION
         w.wait(
             batch,
-            "delivering",
+            "waiting",
             f"in the batch sent to the function (attempt {number}); Firehose waits until {format_time(deadline)}",
             attempt=number,
+            retries=number - 1 or None,
             deadline_ms=deadline,
             next_attempt_at_ms=None,
         )
@@ -804,9 +906,9 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         )
         outcome = run.invoke(batch, number)
         duration = _duration(ctx, outcome)
-        w.ends(batch, run.now + duration)
+        w.invoked(batch, outcome, run.now + duration)
         if outcome.kind == "throttle":
-            w.stop(batch)
+            w.result(batch, "throttle")
             run.step(
                 "function",
                 "service",
@@ -815,6 +917,7 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
                 ids,
                 doc=FIREHOSE_FAILURE,
             )
+            w.leave(batch)
             retry_or_skip(number)
         elif duration > FIREHOSE_MAX_INVOCATION:
             run.after(FIREHOSE_MAX_INVOCATION, lambda: firehose_timeout(number))
@@ -824,8 +927,8 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
     def firehose_timeout(number: int) -> None:
         w.abandon(batch)
         run.step(
-            "function",
             "service",
+            None,
             "error",
             "No answer within 5 minutes, the longest Lambda invocation Firehose supports: the call times out.",
             ids,
@@ -841,8 +944,9 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
             w.wait(
                 batch,
                 "retry-wait",
-                f"retry {number} of {FIREHOSE_RETRIES} at {format_time(run.now + SECOND)} (the wait is illustrative)",
-                retries=number,
+                f"attempt {number} failed; retry {number} of {FIREHOSE_RETRIES} at {format_time(run.now + SECOND)} "
+                "(the wait is illustrative)",
+                retries=number - 1 or None,  # retries made so far: none before the first
                 next_attempt_at_ms=run.now + SECOND,
                 deadline_ms=None,
             )
@@ -860,12 +964,12 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
         to_processing_failed(
             f"Retries used up ({FIREHOSE_RETRIES}): Firehose skips the batch; its records count as unsuccessfully "
             "processed and go to S3 under processing-failed/.",
-            "Skipped after the invocation retries; written to S3 under processing-failed/.",
+            "Skipped after the invocation retries: written to the S3 backup bucket under processing-failed/.",
             FIREHOSE_FAILURE,
         )
 
     def completed(number: int, outcome: Outcome, duration: int) -> None:
-        w.stop(batch)
+        w.result(batch, outcome.kind)
         if outcome.kind in ("error", "timeout"):
             what = (
                 f"times out after {duration / 1000:g} s (the function's own timeout)"
@@ -873,9 +977,10 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
                 else "raises an error"
             )
             run.step("function", "service", "error", f"The function {what}: the transformation failed.", ids)
+            w.leave(batch)
             to_processing_failed(
                 "Data transformation failed: the records go to S3 under processing-failed/.",
-                "The transformation failed; written to S3 under processing-failed/.",
+                "The transformation failed: written to the S3 backup bucket under processing-failed/.",
                 FIREHOSE_FAILURE,
                 note=FIREHOSE_NO_RETRY,
             )
@@ -890,34 +995,53 @@ def simulate_firehose(run: Run, ctx: Context) -> None:
                 ids,
                 doc=FIREHOSE_STATUS,
             )
+            w.leave(batch)
             to_processing_failed(
                 "Data transformation failed: the records go to S3 under processing-failed/.",
-                "Rejected response; written to S3 under processing-failed/.",
+                "Rejected response: written to the S3 backup bucket under processing-failed/.",
                 FIREHOSE_FAILURE,
                 note=FIREHOSE_NO_RETRY,
             )
             return
         failed = set(outcome.failed) if outcome.kind == "partial" else set()
+        bad = [r for r in batch if r.id in failed]
+        good = [r for r in batch if r.id not in failed]
+        # The stream keeps every record until the step that moves it: the results first, then the moves.
+        w.wait(bad, "failed", "result: ProcessingFailed; goes to the S3 backup bucket under processing-failed/")
+        w.wait(good, "delivering", "result: Ok; the transformed record goes on to the destination")
+        w.result(bad, outcome.kind, "returned: result ProcessingFailed")
+        w.result(good, outcome.kind, "returned: result Ok")
         run.step("function", "service", "return", "The function returns one result per recordId.", ids)
-        for record in batch:
-            if record.id in failed:
-                run.dispose(
-                    record,
-                    "service-dlq",
-                    "ProcessingFailed: written to S3 under processing-failed/.",
-                    doc=FIREHOSE_STATUS,
-                )
-            else:
-                run.dispose(record, "processed", "Ok: delivered to the destination.", doc=FIREHOSE_STATUS)
-        if failed:
+        w.leave(batch)
+        if bad:
             run.step(
                 "service",
                 "service-dlq",
                 "dlq",
-                "Records marked ProcessingFailed go to processing-failed/.",
-                sorted(failed),
+                "Records marked ProcessingFailed go to the S3 backup bucket under processing-failed/.",
+                [r.id for r in bad],
                 doc=FIREHOSE_STATUS,
             )
+            for record in bad:
+                run.dispose(
+                    record,
+                    "service-dlq",
+                    "ProcessingFailed: written to the S3 backup bucket under processing-failed/.",
+                    doc=FIREHOSE_STATUS,
+                )
+        if good:
+            run.step(
+                "service",
+                None,
+                "deliver",
+                "Firehose delivers the transformed records (result Ok) to the destination.",
+                [r.id for r in good],
+                doc=FIREHOSE_TRANSFORM,
+                note="Firehose sends them when the destination's buffering size or interval is reached; the "
+                "simulation shows the delivery at once.",
+            )
+            for record in good:
+                run.dispose(record, "processed", "Ok: delivered to the destination.", doc=FIREHOSE_STATUS)
 
     run.at(0, lambda: attempt(1))
 
@@ -935,7 +1059,7 @@ def simulate_s3_batch(run: Run, ctx: Context) -> None:
 def _task(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int) -> None:
     w.wait(
         [record],
-        "delivering",
+        "waiting",
         f"invoked (attempt {attempt}); the job waits for the result",
         attempt=attempt,
         next_attempt_at_ms=None,
@@ -951,16 +1075,28 @@ def _task(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int) -> N
         attempt=attempt,
     )
     outcome = run.invoke([record], attempt)
-    run.after(_duration(ctx, outcome), lambda: _task_result(run, ctx, w, record, attempt, outcome))
+    duration = _duration(ctx, outcome)
+    w.invoked([record], outcome, run.now + duration)
+    run.after(duration, lambda: _task_result(run, ctx, w, record, attempt, outcome))
 
 
 def _task_result(run: Run, ctx: Context, w: Waiting, record: Record, attempt: int, outcome: Outcome) -> None:
-    w.stop([record])
-    if outcome.kind == "partial" and record.id in outcome.failed:
+    temporary = outcome.kind == "partial" and record.id in outcome.failed
+    # a TemporaryFailure is the function's answer (it returned), asking for a retry
+    w.result([record], outcome.kind, "returned: resultCode TemporaryFailure" if temporary else "")
+    _task_answer(run, ctx, w, record, attempt, outcome, temporary)
+    w.leave([record])
+
+
+def _task_answer(
+    run: Run, ctx: Context, w: Waiting, record: Record, attempt: int, outcome: Outcome, temporary: bool
+) -> None:
+    if temporary:
         w.wait(
             [record],
             "retry-wait",
-            f"TemporaryFailure: retried at {format_time(run.now + SECOND)} here (no spacing is documented)",
+            f"attempt {attempt}: TemporaryFailure; retried at {format_time(run.now + SECOND)} here (no spacing is "
+            "documented)",
             next_attempt_at_ms=run.now + SECOND,
         )
         run.step(
@@ -989,7 +1125,12 @@ def _task_result(run: Run, ctx: Context, w: Waiting, record: Record, attempt: in
             note="The S3 docs show a timed-out function's task reported as failed; they document retries only for a "
             "TemporaryFailure result, so no retry is shown for a failed or throttled invocation.",
         )
-        run.dispose(record, "records-failed", "Listed as failed in the job's completion report.", doc=S3_BATCH)
+        run.dispose(
+            record,
+            "records-failed",
+            "Task failed (listed in the completion report): the invocation failed, so the function reported nothing.",
+            doc=S3_BATCH,
+        )
     else:
         run.step("function", "service", "return", "resultCode Succeeded.", [record.id], doc=S3_BATCH)
         run.dispose(record, "processed", "Succeeded: listed in the completion report.", doc=S3_BATCH)
@@ -1016,9 +1157,10 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
     def attempt(number: int) -> None:
         w.wait(
             [record],
-            "delivering",
+            "waiting",
             f"attempt {number}: waiting for the function",
             attempt=number,
+            retries=number - 1 or None,
             next_attempt_at_ms=None,
         )
         w.start([record], number)
@@ -1032,26 +1174,47 @@ def simulate_step_functions_task(run: Run, ctx: Context) -> None:
             attempt=number,
         )
         outcome = run.invoke([record], number)
-        if outcome.kind != "throttle":
-            run.now += _duration(ctx, outcome)
-        w.stop([record])
+        duration = _duration(ctx, outcome)
+        w.invoked([record], outcome, run.now + duration)
+        run.now += duration
+        w.result([record], outcome.kind)
         if outcome.kind == "ok" or outcome.kind == "partial":
             run.step("function", "service", "return", "The result becomes the state's output.", [record.id])
             run.dispose(record, "returned-ok", "The workflow moves on to the next state.")
+            w.leave([record])
             return
         error = {
             "throttle": "Lambda.TooManyRequestsException",
             "timeout": "States.Timeout or Lambda.Unknown",
             "malformed": "States.Runtime",
         }.get(outcome.kind, "your exception's type name")
-        run.step("function", "service", "error", f"The state fails with {error}.", [record.id], doc=SFN_LAMBDA_ERRORS)
-        if number <= max_retries:
+        what = {
+            "throttle": f"Lambda throttles the invocation: the Task state gets the error {error}",
+            "timeout": f"The invocation times out: the Task state gets the error {error}",
+            "malformed": f"The function's response cannot be used: the Task state gets the error {error}",
+        }.get(outcome.kind, "The function error reaches the Task state as an error named after your exception's type")
+        retry = number <= max_retries
+        if retry:
+            w.wait([record], "retry-wait", f"attempt {number} failed ({error}); the Retry field applies")
+        else:
+            w.wait([record], "failed", f"attempt {number} failed ({error}); no retries left")
+        run.step(
+            "function",
+            "service",
+            "error",
+            what + ("; the Retry field matches it, so the state does not fail yet." if retry else "."),
+            [record.id],
+            doc=SFN_LAMBDA_ERRORS,
+        )
+        w.leave([record])
+        if retry:
             wait = SECOND * 2 ** (number - 1)
             w.wait(
                 [record],
                 "retry-wait",
-                f"Retry {number} of {max_retries}: attempt {number + 1} at {format_time(run.now + wait)}",
-                retries=number,
+                f"attempt {number} failed; Retry {number} of {max_retries}: attempt {number + 1} at "
+                f"{format_time(run.now + wait)}",
+                retries=number - 1 or None,  # retries made so far: none before the first
                 next_attempt_at_ms=run.now + wait,
             )
             run.step(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from learn.engine import simulate
+from learn.engine.simulate import default_catalog
 from learn.engine.state import MAX_ITEMS, holders
 from learn.engine.sync_flow import (
     APIGW_504,
@@ -46,6 +47,13 @@ class At:
     abandoned: frozenset[str] = frozenset()  # still at the function though nobody waits for the answer
     labels: dict[str, str] = field(default_factory=dict)  # place id -> label
     t_ms: int | None = None
+    # the function place, item by item: (record, status, label, attempt or None), in any order
+    work: tuple[tuple[str, str, str, int | None], ...] | None = None
+    says: dict[str, str] = field(default_factory=dict)  # record -> words in the label of the item holding it
+    meta: dict[str, dict[str, Any]] = field(default_factory=dict)  # place id -> meta it has
+    actor: tuple[str, str | None] | None = None  # the step's (actor, target)
+    summary_has: str = ""
+    summary_lacks: str = ""
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,17 @@ CASES = [
             ),
             At("invoke", nth=0, held={"1": "caller"}, running=frozenset({"1"})),
             At("invoke", nth=1, held={"1": "caller", "2": "caller"}, running=frozenset({"1", "2"})),
-            At("error", nth=0, t_ms=200, held={"1": "caller"}, status={"1": "waiting"}, running=frozenset({"2"})),
+            # the result step says what came back; the invocation leaves at the next step
+            At(
+                "error",
+                nth=0,
+                t_ms=200,
+                held={"1": "caller"},
+                status={"1": "waiting"},
+                running=frozenset({"2"}),
+                work=(("1", "returned", "returned: error", None), ("2", "processing", "running since +0 s", None)),
+            ),
+            At("respond", nth=0, work=(("2", "processing", "running since +0 s", None),)),
             At(
                 "respond",
                 nth=1,
@@ -99,7 +117,15 @@ CASES = [
         ["timeout"],
         (
             At("invoke", held={"1": "caller"}, attrs={"1": {"deadline_ms": 29_000}}, running=frozenset({"1"})),
-            At("error", "integration timeout", t_ms=29_000, held={"1": "caller"}, abandoned=frozenset({"1"})),
+            # review row 54: once API Gateway gives up, the client's item says so (no longer "stops waiting at")
+            At(
+                "error",
+                "integration timeout",
+                t_ms=29_000,
+                held={"1": "caller"},
+                abandoned=frozenset({"1"}),
+                says={"1": "API Gateway (REST) stopped waiting at +29 s; its 504 answer is on the way"},
+            ),
             At(
                 "respond",
                 t_ms=29_000,
@@ -118,9 +144,22 @@ CASES = [
         1,
         ["throttle"],
         (
-            At("invoke", held={"1": "caller"}, absent={"1": ("deadline_ms",)}, running=frozenset({"1"})),
-            At("throttle", t_ms=0, held={"1": "caller"}, status={"1": "waiting"}, running=frozenset()),
-            At("respond", held={"1": "returned"}, attrs={"1": {"status_code": 502}}, running=frozenset()),
+            # review row 56: the invoke was sent, the function never ran, and the place says so
+            At(
+                "invoke",
+                held={"1": "caller"},
+                absent={"1": ("deadline_ms",)},
+                work=(("1", "processing", "invoke sent", None),),
+            ),
+            At(
+                "throttle",
+                t_ms=0,
+                held={"1": "caller"},
+                status={"1": "waiting"},
+                running=frozenset(),
+                work=(("1", "throttled", "throttled: the function did not run", None),),
+            ),
+            At("respond", held={"1": "returned"}, attrs={"1": {"status_code": 502}}, work=()),
         ),
     ),
     Case(
@@ -166,9 +205,39 @@ CASES = [
         (
             At("send", held={"1": "caller"}, status={"1": "waiting"}, labels={"caller": "App user"}),
             At("invoke", nth=0, attrs={"1": {"attempt": 1, "deadline_ms": 5_000}}, running=frozenset({"1"})),
-            At("error", nth=0, t_ms=5_000, held={"1": "caller"}, abandoned=frozenset({"1"})),
-            At("invoke", nth=1, attrs={"1": {"attempt": 2, "deadline_ms": 10_000, "waiting_since_ms": 0}}),
-            At("invoke", nth=2, attrs={"1": {"attempt": 3, "deadline_ms": 15_000}}, running=frozenset({"1"})),
+            # review row 62: Cognito (the service) stops waiting; the function has not failed
+            At(
+                "error",
+                nth=0,
+                t_ms=5_000,
+                held={"1": "caller"},
+                abandoned=frozenset({"1"}),
+                actor=("service", None),
+                says={"1": "attempt 1 got no answer within 5 seconds"},
+            ),
+            # review row 61: the earlier attempt runs on (10 s timeout) beside the new one, listed as abandoned
+            At(
+                "invoke",
+                nth=1,
+                attrs={"1": {"attempt": 2, "deadline_ms": 10_000, "waiting_since_ms": 0}},
+                abandoned=frozenset({"1"}),
+                work=(
+                    ("1", "abandoned", "still running until +10 s; nobody waits for its answer", 1),
+                    ("1", "processing", "running since +5 s", 2),
+                ),
+            ),
+            At("error", nth=1, t_ms=10_000, abandoned=frozenset({"1"}), actor=("service", None)),
+            At(
+                "invoke",
+                nth=2,
+                attrs={"1": {"attempt": 3, "deadline_ms": 15_000}},
+                running=frozenset({"1"}),
+                abandoned=frozenset({"1"}),
+                work=(
+                    ("1", "abandoned", "still running until +15 s; nobody waits for its answer", 2),
+                    ("1", "processing", "running since +10 s", 3),
+                ),
+            ),
             At(
                 "respond",
                 t_ms=15_000,
@@ -190,9 +259,26 @@ CASES = [
                 "invoke",
                 nth=0,
                 attrs={"1": {"attempt": 1, "deadline_ms": 8_000}},
+                absent={"1": ("retries",)},
                 labels={"caller": "Connect flow block"},
+                # review row 71: max_retries comes with what it applies to
+                meta={
+                    "caller": {
+                        "max_retries": 3,
+                        "retry_rule": "an invoke that fails, times out or is throttled is tried again, up to 3 "
+                        "times, only while the block's timeout lasts",
+                    }
+                },
             ),
-            At("retry-wait", nth=1, status={"1": "retry-wait"}, attrs={"1": {"attempt": 2, "retries": 2}}),
+            # retries made so far (attempts - 1): attempt 2 was the first retry
+            At(
+                "retry-wait",
+                nth=1,
+                status={"1": "retry-wait"},
+                attrs={"1": {"attempt": 2, "retries": 1}},
+                says={"1": "attempt 2 was throttled; retry 2 of at most 3 follows"},
+                work=(),
+            ),
             At(
                 "invoke", nth=3, t_ms=5_200, attrs={"1": {"attempt": 4, "deadline_ms": 8_000}}, running=frozenset({"1"})
             ),
@@ -207,22 +293,51 @@ CASES = [
         1,
         ["error"],
         (
+            # review row 63: the Task state waits for the function (it delivers nothing)
             At(
                 "invoke",
                 nth=0,
                 held={"1": "service"},
+                status={"1": "waiting"},
                 attrs={"1": {"attempt": 1}},
                 running=frozenset({"1"}),
                 labels={"service": "Step Functions Task state"},
+            ),
+            # review rows 64 and 65: attempt 1 failed and the Retry field applies; the state has not failed
+            At(
+                "error",
+                nth=0,
+                t_ms=200,
+                status={"1": "retry-wait"},
+                says={"1": "attempt 1 failed (your exception's type name); the Retry field applies"},
+                work=(("1", "returned", "returned: error", 1),),
+                summary_has="the Retry field matches it",
+                summary_lacks="state fails",
             ),
             At(
                 "retry-wait",
                 nth=0,
                 status={"1": "retry-wait"},
-                attrs={"1": {"retries": 1, "next_attempt_at_ms": 1_200}},
+                attrs={"1": {"next_attempt_at_ms": 1_200}},
+                absent={"1": ("retries",)},
+                work=(),
             ),
-            At("retry-wait", nth=1, attrs={"1": {"attempt": 2, "retries": 2, "next_attempt_at_ms": 3_400}}),
-            At("invoke", nth=2, t_ms=3_400, attrs={"1": {"attempt": 3}}, absent={"1": ("next_attempt_at_ms",)}),
+            At("retry-wait", nth=1, attrs={"1": {"attempt": 2, "retries": 1, "next_attempt_at_ms": 3_400}}),
+            At(
+                "invoke",
+                nth=2,
+                t_ms=3_400,
+                status={"1": "waiting"},
+                attrs={"1": {"attempt": 3, "retries": 2}},
+                absent={"1": ("next_attempt_at_ms",)},
+            ),
+            At(
+                "error",
+                nth=2,
+                status={"1": "failed"},
+                says={"1": "attempt 3 failed (your exception's type name); no retries left"},
+                summary_lacks="Retry field",
+            ),
             At("error", "No retries left", held={"1": "returned"}, labels={"returned": "Back to the workflow"}),
         ),
     ),
@@ -237,17 +352,30 @@ CASES = [
             At(
                 "invoke",
                 held={"1": "service", "2": "service", "3": "service"},
-                status={"1": "delivering"},
+                status={"1": "waiting"},
                 attrs={r: {"attempt": 1, "deadline_ms": 300_000} for r in "123"},
                 running=frozenset({"1", "2", "3"}),
                 labels={"service": "Firehose stream", "function": "Function (transforming the batch)"},
             ),
+            # review row 68: at the return step every record is still in the stream, with its result
+            At(
+                "return",
+                held={"1": "service", "2": "service", "3": "service"},
+                status={"1": "delivering", "2": "failed", "3": "delivering"},
+                says={"1": "result: Ok", "2": "result: ProcessingFailed"},
+                work=(
+                    ("1", "returned", "returned: result Ok", 1),
+                    ("2", "returned", "returned: result ProcessingFailed", 1),
+                    ("3", "returned", "returned: result Ok", 1),
+                ),
+            ),
             At(
                 "dlq",
-                held={"1": "processed", "2": "service-dlq", "3": "processed"},
-                running=frozenset(),
+                held={"1": "service", "2": "service-dlq", "3": "service"},
+                work=(),
                 labels={"service-dlq": "S3 processing-failed/"},
             ),
+            At("deliver", held={"1": "processed", "2": "service-dlq", "3": "processed"}, actor=("service", None)),
         ),
     ),
     Case(
@@ -262,7 +390,7 @@ CASES = [
                 "retry-wait",
                 nth=2,
                 status={"1": "retry-wait", "2": "retry-wait"},
-                attrs={"1": {"attempt": 3, "retries": 3}},
+                attrs={"1": {"attempt": 3, "retries": 2}},
             ),
             At("invoke", nth=3, attrs={"2": {"attempt": 4, "retries": 3}}, absent={"2": ("next_attempt_at_ms",)}),
             At("dlq", held={"1": "service-dlq", "2": "service-dlq"}),
@@ -292,6 +420,26 @@ CASES = [
             ),
             At("invoke", "attempt 2", attrs={"1": {"attempt": 2}}, running=frozenset({"1"})),
             At("return", nth=1, held={"1": "processed", "2": "processed"}),
+        ),
+    ),
+    Case(
+        "S3 Batch Operations: a failed invocation fails its task; no retry is documented for it",
+        S3_BATCH,
+        "s3-batch",
+        {},
+        2,
+        ["poison:2"],
+        (
+            At(
+                "return",
+                held={"1": "processed", "2": "service"},
+                work=(("1", "returned", "returned: success", 1), ("2", "processing", "running since +0 s", 1)),
+            ),
+            At(
+                "error",
+                held={"1": "processed", "2": "reported-failed"},
+                work=(("2", "returned", "returned: error", 1),),
+            ),
         ),
     ),
 ]
@@ -331,6 +479,17 @@ def test_sync_snapshot(case: Case):
         assert {e["id"] for e in work if e["status"] == "abandoned"} == at.abandoned, where
         for place_id, label in at.labels.items():
             assert places[place_id]["label"] == label, where
+        if at.work is not None:
+            listed = sorted((e["id"], e["status"], e["label"], e["attrs"].get("attempt")) for e in work)
+            assert listed == sorted(at.work), f"{where}: {listed}"
+        for record, words in at.says.items():
+            assert words in holding[record]["label"], f"{where}: {holding[record]['label']}"
+        for place_id, meta in at.meta.items():
+            assert meta.items() <= places[place_id]["meta"].items(), f"{where}: {places[place_id]['meta']}"
+        if at.actor is not None:
+            assert (step.actor, step.target) == at.actor, where
+        assert at.summary_has in step.summary, where
+        assert not at.summary_lacks or at.summary_lacks not in step.summary, where
 
 
 def test_the_waiting_party_holds_every_request_until_its_answer():
@@ -354,3 +513,54 @@ def test_a_large_batch_lists_a_sample_and_counts_the_rest():
         assert places[place_id]["count"] == 120 and len(places[place_id]["items"]) == MAX_ITEMS
     last = {p["id"]: p for p in trace.steps[-1].snapshot["places"]}
     assert last["service"]["count"] == 0 and last["function"]["count"] == 0 and last["processed"]["count"] == 120
+
+
+SYNC_SOURCES = sorted(slug for slug in default_catalog().sources if simulate(slug, {}, 1, ["ok"]).model == "sync")
+
+
+@pytest.mark.parametrize("source", SYNC_SOURCES)
+def test_a_throttled_invocation_never_shows_as_running(source):
+    """Review row 56 (and every sync throttle): the invoke step shows the invoke as sent, the step that reports the
+    throttle shows "throttled: the function did not run", and the step after it no longer lists it."""
+    trace = simulate(source, {}, 1, ["throttle"] * 3 + ["ok"])
+    invokes = [i for i, step in enumerate(trace.steps) if step.kind == "invoke"]
+    assert invokes, source
+    shown = []
+    for step in trace.steps:
+        work = {p["id"]: p for p in step.snapshot["places"]}["function"]["items"]
+        shown.append(work)
+        if len(invokes) > 3 and step.index >= invokes[3]:
+            continue  # the fourth invocation (Connect and Firehose retry that far) succeeds: it does run
+        for entry in work:
+            assert entry["label"] in ("invoke sent", "throttled: the function did not run"), f"step {step.index}"
+    for i in invokes[:3]:  # the throttled ones
+        assert [e["status"] for e in shown[i]] == ["processing"], (source, i)
+        assert [(e["status"], e["label"]) for e in shown[i + 1]] == [
+            ("throttled", "throttled: the function did not run")
+        ], (source, trace.steps[i + 1].summary)
+        assert i + 2 >= len(shown) or all(e["status"] != "throttled" for e in shown[i + 2]), source
+
+
+def test_firehose_and_s3_batch_say_where_failed_records_went():
+    """Review rows 69 and 70: processing-failed/ is a prefix in the S3 backup bucket, not a dead-letter queue, and an
+    S3 Batch task whose invocation failed is a failed task in the completion report (the function reported nothing).
+    The bin items still take their label from the disposition kind (learn/engine/state.py)."""
+    firehose = simulate("firehose", {}, 3, ["partial:2"])
+    detail = firehose.dispositions["2"].detail
+    assert "S3 backup bucket under processing-failed/" in detail and "dead-letter" not in detail
+    for outcome in ("error", "malformed", "throttle"):
+        trace = simulate("firehose", {}, 1, [outcome])
+        assert "S3 backup bucket under processing-failed/" in trace.dispositions["1"].detail, outcome
+    batch = simulate("s3-batch", {}, 2, ["poison:2"])
+    assert batch.dispositions["2"].detail.startswith("Task failed (listed in the completion report)")
+
+
+def test_cognito_says_what_is_undocumented_when_the_function_times_out_first():
+    """With the default 3 s timeout the function's own timeout ends the invocation before Cognito's 5 seconds; the
+    Cognito guide does not say what Cognito does then, and the trace says so at the step that decides."""
+    early = simulate("cognito", {}, 1, ["timeout"])
+    gave_up = [s for s in early.steps if s.summary.startswith("No answer within 5 seconds")]
+    assert gave_up and all("does not say what Cognito does then" in s.note for s in gave_up)
+    assert all(s.actor == "service" and s.target is None for s in gave_up)
+    late = simulate("cognito", {"timeout_s": 10}, 1, ["timeout"])
+    assert not any("does not say what Cognito does then" in s.note for s in late.steps)
