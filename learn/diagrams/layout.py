@@ -110,7 +110,11 @@ def action_label(step, following=None) -> str:
         code = state.get("status_code")
         return f"response {code}" if code and code != 200 else "response"
     if kind == "error":
-        return "error" if target else ("error branch" if actor == "caller" else "fails")
+        if target:
+            return "error"
+        if summary.startswith("No answer"):
+            return "stops waiting"
+        return "error branch" if actor == "caller" and "error branch" in summary.lower() else "error"
     if kind == "throttle":
         return "throttled (429)"
     if kind == "send":
@@ -149,6 +153,8 @@ def action_label(step, following=None) -> str:
         return "scale up"
     if kind == "delete":
         return "delete"
+    if kind == "deliver":
+        return "to destination"
     return kind.replace("-", " ")
 
 

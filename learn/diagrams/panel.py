@@ -47,7 +47,6 @@ BIN_VERBS = {  # bin id -> (singular, plural) verb phrase for "Message 2 ..."
     "queue-dlq": ("moved to the queue's DLQ", "moved to the queue's DLQ"),
     "function-dlq": ("moved to the function's DLQ", "moved to the function's DLQ"),
     "destination": ("went to the on-failure destination", "went to the on-failure destination"),
-    "service-dlq": ("moved to the event source's DLQ", "moved to the event source's DLQ"),
     "broker-dlq": ("moved to the broker's DLQ", "moved to the broker's DLQ"),
     "reported-failed": ("was reported as failed", "were reported as failed"),
     "filtered": ("was filtered out", "were filtered out"),
@@ -387,7 +386,9 @@ def _detail(kind: str, entry: dict, t: int) -> str:
         if entry.get("label") in SHORT_BIN_LABELS:
             parts.append(str(entry["label"]))
     elif kind in ("batch", "function", "broker"):
-        if status in ("returned", "throttled", "abandoned") and entry.get("label"):
+        if (status in ("returned", "throttled", "abandoned") or entry.get("label") == "invoke sent") and entry.get(
+            "label"
+        ):
             word = str(entry["label"])  # what came back says more than the status word
         if attrs.get("receive_count"):
             parts.append(f"received {attrs['receive_count']}×")
