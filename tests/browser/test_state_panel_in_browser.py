@@ -191,6 +191,14 @@ def test_model_pages_at_a_middle_step(browser, live_server, device, dark):
             flow = page.locator("[data-flow]").nth(nth)
             scrub_to(page, flow, max(2, (total_steps(flow) + 1) // 2))
             expect(flow.locator(".state-chip").first).to_be_visible()
+            stage, state = flow.evaluate(  # both boxes at one moment (the page may still be scrolling)
+                "f => [f.querySelector('.flow-stage'), f.querySelector('[data-state]')].map(e => {"
+                "const r = e.getBoundingClientRect(); return {x: r.x, y: r.y, width: r.width, height: r.height}; })"
+            )
+            if device == "desktop":  # beside the diagram (its tall layout, in the left half)
+                assert state["x"] >= stage["x"] + stage["width"] - 1 and state["y"] < stage["y"] + stage["height"]
+            else:  # below it on a phone
+                assert state["y"] >= stage["y"] + stage["height"] - 1, model
             screenshot(flow, f"state-{model}-{device}-{'dark' if dark else 'light'}")
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= size["width"], f"{model} {device}: the page scrolls sideways ({width}px)"
