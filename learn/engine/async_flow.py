@@ -17,7 +17,7 @@ from typing import Any
 
 from .context import LDG, Context
 from .run import HOUR, MINUTE, SECOND, Record, Run
-from .state import item, place, until
+from .state import RESULT_WORDS, item, place, until
 from .types import Outcome, format_time, span
 
 ERRORS = LDG + "invocation-async-error-handling.html"
@@ -72,8 +72,7 @@ SERVICE_DLQ_LABELS = {
 PRODUCER_NAMES = {"sns": "SNS", "eventbridge": "EventBridge", "eventbridge-scheduler": "EventBridge Scheduler"}
 SERVICE_DLQ_OWNERS = {"sns": "subscription", "eventbridge": "target", "eventbridge-scheduler": "schedule"}
 TARGET_NAMES = {"sqs": "SQS", "sns": "SNS", "s3": "S3", "lambda": "Lambda", "eventbridge": "EventBridge"}
-RESULT_WORDS = {"ok": "returned: success", "error": "returned: error", "timeout": "timed out"}
-THROTTLED_WORDS = "throttled: the function did not run"
+THROTTLED_WORDS = RESULT_WORDS["throttle"]
 
 
 def about(slug: str, t_ms: int) -> str:

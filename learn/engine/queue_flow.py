@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .context import LDG, Context
 from .run import MINUTE, SECOND, Record, Run
-from .state import item, place, until
+from .state import RESULT_WORDS, item, place, until
 from .types import RECORD_LEVEL, EngineError, Outcome, span
 
 ERRORS = LDG + "services-sqs-errorhandling.html"
@@ -30,14 +30,6 @@ SCALE_UP_PER_MINUTE = 300  # "up to 300 more concurrent invokes per minute" (ser
 MAPPING_MAX_CONCURRENCY = 1250  # "the maximum number of invokes ... simultaneously is 1,250" (services-sqs-scaling)
 PAYLOAD_LIMIT_KB = 6 * 1024  # a batch goes out when its payload reaches 6 MB (invocation-eventsourcemapping)
 SHOWN_REDELIVERIES = 2
-RESULT_WORDS = {
-    "ok": "returned: success",
-    "throttle": "throttled: the function did not run",
-    "error": "returned: error",
-    "timeout": "timed out",
-    "malformed": "returned: a response Lambda cannot read",
-    "partial": "returned: partial batch response",
-}
 SCALING_SIMPLIFIED = (
     "Scaling is simplified: a standard-queue mapping starts with 5 concurrent invokes and, while messages keep "
     "waiting, the simulation adds the full 300 after each minute, up to 1,250 (or the maximum concurrency). AWS "

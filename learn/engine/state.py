@@ -58,6 +58,16 @@ BIN_LABEL = {
     "lost-ignored-response": "deleted though it failed",
 }
 
+# What came back from an invoke, as a batch or function place says it once the flow has written the result step.
+RESULT_WORDS = {
+    "ok": "returned: success",
+    "throttle": "throttled: the function did not run",
+    "error": "returned: error",
+    "timeout": "timed out",
+    "malformed": "returned: a response Lambda cannot read",
+    "partial": "returned: partial batch response",
+}
+
 Snapshotter = Callable[[], list[dict[str, Any]]]
 
 

@@ -24,7 +24,7 @@ from collections import defaultdict
 
 from .context import LDG, Context
 from .run import DAY, HOUR, SECOND, Record, Run
-from .state import MAX_ITEMS, item, place, until
+from .state import MAX_ITEMS, RESULT_WORDS, item, place, until
 from .types import Outcome, span
 
 ESM = LDG + "invocation-eventsourcemapping.html"
@@ -61,15 +61,6 @@ DESTINATION_BINS = {
     "s3": "On-failure destination: S3 bucket (metadata and the whole invocation record)",
     "sqs": "On-failure destination: SQS queue (metadata only, not the records)",
     "sns": "On-failure destination: SNS topic (metadata only, not the records)",
-}
-# What came back from an invoke, as a batch place says it once the flow has written the result step.
-RESULT_WORDS = {
-    "ok": "returned: success",
-    "throttle": "throttled: the function did not run",
-    "error": "returned: error",
-    "timeout": "timed out",
-    "malformed": "returned: a response Lambda cannot read",
-    "partial": "returned: partial batch response",
 }
 KAFKA_STOPPED = (
     "The simulation stops after showing {span} of retries. A Kafka topic keeps records for its retention "
