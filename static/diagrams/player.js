@@ -80,6 +80,13 @@
     this.index = index;
     var step = this.steps[index];
     var root = this.root;
+    var next = root.querySelector("[data-go=next]");
+    if (next) {  // at the last step, Next is no longer the thing to press
+      var atEnd = index >= this.steps.length - 1;
+      next.classList.toggle("btn-primary", !atEnd);
+      next.classList.toggle("btn-quiet", atEnd);
+      if (atEnd) next.setAttribute("aria-disabled", "true"); else next.removeAttribute("aria-disabled");
+    }
     var labels = this.labelsAt(index);
     root.querySelectorAll(".flow-actor").forEach(function (g) {
       var active = g.dataset.actor === step.actor || g.dataset.actor === step.target;

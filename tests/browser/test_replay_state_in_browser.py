@@ -50,6 +50,9 @@ def test_exercise_feedback_shows_the_state_of_what_sqs_does_next(browser, live_s
         flow.locator("[data-go=last]").click()
         expect(flow.locator(".flow-dispositions tbody tr").first).to_be_visible()  # every record has ended
         expect(panel).not_to_contain_text("Batch 1")
+        expect(flow.locator("[data-go=next]")).to_have_attribute("aria-disabled", "true")  # nothing after the end
+        flow.locator("[data-go=prev]").click()
+        expect(flow.locator("[data-go=next]")).not_to_have_attribute("aria-disabled", "true")
         if device == "desktop":
             assert axe_violations(page) == []
         screenshot(flow, f"replay-exercise-{device}-{'dark' if dark else 'light'}")
