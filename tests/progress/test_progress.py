@@ -10,6 +10,7 @@ from learn.progress import services
 from learn.progress.models import LessonRead
 from learn.quiz import questions
 from learn.quiz.models import Attempt
+from tests.quiz.answers import wrong_multiple_choice
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-77"
@@ -23,11 +24,7 @@ def answer_one(client, correct: bool = False) -> Attempt:
         keys = [o.key for o in item.options] if correct else [o.key for o in reversed(item.options)]
         data = {f"position-{k}": str(n) for n, k in enumerate(keys, start=1)}
     elif item.type == "multiple":
-        data = (
-            {"choice": list(item.correct_keys)}
-            if correct
-            else {"choice": [o.key for o in item.options if not o.correct][: item.choose]}
-        )
+        data = {"choice": list(item.correct_keys)} if correct else {"choice": wrong_multiple_choice(item)}
     else:
         data = {"choice": item.correct_keys[0] if correct else next(o.key for o in item.options if not o.correct)}
     client.post(f"/quiz/a/{attempt.id}/1/", data)

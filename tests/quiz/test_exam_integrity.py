@@ -17,6 +17,8 @@ from learn.progress.learners import owner_of
 from learn.quiz import questions, services
 from learn.quiz.models import Attempt, ReviewCard
 
+from .answers import wrong_multiple_choice
+
 pytestmark = pytest.mark.django_db
 
 
@@ -27,7 +29,7 @@ def answer_data(item, correct: bool) -> dict:
     if item.type == "multiple":
         if correct:
             return {"choice": list(item.correct_keys)}
-        return {"choice": [o.key for o in item.options if not o.correct][: item.choose]}
+        return {"choice": wrong_multiple_choice(item)}
     return {"choice": item.correct_keys[0] if correct else next(o.key for o in item.options if not o.correct)}
 
 

@@ -22,6 +22,8 @@ from learn.quiz import questions, services
 from learn.quiz.grading import Grade
 from learn.quiz.models import Answer, Attempt, ReviewCard
 
+from .answers import wrong_multiple_choice
+
 pytestmark = pytest.mark.django_db(transaction=True)
 THREADS = 6
 
@@ -103,7 +105,7 @@ def test_six_practice_attempts_answered_wrong_at_once_never_500():
     if item.type == "ordering":
         data = {f"position-{o.key}": str(n) for n, o in enumerate(reversed(item.options), start=1)}
     elif item.type == "multiple":
-        data = {"choice": [o.key for o in item.options if not o.correct][: item.choose]}
+        data = {"choice": wrong_multiple_choice(item)}
     else:
         data = {"choice": wrong_key(item)}
     cookies = client.cookies
