@@ -77,6 +77,7 @@ def test_changing_a_what_if_control_shows_the_new_trace(page):
     expect(page.locator("#flow-lesson .flow-dispositions")).not_to_contain_text("Lost: expired")
     expect(page.locator("#flow-lesson .flow-dispositions")).to_contain_text("Processed successfully")
     page.locator("#flow-lesson").get_by_label("What if the function…").select_option("poison")
+    expect(page.locator("#flow-lesson h3")).to_contain_text("poison")  # the swap came back: open ITS settings
     page.locator("#flow-lesson summary", has_text="Settings").click()
     page.locator("#flow-lesson").get_by_label("Queue has a redrive policy (DLQ)").select_option("true")
     expect(page.locator("#flow-lesson .flow-dispositions")).to_contain_text("Moved to the queue's dead-letter queue")
