@@ -8,6 +8,7 @@ Redis on this machine (CI has both).
 from __future__ import annotations
 
 import re
+import time
 
 import httpx
 import pytest
@@ -64,8 +65,17 @@ def test_one_learner_across_two_servers(stack):
         assert "Log out" in client.get(f"{b}/progress/").text  # logged in on the other server too
 
 
+def within_one_rate_window(seconds_needed: float = 30) -> None:
+    """The sandbox rate limit counts per clock minute (learn/playground/service.py): start the burst where it
+    fits in one minute, or a count split over two minutes lets one more run through."""
+    left = 60 - time.time() % 60
+    if left < seconds_needed:
+        time.sleep(left + 0.2)
+
+
 def test_sandbox_runs_go_to_the_worker_and_stay_warm_across_servers(stack):
     a, b = stack.urls
+    within_one_rate_window()
     with httpx.Client(timeout=60) as client:
         client.get(f"{a}/sources/sqs/sandbox/")
         form = {

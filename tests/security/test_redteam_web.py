@@ -519,6 +519,7 @@ def test_r19_reset_answers_as_fast_for_a_known_address_as_for_an_unknown_one(mon
         )
         return time.perf_counter() - began
 
+    timed("someone@example.com", 3)  # the first request of a process pays for loading the view and its templates
     assert abs(timed("alice@example.com", 1) - timed("nobody@example.com", 2)) < 0.2
     resetmail.wait()
     assert len(mail.outbox) == 1  # and the mail still goes out
