@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "learn.diagrams",
     "learn.playground",
     "learn.exercises",
+    "learn.course",
+    "learn.search",
+    "learn.classes",
     "learn.sandbox",
     "learn.ratelimit",
 ]

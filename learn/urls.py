@@ -6,6 +6,10 @@ from django.urls import include, path
 from learn.progress import views as progress_views
 
 urlpatterns = [
+    # course, search and classes come first: they may take over a path of lessons' (home, /search/)
+    path("", include("learn.course.urls")),
+    path("", include("learn.search.urls")),
+    path("classes/", include("learn.classes.urls")),
     path("", include("learn.lessons.urls")),
     path("quiz/", include("learn.quiz.urls")),
     path("progress/", include("learn.progress.urls")),

@@ -1,0 +1,1 @@
+"""Instructors' classes: a join code, each learner's progress, a CSV export."""

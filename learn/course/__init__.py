@@ -1,0 +1,1 @@
+"""Learning paths, lesson checkpoints and mastery from evidence."""
