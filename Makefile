@@ -47,10 +47,11 @@ test: install $(AXE)
 	$(BIN)/python manage.py check
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest
 	@# With TEST_DATABASE_URL set (CI sets it), the suite runs again on that database (PostgreSQL);
-	@# pytest-django creates and drops a throw-away test database next to it.
+	@# pytest-django creates and drops a throw-away test database next to it. Only the tests that reach the
+	@# database run again (DB_TESTS_ONLY, tests/conftest.py): the others run the same code on either engine.
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== The suite again on $${TEST_DATABASE_URL%%@*}@… (browser tests excluded)"; \
-		DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest --ignore=tests/browser -q; \
+		echo "== The database tests again on $${TEST_DATABASE_URL%%@*}@… (browser tests excluded)"; \
+		DB_TESTS_ONLY=1 DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest --ignore=tests/browser -q; \
 	fi
 
 # axe-core for the accessibility scans comes from the npm registry at test set-up; it is never committed.

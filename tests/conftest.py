@@ -133,3 +133,22 @@ def reset_mail_sent_inline(monkeypatch):
     from learn.progress import resetmail
 
     monkeypatch.setattr(resetmail, "BACKGROUND", False)
+
+
+_DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """With DB_TESTS_ONLY=1 (the Makefile's second run, on PostgreSQL) keep only the tests that reach the database:
+    a test without database access runs the same code on either engine, and it already ran in the first pass."""
+    import os
+
+    if os.environ.get("DB_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = item.get_closest_marker("django_db") is not None or _DB_FIXTURES & set(item.fixturenames)
+        (keep if uses_db else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
