@@ -15,7 +15,7 @@ from typing import Any
 
 from learn.catalog.errors import CatalogInvalid, ContentError
 from learn.catalog.reader import Reader
-from learn.catalog.rendering import highlight_json, markdown_to_html
+from learn.catalog.rendering import highlight_json, highlight_python, markdown_to_html
 
 from .checks import CHECKS
 
@@ -44,6 +44,8 @@ class Exercise:
     solution: str
     steps: tuple[Step, ...]
     examples: tuple[tuple[str, str], ...]  # (file, highlighted JSON) of the visible events
+    discussion_html: str = ""  # optional: alternatives to the reference solution, shown after a pass
+    solution_html: str = ""  # the reference solution, highlighted
 
     @property
     def visible_steps(self) -> tuple[Step, ...]:
@@ -110,6 +112,7 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
             reader.error("", f"{name} is missing")
         texts[name] = file.read_text(encoding="utf-8") if file.exists() else ""
     hints = reader.text_list("hints", required=True)
+    discussion = reader.text("discussion", required=False)
     if len(hints) < 2:
         reader.error("hints", "give at least two progressive hints")
     if not any(s.visible for s in steps) or all(s.visible for s in steps):
@@ -130,6 +133,8 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
         examples=tuple(
             (f, highlight_json(events[f])[1]) for s in steps if s.visible for f in s.event_files if f in events
         ),
+        discussion_html=markdown_to_html(discussion) if discussion else "",
+        solution_html=highlight_python(texts["solution.py"]) if texts["solution.py"] else "",
     )
     reader.close()
     return exercise
