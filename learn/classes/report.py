@@ -1,0 +1,250 @@
+"""What an instructor sees of each member: progress per path, mastery per source, last active; and the CSV.
+
+`learner_progress` is the one adapter onto the course's progress module (learn/course/progress.py); everything
+else here reads only the plain rows it returns, so a change in that module's names changes one function.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Max
+
+from learn import catalog
+from learn.catalog import CatalogInvalid
+from learn.quiz.services import Owner
+
+from .models import Classroom, Membership
+
+
+@dataclass(frozen=True)
+class PathRow:
+    path_id: str
+    title: str
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class SourceRow:
+    slug: str
+    percent: int | None  # None: no evidence yet (not the same as 0 %)
+    evidence: int
+    label: str
+    mastered: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    paths: tuple[PathRow, ...] = ()
+    sources: dict[str, SourceRow] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class LearnerRow:
+    user_id: int
+    username: str
+    joined_at: dt.datetime
+    last_active: dt.datetime | None
+    progress: Progress
+
+    @property
+    def sources_started(self) -> int:
+        return sum(1 for s in self.progress.sources.values() if s.evidence)
+
+    @property
+    def sources_mastered(self) -> int:
+        return sum(1 for s in self.progress.sources.values() if s.mastered)
+
+
+@dataclass(frozen=True)
+class SourceColumn:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ClassReport:
+    classroom: Classroom
+    paths: tuple[PathRow, ...]  # the class's path columns (done=0: only the titles and totals matter)
+    sources: tuple[SourceColumn, ...]
+    learners: tuple[LearnerRow, ...]
+
+
+MASTERED = 80  # percent
+
+
+def learner_progress(user_id: int) -> Progress:
+    """One learner's progress per path and per source, in this app's terms (the adapter)."""
+    return _fallback_progress(Owner(user_id, ""))
+
+
+def _fallback_progress(owner: Owner) -> Progress:
+    """Plain figures from the evidence already stored, until learn/course/progress.py exists: per source, the share
+    of counted quiz answers that were right plus passed exercises; no paths."""
+    from learn.exercises import service as exercises
+    from learn.quiz import questions
+    from learn.quiz.models import Answer, Attempt
+    from learn.quiz.services import counted
+
+    bank = questions.load()
+    right: dict[str, int] = defaultdict(int)
+    seen: dict[str, int] = defaultdict(int)
+    answers = Answer.objects.filter(
+        counted(), attempt__in=Attempt.objects.filter(owner.filter()), answered_at__isnull=False
+    ).values_list("item_id", "correct")
+    for item_id, correct in answers:
+        item = bank.items.get(item_id)
+        for slug in item.sources if item else ():
+            seen[slug] += 1
+            right[slug] += bool(correct)
+    try:
+        known = exercises.exercises()
+    except CatalogInvalid:  # broken exercise content fails `manage.py check`; the quiz evidence still counts here
+        known = {}
+    for slug in exercises.passed(owner):
+        if exercise := known.get(slug):
+            seen[exercise.source] += 1
+            right[exercise.source] += 1
+    sources = {}
+    for slug, evidence in seen.items():
+        percent = round(100 * right[slug] / evidence)
+        label = _label(percent, evidence)
+        sources[slug] = SourceRow(slug, percent, evidence, label, mastered=label == "mastered")
+    return Progress(paths=(), sources=sources)
+
+
+def _label(percent: int | None, evidence: int) -> str:
+    if not evidence or percent is None:
+        return "not started"
+    if percent >= MASTERED and evidence >= 3:
+        return "mastered"
+    return "practising" if percent >= 50 else "learning"
+
+
+def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
+    """When each learner last did something that counts: answered, started a quiz, passed an exercise, read."""
+    from learn.exercises.models import ExercisePass
+    from learn.progress.models import LessonRead
+    from learn.quiz.models import Answer, Attempt
+
+    latest: dict[int, dt.datetime] = {}
+    queries = [
+        Answer.objects.filter(attempt__user_id__in=user_ids, answered_at__isnull=False)
+        .values("attempt__user_id")
+        .annotate(at=Max("answered_at"))
+        .values_list("attempt__user_id", "at"),
+        Attempt.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(at=Max("started_at"))
+        .values_list("user_id", "at"),
+        ExercisePass.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(at=Max("passed_at"))
+        .values_list("user_id", "at"),
+        LessonRead.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(at=Max("first_read"))
+        .values_list("user_id", "at"),
+    ]
+    for query in queries:
+        for user_id, at in query:
+            if at is not None and (user_id not in latest or at > latest[user_id]):
+                latest[user_id] = at
+    return latest
+
+
+def build(classroom: Classroom) -> ClassReport:
+    memberships: list[Membership] = list(classroom.memberships.select_related("learner").order_by("learner__username"))
+    active = last_active([m.learner_id for m in memberships])
+    learners = tuple(
+        LearnerRow(
+            user_id=m.learner_id,
+            username=m.learner.get_username(),
+            joined_at=m.joined_at,
+            last_active=active.get(m.learner_id),
+            progress=learner_progress(m.learner_id),
+        )
+        for m in memberships
+    )
+    paths: dict[str, PathRow] = {}
+    for learner in learners:
+        for row in learner.progress.paths:
+            paths.setdefault(row.path_id, PathRow(row.path_id, row.title, 0, row.total))
+    cat = catalog.load()
+    sources = tuple(SourceColumn(s.slug, s.short_name) for s in cat.sources.values())
+    return ClassReport(classroom, tuple(paths.values()), sources, learners)
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    column: SourceColumn
+    learners_started: int
+    learners_mastered: int
+    average: int | None  # over the learners with evidence
+
+
+def by_source(report: ClassReport) -> list[SourceSummary]:
+    """The class as a whole, one row per source with any evidence, weakest average first: where to teach next."""
+    rows = []
+    for column in report.sources:
+        found = [r.progress.sources.get(column.slug) for r in report.learners]
+        measured = [s for s in found if s is not None and s.percent is not None]
+        if measured:
+            average = round(sum(s.percent for s in measured) / len(measured))
+            rows.append(SourceSummary(column, len(measured), sum(s.mastered for s in measured), average))
+    return sorted(rows, key=lambda row: (row.average, row.column.name))
+
+
+def learner(report: ClassReport, user_id: int) -> LearnerRow | None:
+    return next((row for row in report.learners if row.user_id == user_id), None)
+
+
+# -- CSV ------------------------------------------------------------------------------------------------------
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text, never runs: one starting like a formula gets a leading '."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_rows(report: ClassReport) -> list[list[str]]:
+    """A header and one row per learner. Paths take two numeric columns (done, total), never "3/10", which
+    spreadsheets read as a date; a source's mastery is a whole percent, empty where there is no evidence yet."""
+    header = ["learner", "joined", "last active"]
+    for path in report.paths:
+        header += [f"{path.title}: steps done", f"{path.title}: steps in path"]
+    header += [f"{source.name} mastery %" for source in report.sources]
+    rows = [header]
+    for learner_row in report.learners:
+        by_path = {p.path_id: p for p in learner_row.progress.paths}
+        row: list[object] = [
+            learner_row.username,
+            learner_row.joined_at.date().isoformat(),
+            learner_row.last_active.date().isoformat() if learner_row.last_active else "",
+        ]
+        for path in report.paths:
+            mine = by_path.get(path.path_id)
+            row += [mine.done if mine else 0, mine.total if mine else path.total]
+        for source in report.sources:
+            mastery = learner_row.progress.sources.get(source.slug)
+            row.append("" if mastery is None or mastery.percent is None else mastery.percent)
+        rows.append(row)
+    return [[cell(value) for value in row] for row in rows]
+
+
+def to_csv(report: ClassReport) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report))
+    return buffer.getvalue()
