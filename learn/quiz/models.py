@@ -26,6 +26,7 @@ class Attempt(Owned):
         DRILL = "drill", "Drill"
         EXAM = "exam", "Exam simulation"
         REVIEW = "review", "Review"
+        CHECKPOINT = "checkpoint", "Lesson checkpoint"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     mode = models.CharField(max_length=10, choices=Mode.choices)
