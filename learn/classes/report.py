@@ -9,13 +9,11 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Max
 
 from learn import catalog
-from learn.catalog import CatalogInvalid
 from learn.quiz.services import Owner
 
 from .models import Classroom, Membership
@@ -79,55 +77,25 @@ class ClassReport:
     learners: tuple[LearnerRow, ...]
 
 
-MASTERED = 80  # percent
-
-
 def learner_progress(user_id: int) -> Progress:
-    """One learner's progress per path and per source, in this app's terms (the adapter)."""
-    return _fallback_progress(Owner(user_id, ""))
+    """One learner's progress per path and per source, in this app's terms: the one adapter onto
+    learn/course/progress.py (its evidence is read once and shared by both figures)."""
+    from learn.course import progress
 
-
-def _fallback_progress(owner: Owner) -> Progress:
-    """Plain figures from the evidence already stored, until learn/course/progress.py exists: per source, the share
-    of counted quiz answers that were right plus passed exercises; no paths."""
-    from learn.exercises import service as exercises
-    from learn.quiz import questions
-    from learn.quiz.models import Answer, Attempt
-    from learn.quiz.services import counted
-
-    bank = questions.load()
-    right: dict[str, int] = defaultdict(int)
-    seen: dict[str, int] = defaultdict(int)
-    answers = Answer.objects.filter(
-        counted(), attempt__in=Attempt.objects.filter(owner.filter()), answered_at__isnull=False
-    ).values_list("item_id", "correct")
-    for item_id, correct in answers:
-        item = bank.items.get(item_id)
-        for slug in item.sources if item else ():
-            seen[slug] += 1
-            right[slug] += bool(correct)
-    try:
-        known = exercises.exercises()
-    except CatalogInvalid:  # broken exercise content fails `manage.py check`; the quiz evidence still counts here
-        known = {}
-    for slug in exercises.passed(owner):
-        if exercise := known.get(slug):
-            seen[exercise.source] += 1
-            right[exercise.source] += 1
-    sources = {}
-    for slug, evidence in seen.items():
-        percent = round(100 * right[slug] / evidence)
-        label = _label(percent, evidence)
-        sources[slug] = SourceRow(slug, percent, evidence, label, mastered=label == "mastered")
-    return Progress(paths=(), sources=sources)
-
-
-def _label(percent: int | None, evidence: int) -> str:
-    if not evidence or percent is None:
-        return "not started"
-    if percent >= MASTERED and evidence >= 3:
-        return "mastered"
-    return "practising" if percent >= 50 else "learning"
+    owner = Owner(user_id, "")
+    known = progress.evidence(owner)
+    paths = tuple(PathRow(p.path_id, p.title, p.done, p.total) for p in progress.path_progress(owner, known))
+    sources = {
+        slug: SourceRow(
+            slug,
+            round(100 * mastery.level) if mastery.evidence else None,
+            mastery.evidence,
+            mastery.label,
+            mastered=mastery.label == "mastered",
+        )
+        for slug, mastery in progress.source_mastery(owner, known).items()
+    }
+    return Progress(paths=paths, sources=sources)
 
 
 def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
@@ -224,7 +192,7 @@ def csv_rows(report: ClassReport) -> list[list[str]]:
     spreadsheets read as a date; a source's mastery is a whole percent, empty where there is no evidence yet."""
     header = ["learner", "joined", "last active"]
     for path in report.paths:
-        header += [f"{path.title}: steps done", f"{path.title}: steps in path"]
+        header += [f"{path.title} (steps done)", f"{path.title} (steps in path)"]
     header += [f"{source.name} mastery %" for source in report.sources]
     rows = [header]
     for learner_row in report.learners:

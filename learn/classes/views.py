@@ -150,7 +150,7 @@ def learner(request: HttpRequest, classroom_id: int, user_id: int) -> HttpRespon
     names = {s.slug: s.name for s in class_report.sources}
     started = [(names.get(s.slug, s.slug), s) for s in row.progress.sources.values() if s.evidence]
     started.sort(key=lambda pair: (pair[1].percent if pair[1].percent is not None else -1, pair[0]))
-    not_started = [c for c in class_report.sources if c.slug not in row.progress.sources]
+    not_started = [c for c in class_report.sources if not getattr(row.progress.sources.get(c.slug), "evidence", 0)]
     return render(
         request,
         "classes/learner.html",

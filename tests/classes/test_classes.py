@@ -255,8 +255,21 @@ def test_the_csv_has_done_and_total_columns_per_path(client, classroom, ada, mon
     paths = (report.PathRow("foundations", "Foundations", 3, 12),)
     monkeypatch.setattr(report, "learner_progress", lambda user_id: report.Progress(paths=paths))
     header, row = read_csv(signed_in(client, classroom.instructor).get(f"/classes/{classroom.pk}/export.csv"))
-    assert row[header.index("Foundations: steps done")] == "3"
-    assert row[header.index("Foundations: steps in path")] == "12"
+    assert row[header.index("Foundations (steps done)")] == "3"
+    assert row[header.index("Foundations (steps in path)")] == "12"
+
+
+def test_a_lesson_marked_read_moves_the_learner_along_the_path(client, classroom, ada):
+    from learn.course import paths
+
+    foundations = paths.all_paths()["foundations"]
+    services.join(ada, classroom.join_code)
+    signed_in(client, ada).post("/sources/api-gateway-http/read/")  # the path's first lesson
+    header, row = read_csv(signed_in(client, classroom.instructor).get(f"/classes/{classroom.pk}/export.csv"))
+    assert row[header.index(f"{foundations.title} (steps done)")] == "1"
+    assert row[header.index(f"{foundations.title} (steps in path)")] == str(len(foundations.steps))
+    html = client.get(f"/classes/{classroom.pk}/").content.decode()
+    assert f"1 of {len(foundations.steps)}" in html
 
 
 @pytest.mark.parametrize("name", ["+SUM(1)", "-2+3", "@cmd", "=HYPERLINK"])
