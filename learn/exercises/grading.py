@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from . import errors
 from .bank import Exercise, Step
 from .checks import CHECKS, Feedback, Invocation
 
@@ -22,7 +23,9 @@ HIDDEN_FAILURE = {
     "raises_with": "This hidden case should make the handler raise with the right message.",
     "record_json": "Some transformed records do not hold the expected data.",
 }
-# Hidden cases are reported together: the first failing case's hint (by check, never by case) is all a learner sees.
+# Hidden cases are reported together: the first failing case, what the handler did there (raised, timed out,
+# crashed) or else its check's generic hint; never the case's event or expected values.
+RAISING_CHECKS = {"raises", "raises_with"}
 Runner = Callable[[str, str, Sequence[Any], str], list[Invocation]]
 
 
@@ -34,6 +37,7 @@ class StepResult:
     feedback: tuple[Feedback, ...]
     position: int = -1  # the step's index in the exercise (visible steps only), for the feedback diagram
     last: Invocation | None = None  # the run of the step's last event (visible steps only)
+    error_line: int | None = None  # the line of the learner's code where this step's handler failed
 
 
 HIDDEN_NAME = "Hidden cases"
@@ -50,14 +54,26 @@ class Report:
     steps: tuple[StepResult, ...]
     complete: bool = False  # hidden cases were graded too (a submission, not "run the examples")
     invocations: int = 0  # real invocations the grading made
+    load_error: str = ""  # the code could not be loaded: ONE message, and no check ran
+    load_error_line: int | None = None
+    planned_steps: int = 0  # how many results a grading that ran would have shown (the score's total)
 
     @property
     def passed(self) -> bool:
-        return all(s.passed for s in self.steps)
+        return not self.load_error and all(s.passed for s in self.steps)
 
     @property
     def score(self) -> tuple[int, int]:
+        if self.load_error:
+            return 0, self.planned_steps
         return sum(s.passed for s in self.steps), len(self.steps)
+
+    @property
+    def error_line(self) -> int | None:
+        """The line to mark in the editor: where loading failed, else where the first failing example failed."""
+        if self.load_error:
+            return self.load_error_line
+        return next((s.error_line for s in self.steps if s.visible and not s.passed and s.error_line), None)
 
 
 def planned_invocations(exercise: Exercise, *, only_visible: bool = False) -> int:
@@ -70,25 +86,33 @@ def grade(
 ) -> Report:
     results: list[StepResult] = []
     invocations = 0
+    shown = len(exercise.visible_steps) + (0 if only_visible else 1)
     for position, step in enumerate(exercise.steps):
         if step.visible:
-            result, _ = _grade_step(
-                exercise, step, code, runner, position, f"{learner}:{exercise.slug}:{position}", contract
-            )
+            runs = runner(code, exercise.handler, list(step.events), f"{learner}:{exercise.slug}:{position}")
             invocations += len(step.events)
-            results.append(result)
+            first = runs[0]
+            if errors.is_load_failure(first.status, first.error, first.logs):
+                # the same failure would repeat for every case: report it once, and count no check as passed
+                return Report(
+                    (),
+                    complete=not only_visible,
+                    invocations=invocations,
+                    load_error=_printable(errors.load_failure(first.status, first.error)),
+                    load_error_line=errors.error_line(first.error),
+                    planned_steps=shown,
+                )
+            results.append(_grade_step(exercise, step, runs, position, contract)[0])
     if only_visible:
         return Report(tuple(results), complete=False, invocations=invocations)
     hint = ""
-    for position, step in enumerate(exercise.steps):
-        if step.visible:
-            continue
-        result, first_failed = _grade_step(
-            exercise, step, code, runner, position, f"{learner}:{exercise.slug}:{position}", contract
-        )
+    hidden = [(position, step) for position, step in enumerate(exercise.steps) if not step.visible]
+    for number, (position, step) in enumerate(hidden, start=1):
+        runs = runner(code, exercise.handler, list(step.events), f"{learner}:{exercise.slug}:{position}")
         invocations += len(step.events)
+        result, first_failed = _grade_step(exercise, step, runs, position, contract)
         if not result.passed:  # the rest cannot change the verdict: save the learner's invocations
-            hint = HIDDEN_FAILURE.get(first_failed, "")
+            hint = _hidden_failure(step, runs[-1], first_failed, number, len(hidden))
             break
     summary = Feedback(True, ALL_HIDDEN_PASSED) if not hint else Feedback(False, f"{SOME_HIDDEN_FAILED} {hint}")
     results.append(StepResult(HIDDEN_NAME, False, summary.passed, (summary,)))
@@ -100,22 +124,35 @@ def _printable(message: str) -> str:
     return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 1] + "…"
 
 
+def _expects_raising(step: Step) -> bool:
+    return any(name in RAISING_CHECKS and spec is not False for name, spec in step.expect)
+
+
+def _hidden_failure(step: Step, last: Invocation, first_failed: str, number: int, total: int) -> str:
+    """What went wrong on a hidden case, without its event or expected values: what the handler did when it
+    failed unexpectedly (raised, timed out, crashed), else the failing check's generic hint."""
+    where = f"on hidden case {number} of {total}"
+    if last.status != "ok" and not _expects_raising(step):
+        happened = errors.what_happened(last.status, last.error)
+        return _printable(f"{happened[0].upper()}{happened[1:]} {where}.")
+    return f"{HIDDEN_FAILURE.get(first_failed, 'This hidden case did not pass.')} (The first failure was {where}.)"
+
+
 def _grade_step(
-    exercise: Exercise, step: Step, code: str, runner: Runner, position: int, env_key: str, contract: str
+    exercise: Exercise, step: Step, runs: list[Invocation], position: int, contract: str
 ) -> tuple[StepResult, str]:
-    """The step's result, and the name of its first failing check ("" when it passed)."""
-    runs = runner(code, exercise.handler, list(step.events), env_key)
+    """The step's result from its runs, and the name of its first failing check ("" when it passed)."""
     last, event = runs[-1], step.events[-1]
     checks = [(name, spec) for name, spec in step.expect if spec is not False]
     feedback = [CHECKS[name](last, spec, event, contract) for name, spec in checks]
     feedback = [Feedback(f.passed, _printable(f.message)) for f in feedback]
     first_failed = next((name for (name, _), f in zip(checks, feedback, strict=True) if not f.passed), "")
-    if not step.visible:  # never reveal a hidden case's data or expected values
-        feedback = [
-            f if f.passed else Feedback(False, HIDDEN_FAILURE.get(name, "This hidden case did not pass."))
-            for (name, _), f in zip(checks, feedback, strict=True)
-        ]
     passed = all(f.passed for f in feedback)
-    if not step.visible:
-        return StepResult(step.name, False, passed, tuple(feedback)), first_failed
-    return StepResult(step.name, True, passed, tuple(feedback), position, last), first_failed
+    if not step.visible:  # never reveal a hidden case's data or expected values
+        return StepResult(step.name, False, passed, ()), first_failed
+    failed_unexpectedly = last.status != "ok" and not _expects_raising(step)
+    if failed_unexpectedly and not passed:  # say what happened first, then the checks it broke
+        happened = errors.what_happened(last.status, last.error)
+        feedback.insert(0, Feedback(False, _printable(f"{happened[0].upper()}{happened[1:]}.")))
+    line = errors.error_line(last.error) if failed_unexpectedly else None
+    return StepResult(step.name, True, passed, tuple(feedback), position, last, line), first_failed

@@ -31,6 +31,19 @@ def exercises() -> dict[str, bank.Exercise]:
     return bank.load(catalog.content_dir() / "exercises", set(cat.sources))
 
 
+def ordered() -> list[bank.Exercise]:
+    """Exercises in the order the index lists them: easiest first, then by title."""
+    return sorted(exercises().values(), key=lambda e: (e.difficulty, e.title))
+
+
+def next_exercise(slug: str, done: set[str]) -> bank.Exercise | None:
+    """The next exercise after `slug` in the index's order that the learner has not passed (None: all passed)."""
+    items = ordered()
+    at = next((i for i, e in enumerate(items) if e.slug == slug), -1)
+    following = items[at + 1 :] + items[: max(at, 0)]
+    return next((e for e in following if e.slug not in done and e.slug != slug), None)
+
+
 def sandbox_runner(timeout_s: float = 3) -> grading.Runner:
     """Run a step's events one after another in one sandbox environment (keyed by learner, exercise and step)."""
 

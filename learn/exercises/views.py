@@ -27,7 +27,7 @@ DRAFT = "exercise-draft:{slug}"
 def index(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     done = service.passed(owner_of(request, create=False))  # a visit stores nothing (W6)
-    items = sorted(service.exercises().values(), key=lambda e: (e.difficulty, e.title))
+    items = service.ordered()
     return render(
         request,
         "exercises/index.html",
@@ -84,6 +84,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
                     service.record_pass(owner, slug, code)
         if draft_problem and not error:
             error, kept = draft_problem, False
+    done = service.passed(owner)
     context = {
         "exercise": exercise,
         "source": catalog.load().sources[exercise.source],
@@ -94,13 +95,15 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "flow_html": _feedback_flow(request, exercise, report),
         "error": error,
         "kept": kept,
-        "passed": slug in service.passed(owner),
+        "passed": slug in done,
+        "next_exercise": service.next_exercise(slug, done),
     }
-    template = (
-        "exercises/detail.html#feedback"
-        if request.htmx and request.method == "POST" and request.POST.get("action") in ("check", "submit")
-        else "exercises/detail.html"
-    )
+    action = request.POST.get("action") if request.method == "POST" else ""
+    template = "exercises/detail.html"
+    if request.htmx and action in ("check", "submit"):
+        template = "exercises/detail.html#feedback"
+    elif request.htmx and action == "hint":
+        template = "exercises/detail.html#hints"  # beside the button; the feedback stays as it is
     response = render(request, template, context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)

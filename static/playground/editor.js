@@ -1,37 +1,151 @@
-// A small accessible code editor: Tab indents, Esc then Tab leaves the box; line numbers; drafts kept locally.
+// The code editors of the sandbox and the exercises: every textarea[data-editor] becomes a CodeMirror editor
+// (static/vendor/codemirror) that writes back into the textarea, so the form posts the same field. Without
+// JavaScript (or without the bundle) the plain textarea stays. Also here:
+// - drafts: each editor's text is kept in localStorage under its data-draft-key; on a full page load a draft that
+//   differs from what the server sent is restored ("Discard draft" puts the server's version back), or only
+//   offered ("Restore draft") when the editor says data-draft-restore="offer" (a Try it link chose the code);
+// - the failing line: the nearest [data-error-line] after an htmx swap or a streamed result marks that line, and
+//   [data-goto-line] links select it;
+// - htmx swaps that bring new editors (Load sample, Generate, Start over) are initialised again.
 (function () {
   "use strict";
-  var escaped = false;
-  function numbers(area) {
-    var gutter = area.parentNode.querySelector(".gutter");
-    if (!gutter) return;
-    var count = area.value.split("\n").length, text = "";
-    for (var i = 1; i <= count; i += 1) text += i + "\n";
-    gutter.textContent = text;
-    gutter.scrollTop = area.scrollTop;
+  var PREFIX = "triggerlab-draft:";
+  var editors = new Map();  // textarea -> editor
+
+  function store(key, value) {
+    try { localStorage.setItem(PREFIX + key, value); } catch (e) { /* private mode, full storage: optional */ }
   }
-  document.addEventListener("keydown", function (event) {
-    var area = event.target;
-    if (!area.matches || !area.matches("textarea[data-editor]")) return;
-    if (event.key === "Escape") { escaped = true; return; }
-    if (event.key === "Tab" && !escaped && !event.shiftKey) {
-      event.preventDefault();
-      var start = area.selectionStart, end = area.selectionEnd;
-      area.setRangeText("    ", start, end, "end");
-      numbers(area);
+  function stored(key) {
+    try { return localStorage.getItem(PREFIX + key); } catch (e) { return null; }
+  }
+  function forget(key) {
+    try { localStorage.removeItem(PREFIX + key); } catch (e) { /* optional */ }
+  }
+
+  function labelFor(area) {
+    var label = area.id && document.querySelector('label[for="' + area.id + '"]');
+    if (label && !label.id) label.id = area.id + "-label";
+    return label;
+  }
+
+  function notice(area, text, action, onAction) {
+    var old = area.parentNode.parentNode.querySelector('.draft-notice[data-for="' + area.id + '"]');
+    if (old) old.remove();
+    var box = document.createElement("p");
+    box.className = "draft-notice small mb-1";
+    box.setAttribute("data-for", area.id);
+    box.setAttribute("role", "status");
+    box.append(document.createTextNode(text + " "));
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn btn-link btn-sm p-0 align-baseline";
+    button.textContent = action;
+    button.addEventListener("click", function () {
+      onAction();
+      box.remove();
+    });
+    var close = document.createElement("button");
+    close.type = "button";
+    close.className = "btn-close btn-close-sm ms-2 align-middle";
+    close.setAttribute("aria-label", "Dismiss this notice");
+    close.addEventListener("click", function () { box.remove(); });
+    box.append(button, close);
+    area.parentNode.before(box);
+  }
+
+  function setUp(area, restoreDrafts) {
+    if (editors.has(area) || !window.TriggerlabCodeMirror) return;
+    var key = area.getAttribute("data-draft-key");
+    var fromServer = area.value;
+    var label = labelFor(area);
+    var attributes = { "aria-multiline": "true", role: "textbox" };
+    if (label) attributes["aria-labelledby"] = label.id;
+    if (area.getAttribute("aria-describedby")) attributes["aria-describedby"] = area.getAttribute("aria-describedby");
+    var draft = key ? stored(key) : null;
+    var mode = area.getAttribute("data-draft-restore") || "restore";
+    var watching = mode !== "offer";  // an offered draft is not overwritten until the learner types
+    var editor = window.TriggerlabCodeMirror.create(area, {
+      language: area.getAttribute("data-editor") === "json" ? "json" : "python",
+      contentAttributes: attributes,
+      onChange: function (value) {
+        watching = true;
+        if (key) store(key, value);
+      }
+    });
+    editors.set(area, editor);
+    area.hidden = true;  // still posted with the form
+    area.parentNode.classList.add("has-codemirror");
+    area.after(editor.view.dom);
+    if (!key) return;
+    if (draft !== null && draft !== fromServer && restoreDrafts) {
+      if (mode === "offer") {
+        notice(area, "Your earlier draft for this is kept in this browser.", "Restore draft", function () {
+          editor.setValue(draft);
+        });
+      } else {
+        editor.setValue(draft);
+        notice(area, "Restored your unsaved draft from this browser.", "Discard draft", function () {
+          editor.setValue(fromServer);
+        });
+      }
+    } else if (watching) {
+      store(key, fromServer);  // the page is the latest version (e.g. after Start over or Load sample)
     }
-    if (event.key !== "Tab") escaped = false;
-  });
-  document.addEventListener("input", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-editor]")) {
-      numbers(event.target);
-      try { localStorage.setItem("triggerlab-" + location.pathname + "-" + event.target.name, event.target.value); } catch (e) { /* optional */ }
-    }
-  });
-  document.addEventListener("scroll", function (event) {
-    if (event.target.matches && event.target.matches("textarea[data-editor]")) numbers(event.target);
-  }, true);
+  }
+
+  function setUpAll(root, restoreDrafts) {
+    (root || document).querySelectorAll("textarea[data-editor]").forEach(function (area) {
+      setUp(area, restoreDrafts);
+    });
+    editors.forEach(function (editor, area) {  // editors whose textarea an htmx swap removed
+      if (!document.contains(area)) {
+        editor.destroy();
+        editors.delete(area);
+      }
+    });
+  }
+
+  function codeEditor() {
+    var area = document.querySelector("textarea[data-editor]#code");
+    return area ? editors.get(area) : null;
+  }
+
+  function markError() {
+    var editor = codeEditor();
+    if (!editor) return;
+    var holder = document.querySelector("#feedback[data-error-line], #result .run-facts[data-error-line]");
+    var line = holder ? parseInt(holder.getAttribute("data-error-line"), 10) : 0;
+    editor.markLine(line || 0);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("textarea[data-editor]").forEach(numbers);
+    setUpAll(document, true);
+    markError();
   });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    setUpAll(document, false);
+    markError();
+  });
+  // the sandbox's streamed result announces itself with this event (sandbox.js)
+  document.addEventListener("triggerlab:result", markError);
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    var link = target.closest("[data-goto-line]");
+    var editor = codeEditor();
+    if (link && editor) {
+      event.preventDefault();
+      editor.goToLine(parseInt(link.getAttribute("data-goto-line"), 10));
+    }
+  });
+
+  // Before a form posts, the textareas hold the editors' text already (onChange); "Start over" drops the draft.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var trigger = event.detail && event.detail.elt;
+    var key = trigger && trigger.getAttribute && trigger.getAttribute("data-discard-draft");
+    if (key) forget(key);
+  });
+
+  window.TriggerlabEditors = { editors: editors, markError: markError };
 })();
