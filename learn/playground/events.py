@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import copy
 import json
+import re
 import uuid
 from typing import Any
 
@@ -152,6 +153,8 @@ def generate(
 ) -> Any:
     """A batch of `count` records cloned from the sample's first record, with fresh ids (SQS and streams).
 
+    Each payload (an SQS body, a Kinesis record's data) is the sample's own payload with its id numbered, so a
+    handler written for the sample accepts every generated record: with `poison`, only the last one fails.
     `base64_body` base64-encodes SQS bodies (as producers sending binary data do); `poison` makes the last
     record's payload something that is not JSON, to practise partial batch failures.
     """
@@ -160,13 +163,13 @@ def generate(
     count = max(1, min(count, 100))
     body_bytes = max(0, min(body_bytes, MAX_EVENT_BYTES // 2 // count))  # the batch stays under the 1 MB event cap
     first = sample["Records"][0]
+    template = _payload_of(source, first)
     records = []
     for n in range(1, count + 1):
         record = copy.deepcopy(first)
         if source == "sqs":
             record["messageId"] = str(uuid.UUID(int=n))
-            body = {"orderId": f"o-{n}", "padding": "x" * max(0, body_bytes)} if body_bytes else {"orderId": f"o-{n}"}
-            record["body"] = json.dumps(body)
+            record["body"] = json.dumps(_numbered(template, n, body_bytes))
             if poison and n == count:
                 record["body"] = "not json {"
             if base64_body:
@@ -182,7 +185,7 @@ def generate(
                 for key in ("MessageGroupId", "SequenceNumber", "MessageDeduplicationId"):
                     attributes.pop(key, None)
         elif source == "kinesis":
-            payload = json.dumps({"reading": n, "padding": "x" * max(0, body_bytes)}).encode()
+            payload = json.dumps(_numbered(template, n, body_bytes)).encode()
             if poison and n == count:
                 payload = b"\xff not json"
             record["kinesis"]["data"] = base64.b64encode(payload).decode()
@@ -193,3 +196,29 @@ def generate(
             record["dynamodb"]["SequenceNumber"] = str(111 + n).rjust(21, "0")
         records.append(record)
     return {**sample, "Records": records}
+
+
+def _payload_of(source: str, record: dict) -> dict:
+    """The sample record's JSON payload (SQS body, Kinesis data), or a small order when it has none."""
+    try:
+        if source == "sqs":
+            payload = json.loads(record["body"])
+        elif source == "kinesis":
+            payload = json.loads(base64.b64decode(record["kinesis"]["data"]))
+        else:
+            payload = None
+    except (KeyError, TypeError, ValueError):
+        payload = None
+    return payload if isinstance(payload, dict) else {"orderId": "o-1"}
+
+
+def _numbered(payload: dict, n: int, padding: int) -> dict:
+    """The payload for record n: its first *Id field numbered ("ord-1001" becomes "ord-3"), padded if asked."""
+    body = dict(payload)
+    key = next((k for k, v in body.items() if k.lower().endswith("id") and isinstance(v, str)), None)
+    if key:
+        value = body[key]
+        body[key] = re.sub(r"\d+$", str(n), value) if re.search(r"\d$", value) else f"{value}-{n}"
+    if padding:
+        body["padding"] = "x" * padding
+    return body

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import queue
-import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,6 +29,7 @@ from learn import catalog
 from learn.diagrams import layout
 from learn.diagrams.flows import replay_context
 from learn.engine.types import DISPOSITIONS
+from learn.exercises.errors import error_line
 from learn.lessons.htmx import varies_on_htmx
 from learn.lessons.views import not_found
 from learn.progress.learners import owner_of
@@ -60,7 +60,6 @@ FRAGMENT_END = "\n<!--/fragment-->\n"
 HEARTBEAT_S = 0.25  # how soon a closed connection (Cancel) is noticed: the second write after it fails
 
 FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
-ERROR_LINE = re.compile(r'File "/var/task/lambda_function\.py",? [Ll]ine (\d+)|lambda_function\.py, line (\d+)\)')
 
 
 def _learner(request: HttpRequest) -> str:
@@ -162,6 +161,13 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
         "isolation": runtime.status(),
     }
     action = request.POST.get("action", "") if request.method == "POST" else ""
+    generator = _generator_settings(request)
+    context["generator"] = generator  # the form shows the learner's choices again after Generate (B6)
+    # a Try it link chose the code: the page shows it, and a local draft is only offered (editor.js)
+    context["try_it"] = request.method in ("GET", "HEAD") and ("handler" in request.GET or "event" in request.GET)
+    context["try_it_notices"] = []
+    if context["try_it"]:
+        draft, context["try_it_notices"] = _try_it(source, request.GET.get("handler", ""), request.GET.get("event", ""))
     if request.method == "POST":
         # browsers send a textarea's new lines as CRLF: count and keep the code as the learner wrote it
         draft.update({k: _clean(request.POST.get(k, draft[k])).replace("\r\n", "\n") for k in FIELDS})
@@ -171,15 +177,14 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
             if chosen:
                 draft["event"] = chosen.text
         elif action == "generate":
-            count = _int(request.POST.get("count"), 3)
             generated = events.generate(
                 slug,
-                source.events[0].data,
-                count,
-                fifo=bool(request.POST.get("fifo")),
-                body_bytes=_int(request.POST.get("size"), 0),
-                base64_body=bool(request.POST.get("base64")),
-                poison=bool(request.POST.get("poison")),
+                _generator_sample(source, draft["code"]).data,
+                generator["count"],
+                fifo=generator["fifo"],
+                body_bytes=generator["size"],
+                base64_body=generator["base64"],
+                poison=generator["poison"],
             )
             draft["event"] = json.dumps(generated, indent=2)
         problems = _draft_problems(draft)
@@ -212,6 +217,57 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
     if retry_after:
         response["Retry-After"] = str(retry_after)
     return keep_on_error(request, response)  # a busy or missing sandbox must not lose the draft
+
+
+def _generator_settings(request: HttpRequest) -> dict:
+    """The batch generator's inputs as posted (or their defaults), clamped as events.generate clamps them."""
+    posted = request.POST if request.method == "POST" else {}
+    return {
+        "count": max(1, min(_int(posted.get("count"), 3), 100)),
+        "size": max(0, _int(posted.get("size"), 0)),
+        "fifo": bool(posted.get("fifo")),
+        "base64": bool(posted.get("base64")),
+        "poison": bool(posted.get("poison")),
+    }
+
+
+def _generator_sample(source, code: str):
+    """The sample event whose records the generator clones: the one meant for the example handler in the editor
+    (the FIFO handler gets FIFO operations), else the source's first sample."""
+    for handler in source.handlers:
+        if handler.events and handler.code.strip() == code.strip():
+            chosen = source.event(handler.events[0])
+            if chosen:
+                return chosen
+    return source.events[0]
+
+
+def _try_it(source, handler_name: str, event_name: str) -> tuple[dict, list[str]]:
+    """A "Try it" link: the draft with the named example handler and sample event (file names from the lesson),
+    and notices for names this source does not have (those parts keep the defaults)."""
+    draft = _defaults(source)
+    notices = []
+    handler = next((h for h in source.handlers if handler_name in (h.file, h.name)), None) if handler_name else None
+    if handler:
+        draft.update(code=handler.code, handler=handler.function)
+    elif handler_name:
+        names = ", ".join(h.file for h in source.handlers) or "none"
+        notices.append(
+            f"{source.short_name} has no example handler called “{_clean(handler_name)[:80]}” (its handlers: "
+            f"{names}), so the sandbox opened with its first one."
+        )
+    event = source.event(event_name) if event_name else None
+    if event is None and handler and handler.events:
+        event = source.event(handler.events[0])
+    if event:
+        draft["event"] = event.text
+    elif event_name:
+        names = ", ".join(e.file for e in source.events) or "none"
+        notices.append(
+            f"{source.short_name} has no sample event called “{_clean(event_name)[:80]}” (its events: {names}), "
+            "so the sandbox opened with its first one."
+        )
+    return draft, notices
 
 
 def _render(request: HttpRequest, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -476,21 +532,6 @@ def _shown_logs(lines) -> dict:
         "shown": _size(size),
         "total": _size(sum(_bytes(line) + 1 for line in lines)),
     }
-
-
-def error_line(error) -> int | None:
-    """The line of lambda_function.py where the error happened: the innermost frame of the stack trace, or the
-    line a syntax error names."""
-    if not isinstance(error, dict):
-        return None
-    trace = error.get("stackTrace")
-    texts = [t for t in trace if isinstance(t, str)] if isinstance(trace, list) else []
-    for text in [*reversed(texts), str(error.get("errorMessage", ""))]:
-        matches = ERROR_LINE.findall(text)
-        if matches:
-            line = int(next(n for n in matches[-1] if n))
-            return line if 0 < line < 100_000 else None
-    return None
 
 
 def _handler_said(run) -> str:

@@ -1,6 +1,7 @@
 // The handler sandbox page. Run and "Force a cold start" post the form with fetch() and show each real invocation
 // of the source's replay as the server streams it; Cancel aborts the request (the server stops the replay before
-// its next invocation). An error's line is marked in the code editor. Without this file the form posts normally.
+// its next invocation). editor.js marks the error's line in the code editor. Without this file the form posts
+// normally.
 (function () {
   "use strict";
   var END = "\n<!--/fragment-->\n";
@@ -56,8 +57,7 @@
       existing.replaceWith(element);
       if (element.id === "result") {
         state.done = true;
-        element.dispatchEvent(new CustomEvent("htmx:afterSwap", { bubbles: true }));  // starts its diagram
-        markError();
+        element.dispatchEvent(new CustomEvent("htmx:afterSwap", { bubbles: true }));  // its diagram; editor.js marks the line
       }
       return;
     }
@@ -122,7 +122,6 @@
     data.set("stream", "1");
     var state = { count: 0, done: false, controller: new AbortController() };
     running = state;
-    clearMark();
     shell();
     setBusy(true);
     var cancel = $("#cancel-button");
@@ -169,74 +168,5 @@
       running.controller.abort();
       return;
     }
-    var link = target.closest("[data-goto-line]");
-    if (link) {
-      event.preventDefault();
-      goToLine(parseInt(link.getAttribute("data-goto-line"), 10));
-    }
-  });
-
-  // The error line: a band over that line of the editor, kept in place as the code box scrolls.
-  function metrics(area) {
-    var style = getComputedStyle(area);
-    var lineHeight = parseFloat(style.lineHeight);
-    if (!lineHeight) lineHeight = parseFloat(style.fontSize) * 1.5;
-    return { lineHeight: lineHeight, top: parseFloat(style.paddingTop) || 0 };
-  }
-
-  function position() {
-    var band = $(".code-editor .error-band"), area = $("#code");
-    if (!band || band.hidden || !area) return;
-    var m = metrics(area), line = parseInt(band.getAttribute("data-line"), 10);
-    band.style.top = (area.offsetTop + m.top + (line - 1) * m.lineHeight - area.scrollTop) + "px";
-    band.style.height = m.lineHeight + "px";
-  }
-
-  function clearMark() {
-    var band = $(".code-editor .error-band");
-    if (band) {
-      band.hidden = true;
-      band.removeAttribute("data-line");
-    }
-  }
-
-  function markError() {
-    var facts = $("#result .run-facts");
-    var line = facts ? parseInt(facts.getAttribute("data-error-line"), 10) : NaN;
-    var band = $(".code-editor .error-band"), area = $("#code");
-    if (!band || !area || !line || line > area.value.split("\n").length) {
-      clearMark();
-      return;
-    }
-    band.setAttribute("data-line", String(line));
-    band.hidden = false;
-    position();
-  }
-
-  function goToLine(line) {
-    var area = $("#code");
-    if (!area || !line) return;
-    var lines = area.value.split("\n"), begin = 0;
-    for (var i = 0; i < line - 1 && i < lines.length; i += 1) begin += lines[i].length + 1;
-    area.focus();
-    area.setSelectionRange(begin, begin + (lines[line - 1] || "").length);
-    var m = metrics(area);
-    area.scrollTop = Math.max(0, (line - 1) * m.lineHeight - area.clientHeight / 3);
-    area.scrollIntoView({ block: "nearest" });
-    position();
-  }
-
-  document.addEventListener("scroll", function (event) {
-    if (event.target && event.target.id === "code") position();
-  }, true);
-  window.addEventListener("resize", position);
-  document.addEventListener("DOMContentLoaded", markError);
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.target && event.target.id === "result") return;
-    // "Load sample" and "Generate" replace the page: number the new editors' lines again
-    document.querySelectorAll("textarea[data-editor]").forEach(function (area) {
-      area.dispatchEvent(new Event("input", { bubbles: true }));
-    });
-    markError();
   });
 })();

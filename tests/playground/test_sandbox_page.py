@@ -133,10 +133,10 @@ def test_generate_base64_bodies_and_a_poison_record():
 
     batch = events.generate("sqs", json.loads(sqs_event()), 3, base64_body=True, poison=True)
     bodies = [base64.b64decode(r["body"]).decode() for r in batch["Records"]]
-    assert json.loads(bodies[0]) == {"orderId": "o-1"} and bodies[-1] == "not json {"
+    assert json.loads(bodies[0])["orderId"] == "ord-1" and bodies[-1] == "not json {"  # the sample's own body
     kinesis = json.loads((CONTENT / "sources" / "kinesis" / "events").glob("*.json").__next__().read_text())
     stream = events.generate("kinesis", kinesis, 2, poison=True)
-    assert json.loads(base64.b64decode(stream["Records"][0]["kinesis"]["data"]))["reading"] == 1
+    assert json.loads(base64.b64decode(stream["Records"][0]["kinesis"]["data"]))["orderId"] == "ord-1"
     assert base64.b64decode(stream["Records"][1]["kinesis"]["data"]).startswith(b"\xff")
 
 
@@ -154,7 +154,7 @@ def test_the_generator_form_posts_its_knobs(client):
             "memory": "128",
         },
     ).content.decode()
-    assert "eyJvcmRlcklkIjogIm8tMSJ9" in html  # base64 of {"orderId": "o-1"}
+    assert "eyJvcmRlcklkIjogIm9yZC0xIiwg" in html  # base64 of '{"orderId": "ord-1", ' (the sample's body)
 
 
 def test_a_busy_sandbox_says_when_to_retry_and_keeps_the_code(client, monkeypatch):
