@@ -1,0 +1,341 @@
+"""The exercises added for issue 13 (one per core source that had none, and more for depth).
+
+For each: the loader accepts it under the right source, the reference solution passes every step, the starter
+fails, and deliberately wrong variants (the mistakes the statement warns about) fail the step and the check
+that was written to catch them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from learn.catalog import loader
+from learn.exercises import bank, grading
+from learn.exercises.checks import CHECKS
+from learn.exercises.local_runner import run_trusted
+
+from ..conftest import CONTENT
+
+CATALOG = loader.load(CONTENT)
+EXERCISES = bank.load(CONTENT / "exercises", set(CATALOG.sources))
+
+NEW = {
+    "kafka-decode": "msk",
+    "sns-attributes": "sns",
+    "apigw-rest-proxy": "api-gateway-rest",
+    "function-url-cookies": "function-urls",
+    "step-functions-named-errors": "step-functions",
+    "dynamodb-ttl-expiry": "dynamodb-streams",
+    "kinesis-idempotent": "kinesis",
+    "eventbridge-scheduled": "eventbridge",
+}
+
+# The core sources issue 13 names; msk and kafka count as one ("msk/kafka"), as do the two API Gateway flavours.
+CORE = [
+    {"sqs"},
+    {"kinesis"},
+    {"dynamodb-streams"},
+    {"msk", "kafka"},
+    {"s3"},
+    {"sns"},
+    {"eventbridge"},
+    {"api-gateway-rest", "api-gateway-http"},
+    {"alb"},
+    {"function-urls"},
+    {"cognito"},
+    {"step-functions"},
+]
+
+
+def contract(exercise: bank.Exercise) -> str:
+    return CATALOG.sources[exercise.source].response.contract
+
+
+def step_named(exercise: bank.Exercise, name: str) -> bank.Step:
+    return next(step for step in exercise.steps if step.name == name)
+
+
+def failing_checks(exercise: bank.Exercise, code: str, step: bank.Step) -> set[str]:
+    """The checks of one step (visible or hidden) that the code fails, read straight from the checks module."""
+    runs = run_trusted(code, exercise.handler, list(step.events), "tester")
+    return {
+        name
+        for name, spec in step.expect
+        if spec is not False and not CHECKS[name](runs[-1], spec, step.events[-1], contract(exercise)).passed
+    }
+
+
+def variant(slug: str, old: str, new: str) -> str:
+    """The reference solution with one deliberate mistake; fails loudly if the solution no longer has `old`."""
+    solution = EXERCISES[slug].solution
+    assert solution.count(old) == 1, f"{slug}: the solution no longer contains {old!r} exactly once"
+    return solution.replace(old, new)
+
+
+def test_every_core_source_has_an_exercise_and_there_are_at_least_twenty():
+    sources = {exercise.source for exercise in EXERCISES.values()}
+    assert [group for group in CORE if not group & sources] == []
+    assert len(EXERCISES) >= 20
+
+
+@pytest.mark.parametrize("slug", NEW)
+def test_the_loader_accepts_it_under_its_source(slug):
+    exercise = EXERCISES[slug]
+    assert exercise.source == NEW[slug]
+    assert exercise.visible_steps and any(not step.visible for step in exercise.steps)
+    assert len(exercise.hints) >= 2
+    assert all(url.startswith("https://docs.aws.amazon.com/") for url in exercise.docs)
+
+
+@pytest.mark.parametrize("slug", NEW)
+def test_reference_solution_passes_every_step(slug):
+    exercise = EXERCISES[slug]
+    report = grading.grade(exercise, exercise.solution, run_trusted, "tester", contract(exercise))
+    assert report.passed, [(s.name, [f.message for f in s.feedback if not f.passed]) for s in report.steps]
+    # and every hidden step on its own, so a later step cannot hide behind grading stopping early
+    assert {step.name: failing_checks(exercise, exercise.solution, step) for step in exercise.steps} == {
+        step.name: set() for step in exercise.steps
+    }
+
+
+@pytest.mark.parametrize("slug", NEW)
+def test_starter_code_runs_but_fails_a_visible_example(slug):
+    exercise = EXERCISES[slug]
+    report = grading.grade(exercise, exercise.starter, run_trusted, "tester", contract(exercise), only_visible=True)
+    assert not report.passed
+    assert not getattr(report, "load_error", ""), "the starter must load; it should fail on behaviour"
+
+
+WRONG_VARIANTS = [
+    pytest.param(
+        "kafka-decode",
+        'print(f"poison {where}: {error}")\n                continue',
+        "raise",
+        "A value that is CSV, not JSON",
+        {"succeeds", "logs_contain"},
+        id="kafka-raises-on-a-poison-record",
+    ),
+    pytest.param(
+        "kafka-decode",
+        "from {customer}",
+        "from {record['key']}",
+        "Two partitions, every record good",
+        {"logs_contain", "logs_lack"},
+        id="kafka-prints-the-base64-key",
+    ),
+    pytest.param(
+        "kafka-decode",
+        'headers(record).get("event-type") != "order-created"',
+        "False",
+        "A record of another event type",
+        {"logs_contain", "logs_lack"},
+        id="kafka-ignores-the-event-type-header",
+    ),
+    pytest.param(
+        "sns-attributes",
+        'float(value(attributes, "priority") or 0) >= 8',
+        '(value(attributes, "priority") or "0") >= "8"',
+        "Priority 10",
+        {"logs_contain"},
+        id="sns-compares-a-number-attribute-as-text",
+    ),
+    pytest.param(
+        "sns-attributes",
+        "print(f\"ignored {sns['MessageId']}\")\n            continue",
+        'raise ValueError("not ours")',
+        "An event type this function does not handle",
+        {"succeeds", "logs_contain"},
+        id="sns-raises-for-an-event-type-it-does-not-handle",
+    ),
+    pytest.param(
+        "sns-attributes",
+        'json.loads(value(attributes, "channels") or \'["email"]\')',
+        "value(attributes, \"channels\") or ['email']",
+        "An order placed, for two channels",
+        {"logs_contain"},
+        id="sns-iterates-over-the-string-array-text",
+    ),
+    pytest.param(
+        "apigw-rest-proxy",
+        "binary=True",
+        "binary=False",
+        "The shipping label as PNG",
+        {"response"},
+        id="rest-binary-body-not-marked-base64",
+    ),
+    pytest.param(
+        "apigw-rest-proxy",
+        "json.dumps(ORDERS[order_id])",
+        "ORDERS[order_id]",
+        "A known order",
+        {"contract", "response"},
+        id="rest-body-is-a-dict",
+    ),
+    pytest.param(
+        "apigw-rest-proxy",
+        'response["headers"]["Allow"] = "GET"\n        ',
+        "",
+        "A DELETE",
+        {"response"},
+        id="rest-405-without-allow",
+    ),
+    pytest.param(
+        "function-url-cookies",
+        'response["cookies"] = cookies',
+        'response["headers"]["set-cookie"] = cookies[0]',
+        "Choose the dark theme",
+        {"response"},
+        id="url-sets-the-cookie-as-a-header",
+    ),
+    pytest.param(
+        "function-url-cookies",
+        'name, _, value = cookie.partition("=")',
+        'name, value = cookie.split("=")',
+        "Cookie values that contain =",
+        {"contract", "response"},
+        id="url-splits-cookies-on-every-equals-sign",
+    ),
+    pytest.param(
+        "function-url-cookies",
+        'return respond(400, {"message": "theme must be light or dark"})',
+        "pass",
+        "A theme that does not exist",
+        {"response"},
+        id="url-accepts-any-theme",
+    ),
+    pytest.param(
+        "step-functions-named-errors",
+        'raise PaymentDeclined(f"card declined for {order_id}")',
+        'return {"error": "PaymentDeclined"}',
+        "A declined card",
+        {"raises_with"},
+        id="sfn-returns-an-error-object",
+    ),
+    pytest.param(
+        "step-functions-named-errors",
+        'round(item["quantity"] * item["unitPrice"] * 100)',
+        'int(item["quantity"] * item["unitPrice"] * 100)',
+        "Prices that floating point gets wrong",
+        {"response"},
+        id="sfn-truncates-cents",
+    ),
+    pytest.param(
+        "step-functions-named-errors",
+        'GATEWAY.get(event.get("payment", {}).get("cardToken"), "declined")',
+        'GATEWAY[event["payment"]["cardToken"]]',
+        "A card the gateway does not know",
+        {"raises_with"},
+        id="sfn-unknown-card-is-a-key-error",
+    ),
+    pytest.param(
+        "dynamodb-ttl-expiry",
+        'return {"batchItemFailures": [{"itemIdentifier": sequence_number}]}',
+        "continue",
+        "A REMOVE without its old image",
+        {"batch_item_failures", "logs_lack"},
+        id="ddb-keeps-going-after-a-malformed-record",
+    ),
+    pytest.param(
+        "dynamodb-ttl-expiry",
+        '"expired" if removed_by_ttl(record) else "logged out"',
+        '"expired"',
+        "The logout in the mixed batch",
+        {"logs_contain", "logs_lack"},
+        id="ddb-calls-every-remove-an-expiry",
+    ),
+    pytest.param(
+        "dynamodb-ttl-expiry",
+        'if record["eventName"] != "REMOVE":\n            continue',
+        "pass",
+        "Only a MODIFY",
+        {"logs_lack"},
+        id="ddb-treats-a-modify-as-a-remove",
+    ),
+    pytest.param(
+        "kinesis-idempotent",
+        "HIGHEST.get(shard, -1)",
+        "max(HIGHEST.values(), default=-1)",
+        "Another shard with lower sequence numbers",
+        {"logs_contain", "logs_lack"},
+        id="kinesis-compares-sequence-numbers-across-shards",
+    ),
+    pytest.param(
+        "kinesis-idempotent",
+        'if transaction["txId"] in APPLIED:',
+        "if False:",
+        "A producer retry: same txId, new sequence number",
+        {"logs_contain"},
+        id="kinesis-trusts-sequence-numbers-alone",
+    ),
+    pytest.param(
+        "kinesis-idempotent",
+        "if sequence_number <= HIGHEST.get(shard, -1):",
+        "if False:",
+        "The same batch delivered twice",
+        {"logs_contain"},  # the txId check still stops a second "applied", but calls it a duplicate
+        id="kinesis-ignores-redelivery",
+    ),
+    pytest.param(
+        "eventbridge-scheduled",
+        'moment = datetime.fromisoformat(event["time"])',
+        "moment = datetime.utcnow()",
+        "The nightly report",
+        {"logs_contain"},
+        id="eventbridge-reads-the-clock",
+    ),
+    pytest.param(
+        "eventbridge-scheduled",
+        'event.get("source") != "aws.events" or ',
+        "",
+        "A Scheduled Event from another source",
+        {"logs_contain", "logs_lack"},
+        id="eventbridge-trusts-any-source",
+    ),
+]
+
+
+@pytest.mark.parametrize(("slug", "old", "new", "step_name", "expected"), WRONG_VARIANTS)
+def test_a_wrong_variant_fails_the_check_written_for_it(slug, old, new, step_name, expected):
+    exercise = EXERCISES[slug]
+    code = variant(slug, old, new)
+    assert failing_checks(exercise, code, step_named(exercise, step_name)) == expected
+    assert not grading.grade(exercise, code, run_trusted, "tester", contract(exercise)).passed
+
+
+@pytest.mark.parametrize(
+    ("event_file", "error_type"),
+    [
+        ("declined.json", "PaymentDeclined"),
+        ("unknown_card.json", "PaymentDeclined"),
+        ("gateway_busy.json", "PaymentGatewayBusy"),
+        ("no_items.json", "InvalidOrder"),
+        ("price_as_text.json", "InvalidOrder"),
+    ],
+)
+def test_step_functions_solution_raises_the_error_names_the_state_machine_matches(event_file, error_type):
+    """The graded checks read the error message; the name ErrorEquals matches is the exception's class name."""
+    exercise = EXERCISES["step-functions-named-errors"]
+    step = next(s for s in exercise.steps if event_file in s.event_files)
+    (run,) = run_trusted(exercise.solution, exercise.handler, list(step.events), "tester")
+    assert run.status == "error" and run.error["errorType"] == error_type
+
+
+def test_every_visible_step_can_be_shown_without_its_expectations_leaking_into_hidden_feedback():
+    """Hidden steps are graded as one summary: a wrong variant's hidden failure names no event data."""
+    exercise = EXERCISES["sns-attributes"]
+    code = variant("sns-attributes", 'float(value(attributes, "priority") or 0) >= 8', "False")
+    report = grading.grade(exercise, code, run_trusted, "tester", contract(exercise))
+    hidden = [s for s in report.steps if not s.visible]
+    assert len(hidden) == 1 and not hidden[0].passed
+    message = " ".join(f.message for f in hidden[0].feedback)
+    assert "ord-20977" not in message and "urgent" not in message
+
+
+def test_all_visible_variant_of_an_exercise_reports_each_step():
+    """Sanity check of the harness: with every step made visible, grading reports them one by one."""
+    exercise = EXERCISES["kafka-decode"]
+    visible = dataclasses.replace(exercise, steps=tuple(dataclasses.replace(s, visible=True) for s in exercise.steps))
+    report = grading.grade(visible, exercise.starter, run_trusted, "tester", contract(exercise), only_visible=True)
+    assert len(report.steps) == len(exercise.steps) and not any(s.passed for s in report.steps)
