@@ -25,10 +25,16 @@ class PathRow:
     title: str
     done: int
     total: int
+    next_step: str = ""  # e.g. "Kinesis — checkpoint 2 of 4"; empty once the path is done
 
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def short_title(self) -> str:
+        """ "Foundations" for "Foundations: the three invocation models" (table headings stay narrow)."""
+        return self.title.partition(":")[0]
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,11 @@ class SourceRow:
     evidence: int
     label: str
     mastered: bool = False
+
+    @property
+    def tone(self) -> str:
+        """A CSS modifier for the label: mastered, practising, needs-work, or started (too little evidence)."""
+        return self.label.replace(" ", "-") if self.label in ("mastered", "practising", "needs work") else "started"
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,10 @@ def learner_progress(user_id: int) -> Progress:
 
     owner = Owner(user_id, "")
     known = progress.evidence(owner)
-    paths = tuple(PathRow(p.path_id, p.title, p.done, p.total) for p in progress.path_progress(owner, known))
+    paths = tuple(
+        PathRow(p.path_id, p.title, p.done, p.total, p.next_step.label if p.next_step else "")
+        for p in progress.path_progress(owner, known)
+    )
     sources = {
         slug: SourceRow(
             slug,
@@ -99,7 +113,9 @@ def learner_progress(user_id: int) -> Progress:
 
 
 def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
-    """When each learner last did something that counts: answered, started a quiz, passed an exercise, read."""
+    """When each learner last did something that counts: answered, started a quiz, passed an exercise, read a
+    lesson or marked a path step done."""
+    from learn.course.models import StepDone
     from learn.exercises.models import ExercisePass
     from learn.progress.models import LessonRead
     from learn.quiz.models import Answer, Attempt
@@ -121,6 +137,10 @@ def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
         LessonRead.objects.filter(user_id__in=user_ids)
         .values("user_id")
         .annotate(at=Max("first_read"))
+        .values_list("user_id", "at"),
+        StepDone.objects.filter(user_id__in=user_ids)
+        .values("user_id")
+        .annotate(at=Max("done_at"))
         .values_list("user_id", "at"),
     ]
     for query in queries:
@@ -170,6 +190,15 @@ def by_source(report: ClassReport) -> list[SourceSummary]:
             average = round(sum(s.percent for s in measured) / len(measured))
             rows.append(SourceSummary(column, len(measured), sum(s.mastered for s in measured), average))
     return sorted(rows, key=lambda row: (row.average, row.column.name))
+
+
+def matrix(report: ClassReport, summaries: list[SourceSummary]) -> list[tuple[LearnerRow, list[SourceRow | None]]]:
+    """Each learner's mastery of each source the class has worked on (columns in the order of `summaries`)."""
+    return [(row, [_measured(row.progress.sources.get(s.column.slug)) for s in summaries]) for row in report.learners]
+
+
+def _measured(source: SourceRow | None) -> SourceRow | None:
+    return source if source is not None and source.percent is not None else None
 
 
 def learner(report: ClassReport, user_id: int) -> LearnerRow | None:

@@ -97,6 +97,11 @@ def remove(classroom: Classroom, learner_id: int) -> bool:
     return bool(deleted)
 
 
+def delete(classroom: Classroom) -> None:
+    """Delete the class and its memberships; the learners' own progress is theirs and stays."""
+    classroom.delete()
+
+
 def taught_by(instructor: AbstractBaseUser, classroom_id: int) -> Classroom | None:
     """The class, only for its instructor: anyone else gets None, exactly as for a class that does not exist."""
     if not instructor.is_authenticated:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:classroom_id>/", views.detail, name="detail"),
     path("<int:classroom_id>/export.csv", views.export, name="export"),
     path("<int:classroom_id>/code/", views.new_code, name="new_code"),
+    path("<int:classroom_id>/delete/", views.delete, name="delete"),
     path("<int:classroom_id>/leave/", views.leave, name="leave"),
     path("<int:classroom_id>/learners/<int:user_id>/", views.learner, name="learner"),
     path("<int:classroom_id>/learners/<int:user_id>/remove/", views.remove, name="remove"),

@@ -124,18 +124,25 @@ def leave(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    classroom = _taught_or_404(request, classroom_id)
+    return _detail(request, _taught_or_404(request, classroom_id))
+
+
+def _detail(request: HttpRequest, classroom, *, status: int = 200, delete_error: str = "") -> HttpResponse:
     class_report = report.build(classroom)
+    by_source = report.by_source(class_report)
     return render(
         request,
         "classes/detail.html",
         {
             "classroom": classroom,
             "report": class_report,
-            "by_source": report.by_source(class_report),
+            "by_source": by_source,
+            "matrix": report.matrix(class_report, by_source),
             "code": codes.display(classroom.join_code),
             "join_link": request.build_absolute_uri(join_url(classroom.join_code)),
+            "delete_error": delete_error,
         },
+        status=status,
     )
 
 
@@ -180,6 +187,18 @@ def new_code(request: HttpRequest, classroom_id: int) -> HttpResponse:
     code = services.new_code(classroom)
     messages.success(request, f"The new join code is {codes.display(code)}. The old one no longer works.")
     return redirect("classes:detail", classroom.pk)
+
+
+@login_required
+@require_POST
+def delete(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    classroom = _taught_or_404(request, classroom_id)
+    if request.POST.get("confirm") != "yes":
+        return _detail(request, classroom, status=422, delete_error="Tick the box to confirm, then delete the class.")
+    name = classroom.name
+    services.delete(classroom)
+    messages.success(request, f"The class “{name}” was deleted. Its learners keep their own progress.")
+    return redirect("classes:index")
 
 
 @login_required

@@ -195,6 +195,7 @@ def test_only_the_instructor_sees_a_class(client, classroom, ada, who):
         assert classroom.join_code not in response.content.decode()
     assert client.post(f"/classes/{classroom.pk}/learners/{ada.pk}/remove/").status_code == 404
     assert client.post(f"/classes/{classroom.pk}/code/").status_code == 404
+    assert client.post(f"/classes/{classroom.pk}/delete/", {"confirm": "yes"}).status_code == 404
     assert Membership.objects.filter(learner=ada).exists()
     assert Classroom.objects.get(pk=classroom.pk).join_code == classroom.join_code
 
@@ -225,9 +226,23 @@ def test_the_class_page_shows_a_learners_progress(client, classroom, ada):
     answer_one(signed_in(client, ada), "sqs", correct=True)
     html = signed_in(client, classroom.instructor).get(f"/classes/{classroom.pk}/").content.decode()
     assert ">ada</a>" in html and "1 started" in html and "not yet" not in html
-    assert "The class by source" in html and "/sources/sqs/" in html
+    assert "Mastery by source" in html and "/sources/sqs/" in html
+    assert '<span class="mastery-cell tone-started">100%<span class="visually-hidden"> started</span>' in html
     learner_html = client.get(f"/classes/{classroom.pk}/learners/{ada.pk}/").content.decode()
     assert "Mastery by source" in learner_html and "100%" in learner_html
+    assert "Next: " in learner_html  # each path's next step
+
+
+def test_deleting_a_class_needs_the_box_ticked(client, classroom, ada):
+    services.join(ada, classroom.join_code)
+    signed_in(client, classroom.instructor)
+    response = client.post(f"/classes/{classroom.pk}/delete/")
+    assert response.status_code == 422 and "Tick the box" in response.content.decode()
+    assert Classroom.objects.exists()
+    response = client.post(f"/classes/{classroom.pk}/delete/", {"confirm": "yes"})
+    assert response.status_code == 302
+    assert not Classroom.objects.exists() and not Membership.objects.exists()
+    assert User.objects.filter(pk=ada.pk).exists()
 
 
 def read_csv(response) -> list[list[str]]:
