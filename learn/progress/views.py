@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model, login
@@ -41,6 +42,9 @@ def _throttled(request: HttpRequest, check_password, refuse) -> HttpResponse:
 class ThrottledLoginView(LoginView):
     """Django's login, refusing with a clear message after too many failures (see throttle.py)."""
 
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, reset_available=mail_configured())
+
     def post(self, request, *args, **kwargs):
         def refuse(text: str) -> HttpResponse:
             # An unbound form: a bound one would check the password as soon as its errors are read.
@@ -64,6 +68,18 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 class SignUpForm(UserCreationForm):
+    """Username, an optional e-mail address (the only way a forgotten password can be reset), and a password
+    whose rule breaches are reported under the password itself, not under its confirmation (walk C12)."""
+
+    email = forms.EmailField(
+        required=False,
+        label="E-mail address (optional)",
+        help_text="Only used to send you a password reset link. Without one, a forgotten password cannot be reset.",
+    )
+
+    class Meta(UserCreationForm.Meta):
+        fields = ("username", "email")
+
     def clean_username(self):
         """A taken name gets one plain message, whatever its spelling (case, NFKC compatibility forms).
 
@@ -76,6 +92,19 @@ class SignUpForm(UserCreationForm):
             raise ValidationError("This username is not available. Please choose another one.", code="unavailable")
         return username
 
+    def clean_email(self) -> str:
+        """One account per address, whatever its case: a reset link must reach exactly one account."""
+        email = get_user_model().objects.normalize_email(self.cleaned_data.get("email", "").strip())
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "Another account already uses this e-mail address. Log in, or reset that account's password.",
+                code="email_taken",
+            )
+        return email
+
+    def validate_password_for_user(self, user, password_field_name: str = "password1") -> None:
+        super().validate_password_for_user(user, password_field_name=password_field_name)
+
 
 def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and (refused := ratelimit.check(request, "signup")):
@@ -84,7 +113,17 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = form.save()
         login(request, user)  # the login signal hands anonymous work over to the new account
-        messages.success(request, "Welcome! Everything you did before signing up is kept in your account.")
+        messages.success(
+            request,
+            f"Welcome, {user.get_username()}: your account is ready and you are signed in. "
+            "Everything you did before signing up is kept in it.",
+        )
+        if not user.email:
+            messages.info(
+                request,
+                "You gave no e-mail address, so a forgotten password cannot be reset by e-mail. "
+                "Keep your password somewhere safe.",
+            )
         return redirect("progress:dashboard")
     return render(request, "registration/signup.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -102,6 +141,10 @@ class LimitedPasswordResetView(PasswordResetView):
     mail is sent after the answer (resetmail.py), so known and unknown addresses answer alike."""
 
     form_class = resetmail.BackgroundResetForm
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(**kwargs, account_without_email=user.is_authenticated and not user.email)
 
     def dispatch(self, request, *args, **kwargs):
         if not mail_configured():

@@ -1,0 +1,102 @@
+"""The polish batch in a real browser: navbar at three widths, the grid's sticky parts, account pages."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PLACEHOLDER_FITS = """el => {
+  const style = getComputedStyle(el);
+  const canvas = document.createElement("canvas").getContext("2d");
+  canvas.font = style.font;
+  const text = canvas.measureText(el.placeholder).width;
+  const inner = el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+  return {text, inner};
+}"""
+INSIDE_BAR = """el => {
+  const bar = el.closest(".navbar").getBoundingClientRect(), box = el.getBoundingClientRect();
+  const container = el.closest(".container-xl").getBoundingClientRect();
+  return box.width > 0 && box.right <= container.right + 0.5 && box.left >= bar.left && box.bottom <= bar.bottom;
+}"""
+
+
+def _log_in(page, username="ada-lovelace-learner"):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user(username, password="correct horse battery staple")
+    page.goto("/accounts/login/?next=/sources/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill("correct horse battery staple")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/sources/")
+
+
+def test_navbar_fits_at_desktop_widths_and_shows_who_is_signed_in(page):
+    _log_in(page)
+    for width in (1366, 1200):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto("/sources/")
+        search = page.locator("#nav-search")
+        expect(search).to_be_visible()
+        fit = search.evaluate(PLACEHOLDER_FITS)
+        assert fit["inner"] >= fit["text"], f"placeholder cut at {width} px: {fit}"
+        assert page.locator("#theme-toggle").evaluate(INSIDE_BAR), f"theme toggle outside the bar at {width} px"
+        bar = page.locator("nav.navbar").bounding_box()
+        assert bar["height"] < 80, f"navbar wraps onto two lines at {width} px"
+        expect(page.get_by_test_id("account-menu")).to_contain_text("ada-lovelace-learner")
+        screenshot(page.locator("nav.navbar"), f"polish-navbar-{width}")
+    page.get_by_role("button", name="Signed in as ada-lovelace-learner").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+    screenshot(page, "polish-navbar-account-open")
+    assert axe_violations(page) == []
+
+
+def test_phone_navbar_keeps_the_theme_toggle_and_the_grid_pins_source_names(phone):
+    phone.goto("/sources/?sort=-batch")
+    toggle = phone.locator("#theme-toggle")
+    expect(toggle).to_be_visible()
+    assert toggle.evaluate(INSIDE_BAR)
+    toggle.click()
+    expect(phone.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    first = phone.locator("table.comparison-grid tbody tr th").first
+    before = first.bounding_box()["x"]
+    phone.locator(".grid-wrap").evaluate("el => el.scrollBy(600, 0)")
+    phone.wait_for_function("document.querySelector('.grid-wrap').scrollLeft > 300")
+    assert abs(first.bounding_box()["x"] - before) < 1, "the source name scrolled away"
+    page_width = phone.evaluate("document.documentElement.scrollWidth")
+    assert page_width <= 390, f"the page itself overflows: {page_width} px"
+    screenshot(phone, "polish-grid-phone-dark-scrolled")
+
+
+def test_grid_sorts_with_htmx_and_header_sticks_on_desktop(page):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto("/sources/")
+    page.get_by_role("link", name="Batch size").click()
+    expect(page.locator('th[aria-sort="ascending"]')).to_contain_text("Batch size")
+    page.get_by_role("link", name="Batch size").click()
+    expect(page.locator('th[aria-sort="descending"]')).to_contain_text("Batch size")
+    assert "sort=-batch" in page.url
+    expect(page.locator("table.comparison-grid tbody tr").first).to_have_attribute("data-slug", "sqs")
+    assert page.locator(".grid-wrap").evaluate("el => getComputedStyle(el).overflowY") == "visible"
+    page.mouse.wheel(0, 1500)
+    page.wait_for_function("window.scrollY > 1000")
+    header = page.locator("table.comparison-grid thead th").first.bounding_box()
+    assert -1 <= header["y"] <= 1, f"the header row did not stick: {header}"
+    page.evaluate("window.scrollTo(0, 0)")
+    page.get_by_label("Invocation model").select_option("sync")
+    page.get_by_label("Category").select_option("streams")
+    expect(page.get_by_test_id("grid-empty")).to_be_visible()
+    expect(page.get_by_label("Invocation model")).to_contain_text("Synchronous (0)")
+    assert axe_violations(page) == []
+    screenshot(page, "polish-grid-empty")
+    page.get_by_role("link", name="Show every synchronous source").click()
+    expect(page.locator("table.comparison-grid tbody tr").first).to_be_visible()
+    screenshot(page, "polish-grid-desktop")
+    page.emulate_media(color_scheme="dark")
+    page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")
+    assert axe_violations(page) == []
+    screenshot(page, "polish-grid-desktop-dark")
