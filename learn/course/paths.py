@@ -71,6 +71,11 @@ class LearningPath:
     steps: tuple[Step, ...]
     file: str
 
+    @property
+    def short_title(self) -> str:
+        """ "Foundations" for "Foundations: the three invocation models"."""
+        return self.title.partition(":")[0]
+
 
 def step_url(kind: str, target: str, preset: str = "") -> str:
     if kind == "lesson":

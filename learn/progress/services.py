@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 
 from learn.quiz.bank import Bank
 from learn.quiz.models import Answer, Attempt, ReviewCard
-from learn.quiz.services import Owner, counted, hand_over
+from learn.quiz.services import PASS_MARK, Owner, counted, hand_over
 
 from .models import LessonRead
 
@@ -30,11 +30,18 @@ def lessons_read(owner: Owner) -> list[str]:
 
 
 def hand_over_all(token: str, user_id: int) -> None:
+    from learn.course.models import StepDone
     from learn.exercises.models import ExercisePass
 
-    hand_over(token, user_id)
+    hand_over(token, user_id)  # attempts carry their checkpoints along
     for row in ExercisePass.objects.filter(user__isnull=True, session_key=token):
         if ExercisePass.objects.filter(user_id=user_id, slug=row.slug).exists():
+            row.delete()
+        else:
+            row.user_id, row.session_key = user_id, ""
+            row.save(update_fields=["user", "session_key"])
+    for row in StepDone.objects.filter(user__isnull=True, session_key=token):
+        if StepDone.objects.filter(user_id=user_id, key=row.key).exists():
             row.delete()
         else:
             row.user_id, row.session_key = user_id, ""
@@ -81,22 +88,35 @@ def dashboard(owner: Owner, bank: Bank, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def score_chart(scores: list[tuple[dt.datetime, float, str]], width: int = 640, height: int = 200) -> dict[str, Any]:
-    """Points for a server-rendered SVG line chart of scores (0–100 %) in the order they were taken."""
-    pad = 32
+def score_chart(scores: list[tuple[dt.datetime, float, str]], width: int = 640, height: int = 220) -> dict[str, Any]:
+    """A server-rendered SVG line chart of scores (0–100 %) in the order they were taken: points, the axes with
+    their ticks (0, 25, 50, 75, 100 % up the side; attempt numbers along the bottom) and the pass line."""
+    pad, left, right = 32, 48, 16  # top and bottom; the left margin holds the percentages
     if not scores:
         return {"points": [], "width": width, "height": height, "pad": pad}
-    step = (width - 2 * pad) / max(len(scores) - 1, 1)
+    step = (width - left - right) / max(len(scores) - 1, 1)
+
+    def y_of(ratio: float) -> float:
+        return round(height - pad - ratio * (height - 2 * pad), 1)
+
     points = []
     for index, (when, score, mode) in enumerate(scores):
-        x = pad + index * step
-        y = height - pad - score * (height - 2 * pad)
-        points.append({"x": round(x, 1), "y": round(y, 1), "pct": round(score * 100), "when": when, "mode": mode})
+        x = left + index * step if len(scores) > 1 else (left + width - right) / 2
+        points.append(
+            {"x": round(x, 1), "y": y_of(score), "pct": round(score * 100), "when": when, "mode": mode, "n": index + 1}
+        )
+    every = max(1, -(-len(points) // 10))  # at most about ten numbers along the bottom
     return {
         "points": points,
         "path": " ".join(f"{p['x']},{p['y']}" for p in points),
         "width": width,
         "height": height,
         "pad": pad,
-        "pass_y": round(height - pad - 0.72 * (height - 2 * pad), 1),
+        "left": left,
+        "right": width - right,
+        "bottom": height - pad,
+        "y_ticks": [{"y": y_of(t / 100), "label": f"{t}%"} for t in (0, 25, 50, 75, 100)],
+        "x_ticks": [p for p in points if (p["n"] - 1) % every == 0 or p["n"] == len(points)],
+        "pass_y": y_of(PASS_MARK),
+        "pass_pct": round(PASS_MARK * 100),
     }

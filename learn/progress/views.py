@@ -179,13 +179,20 @@ class LimitedPasswordResetView(PasswordResetView):
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
+    from learn.course import progress as course
+    from learn.exercises import service as exercises
+
     owner, bank, cat, now = owner_of(request, create=False), questions.load(), catalog.load(), timezone.now()
     quiz_services.close_expired(owner, bank, now)  # a timed-out exam counts from now on
     data = services.dashboard(owner, bank, now)
     read = services.lessons_read(owner)
-    from learn.exercises import service as exercises
-
-    done = sorted(exercises.passed(owner))
+    known = course.evidence(owner)
+    mastery = course.source_mastery(owner, known)
+    paths = course.path_progress(owner, known)
+    current = course.current(paths)
+    shown = [(cat.sources[slug], m) for slug, m in mastery.items() if m.evidence or m.label == "opened"]
+    shown.sort(key=lambda row: (row[1].evidence == 0, row[1].level, row[0].order))
+    weakest_source = next((row for row in shown if row[1].evidence and row[1].label != "mastered"), None)
     return render(
         request,
         "progress/dashboard.html",
@@ -194,8 +201,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart": services.score_chart(data["scores"]),
             "read": [cat.sources[s] for s in read if s in cat.sources],
             "lesson_total": len(cat.sources),
-            "exercises_passed": done,
+            "exercises_passed": sorted(known.passed),
             "exercise_total": len(exercises.exercises()),
             "names": {s.slug: s.short_name for s in cat.sources.values()},
+            "paths": paths,
+            "current": current,
+            "started": any(p.done for p in paths),
+            "mastery": shown,
+            "not_started": len(cat.sources) - len(shown),
+            "weakest_source": weakest_source,
+            "review_due": data["next_review"] is not None and data["next_review"] <= now,
+            "formula": {"window": course.WINDOW, "weight": course.EXERCISE_WEIGHT, "minimum": course.MIN_EVIDENCE},
         },
     )

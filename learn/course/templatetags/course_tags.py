@@ -1,0 +1,22 @@
+"""The lesson page's checkpoint, rendered for the learner who asks (the slot sits outside the lesson's cache)."""
+
+from __future__ import annotations
+
+from django import template
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from learn.progress.learners import owner_of
+from learn.quiz import questions
+
+from .. import checkpoints
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def checkpoint(context, source) -> str:
+    """The checkpoint fragment for `source`, with this learner's answers; a visitor's GET stores nothing (W6)."""
+    request = context["request"]
+    state = checkpoints.state(owner_of(request, create=False), questions.load(), source.slug, timezone.now())
+    return render_to_string("course/_checkpoint.html", {"source": source, "checkpoint": state}, request=request)
