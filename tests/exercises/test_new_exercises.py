@@ -87,6 +87,7 @@ def test_the_loader_accepts_it_under_its_source(slug):
     assert exercise.visible_steps and any(not step.visible for step in exercise.steps)
     assert len(exercise.hints) >= 2
     assert all(url.startswith("https://docs.aws.amazon.com/") for url in exercise.docs)
+    assert "<p>" in exercise.discussion_html  # the alternatives shown after a pass
 
 
 @pytest.mark.parametrize("slug", NEW)
