@@ -11,6 +11,7 @@ exercises passed, lessons marked read and path steps marked done. Opening a page
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ class PathProgress:
     done: int
     total: int
     next_step: Step | None
+    last_active: dt.datetime | None = None  # when the learner last did one of its steps
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ class Evidence:
     read: frozenset[str]  # lesson slugs marked read
     marked: frozenset[str]  # step keys marked done
     checkpoints: dict[str, CheckpointProgress]  # source -> the latest checkpoint attempt's progress
+    when: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)  # step key -> last evidence for it
 
 
 def evidence(owner: Owner) -> Evidence:
@@ -82,17 +85,28 @@ def evidence(owner: Owner) -> Evidence:
         for slug in item.sources if item else ():
             by_source[slug].append((when, bool(correct)))
     latest: dict[str, CheckpointProgress] = {}
+    when: dict[str, dt.datetime] = {}
     attempts = Attempt.objects.filter(owner.filter(), mode=Attempt.Mode.CHECKPOINT).order_by("started_at")
     for attempt in attempts.select_related("checkpoint").prefetch_related("answers"):
-        answered = sum(1 for a in attempt.answers.all() if a.answered_at)
+        times = [a.answered_at for a in attempt.answers.all() if a.answered_at]
         total = len(attempt.item_ids)
-        latest[attempt.checkpoint.source] = CheckpointProgress(answered, total, total > 0 and answered == total)
+        latest[attempt.checkpoint.source] = CheckpointProgress(len(times), total, total > 0 and len(times) == total)
+        if times:
+            when[f"checkpoint:{attempt.checkpoint.source}"] = max(times)
+    passed = dict(ExercisePass.objects.filter(owner.filter()).values_list("slug", "passed_at"))
+    read = dict(LessonRead.objects.filter(owner.filter()).values_list("slug", "first_read"))
+    marked = dict(StepDone.objects.filter(owner.filter()).values_list("key", "done_at"))
+    when.update({f"exercise:{slug}": at for slug, at in passed.items()})
+    when.update({f"lesson:{slug}": at for slug, at in read.items()})
+    for key, at in marked.items():
+        when[key] = max(at, when.get(key, at))
     return Evidence(
         answers=dict(by_source),
-        passed=frozenset(ExercisePass.objects.filter(owner.filter()).values_list("slug", flat=True)),
-        read=frozenset(LessonRead.objects.filter(owner.filter()).values_list("slug", flat=True)),
-        marked=frozenset(StepDone.objects.filter(owner.filter()).values_list("key", flat=True)),
+        passed=frozenset(passed),
+        read=frozenset(read),
+        marked=frozenset(marked),
         checkpoints=latest,
+        when=when,
     )
 
 
@@ -190,14 +204,20 @@ def path_progress(owner: Owner, known: Evidence | None = None) -> list[PathProgr
         states = steps_with_state(path, known)
         following = next((step for step, state in states if state == "next"), None)
         done = sum(1 for _, state in states if state == "done")
-        found.append(PathProgress(path.id, path.title, done, len(states), following))
+        active = [known.when[step.key] for step in path.steps if step.key in known.when]
+        found.append(PathProgress(path.id, path.title, done, len(states), following, max(active, default=None)))
     return found
 
 
 def current(progress: list[PathProgress]) -> PathProgress | None:
-    """The path to continue: the first one started and not finished, else the first one not finished."""
+    """The path to continue: of those started and not finished, the one worked on most recently (the first in
+    order on a tie); else the first one not finished."""
     unfinished = [p for p in progress if p.next_step is not None]
-    return next((p for p in unfinished if p.done), unfinished[0] if unfinished else None)
+    started = [p for p in unfinished if p.done and p.last_active]
+    if started:
+        latest = max(p.last_active for p in started)
+        return next(p for p in started if p.last_active == latest)
+    return unfinished[0] if unfinished else None
 
 
 def next_step(owner: Owner, known: Evidence | None = None) -> Step | None:

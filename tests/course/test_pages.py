@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from learn.quiz.models import ReviewCard
+from learn.quiz.services import Owner
+from tests.course.helpers import answer, answer_all
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_offers_the_foundations_path_and_the_hands_on_half(client):
+    html = client.get("/").content.decode()
+    assert 'href="/paths/foundations/">Start the Foundations path</a>' in html
+    for link in ('href="/sandbox/"', 'href="/exercises/"', 'href="/quiz/"', 'href="/sources/"', 'href="/choose/"'):
+        assert link in html
+    assert "Continue:" not in html
+    assert "sessionid" not in client.cookies
+
+
+def test_home_says_continue_to_a_returning_learner(client):
+    client.post("/paths/foundations/steps/1/done/")
+    client.post("/sources/api-gateway-http/read/")
+    answer(client, "api-gateway-http", 1)
+    html = client.get("/").content.decode()
+    assert 'href="/sources/api-gateway-http/#checkpoint">Continue: API Gateway (HTTP) — checkpoint 2 of 4</a>' in html
+    assert "2 of 12 steps" in html
+
+
+def test_the_paths_page_lists_every_path(client):
+    html = client.get("/paths/").content.decode()
+    for title in ("Foundations: the three invocation models", "Developer Associate: event sources", "Architect"):
+        assert title in html
+    assert "sessionid" not in client.cookies
+
+
+def test_a_path_page_shows_each_steps_state(client):
+    client.post("/paths/foundations/steps/1/done/")
+    html = client.get("/paths/foundations/").content.decode()
+    assert 'id="step-1" class="path-step state-done"' in html
+    assert 'id="step-2" class="path-step state-next is-next"' in html
+    assert 'id="step-3" class="path-step state-not-started"' in html
+    assert "1 of 12 steps done." in html
+
+
+def test_an_unknown_path_is_a_404(client):
+    assert client.get("/paths/nope/").status_code == 404
+    assert client.post("/paths/foundations/steps/99/done/").status_code == 404
+
+
+def test_marking_a_step_done_needs_a_post_and_comes_back_to_the_step(client):
+    assert client.get("/paths/foundations/steps/1/done/").status_code == 405
+    response = client.post("/paths/foundations/steps/1/done/")
+    assert response.status_code == 302 and response["Location"] == "/paths/foundations/#step-1"
+
+
+def test_the_dashboard_recommends_the_next_step_for_a_visitor_without_storing_anything(client):
+    html = client.get("/progress/").content.decode()
+    assert 'href="/models/sync/">Start: Synchronous invocation — model page</a>' in html
+    assert "sessionid" not in client.cookies
+
+
+def test_the_dashboard_links_each_mastery_bar_to_what_raises_it(client):
+    answer_all(client, "sqs", correct=False)
+    html = client.get("/progress/").content.decode()
+    assert 'id="mastery-sqs"' in html and 'aria-valuetext="0% right, started"' in html
+    assert (
+        '<a href="/exercises/sqs-fifo-order/">Do the exercise<span class="visually-hidden"> on SQS</span></a>' in html
+    )
+    assert "0% of 4" in html
+    assert "not started yet" in html  # the other sources are summed up, not listed as empty bars
+
+
+def test_the_score_chart_has_axes_a_legend_and_explains_the_pass_line(client):
+    answer_all(client, "sqs", correct=True)  # a finished checkpoint has a score
+    html = client.get("/progress/").content.decode()
+    assert 'class="axis"' in html and ">100%</text>" in html and ">0%</text>" in html
+    assert "attempt, oldest first" in html and 'class="chart-legend' in html
+    assert "72%: a rough pass estimate" in html
+
+
+def test_a_review_already_due_never_says_zero_minutes(client):
+    answer(client, "sqs", 1, correct=False)
+    owner = Owner(None, client.session["learner"])
+    ReviewCard.objects.filter(owner.filter()).update(due=timezone.now() - dt.timedelta(minutes=5))
+    html = client.get("/progress/").content.decode()
+    assert "0\xa0minutes" not in html and "0 minutes" not in html
+    assert "Ready now" in html and "Review the 1 question due now" in html
