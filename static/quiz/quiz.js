@@ -9,7 +9,9 @@
     if (target && (target.tagName === "TEXTAREA" || (target.tagName === "SELECT") || target.isContentEditable)) return;
     var f = form();
     var key = event.key;
-    if (f && /^[1-6]$/.test(key) || f && /^[a-fA-F]$/.test(key) && key.toLowerCase() !== "f") {
+    // F flags in an exam (where a flag button exists); elsewhere it picks option F like the other letters.
+    var flags = f && f.querySelector('[data-key="f"]');
+    if (f && /^[1-6]$/.test(key) || f && /^[a-fA-F]$/.test(key) && !(flags && key.toLowerCase() === "f")) {
       var index = /^[1-6]$/.test(key) ? Number(key) : key.toUpperCase().charCodeAt(0) - 64;
       var input = f.querySelector('input[name="choice"][data-index="' + index + '"]');
       if (input && !input.disabled) {
@@ -17,9 +19,9 @@
         input.focus();
         event.preventDefault();
       }
-    } else if (f && (key === "f" || key === "F")) {
-      var flag = f.querySelector('[data-key="f"]');
-      if (flag) { event.preventDefault(); flag.click(); }
+    } else if (flags && (key === "f" || key === "F")) {
+      event.preventDefault();
+      flags.click();
     } else if (f && key === "Enter" && target.tagName !== "BUTTON" && target.tagName !== "A") {
       var submit = f.querySelector('button[value="answer"]');
       if (submit) { event.preventDefault(); submit.click(); }

@@ -100,3 +100,21 @@ def test_grid_sorts_with_htmx_and_header_sticks_on_desktop(page):
     page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")
     assert axe_violations(page) == []
     screenshot(page, "polish-grid-desktop-dark")
+
+
+def test_answered_practice_options_stay_at_full_opacity_in_both_themes(page):
+    page.goto("/quiz/")
+    page.get_by_role("button", name="Start practising").click()
+    for _ in range(10):  # the first question that is answered with radio buttons
+        if page.locator('input[type="radio"][name="choice"]').count():
+            break
+        page.locator('a[rel="next"]').click()
+    page.locator('input[type="radio"][name="choice"]').first.check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".rationale").first).to_be_visible()
+    label = page.locator(".question-card .form-check-label").first
+    assert label.evaluate("el => getComputedStyle(el).opacity") == "1"
+    page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")
+    assert label.evaluate("el => getComputedStyle(el).opacity") == "1"
+    assert axe_violations(page) == []
+    screenshot(page, "polish-practice-feedback-dark")
