@@ -30,6 +30,7 @@ NEW = {
     "dynamodb-ttl-expiry": "dynamodb-streams",
     "kinesis-idempotent": "kinesis",
     "eventbridge-scheduled": "eventbridge",
+    "sqs-message-attributes": "sqs",
 }
 
 # The core sources issue 13 names; msk and kafka count as one ("msk/kafka"), as do the two API Gateway flavours.
@@ -293,6 +294,31 @@ WRONG_VARIANTS = [
         "A Scheduled Event from another source",
         {"logs_contain", "logs_lack"},
         id="eventbridge-trusts-any-source",
+    ),
+    pytest.param(
+        "sqs-message-attributes",
+        'attribute = record.get("messageAttributes", {}).get("schemaVersion") or {}',
+        'attribute = record.get("messageAttributes", {}).get("schemaVersion") or {}\n    '
+        'if attribute.get("dataType") != "String":\n        attribute = {}',
+        "The version sent as a Number, with a custom label",
+        {"batch_item_failures", "logs_contain"},
+        id="sqs-trusts-only-string-attributes",
+    ),
+    pytest.param(
+        "sqs-message-attributes",
+        "            continue\n",
+        "            raise\n",
+        "A schema version nobody knows",
+        {"contract", "batch_item_failures", "logs_contain"},
+        id="sqs-raises-for-a-bad-message",
+    ),
+    pytest.param(
+        "sqs-message-attributes",
+        'version = attribute.get("stringValue", "1")',
+        'version = "2" if "order" in record["body"] else "1"',
+        "Bodies in the other version's shape",
+        {"batch_item_failures"},
+        id="sqs-guesses-the-version-from-the-body",
     ),
 ]
 
