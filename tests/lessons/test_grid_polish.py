@@ -1,4 +1,4 @@
-"""The comparison grid: sorting, filter counts, compact cells and the empty state."""
+"""The comparison grid (sorting, filter counts, compact cells, the empty state) and the what-if error copy."""
 
 from __future__ import annotations
 
@@ -94,3 +94,12 @@ def test_compact_labels_follow_the_rule_defaults(real_catalog):
     assert rows["sdk-invoke"].retries == "The caller / Lambda, 2 retries"
     assert rows["mq"].retries == "The broker (ActiveMQ: 6 redeliveries)"
     assert rows["sqs"].ordering == "FIFO: per group"
+
+
+def test_a_bad_what_if_setting_is_a_sentence_and_marks_its_field_invalid(client):
+    html = client.get("/diagrams/sqs/?batch_size=99999").content.decode()
+    assert "must be 1–10,000 messages, got 99999. The diagram shows the default settings." in html
+    field = re.search(r'<input class="[^"]*" id="batch_size-main"[^>]*>', html).group(0)
+    assert "is-invalid" in field and 'aria-invalid="true"' in field and "whatif-error-main" in field
+    other = re.search(r'<input class="[^"]*" id="visibility_timeout_s-main"[^>]*>', html).group(0)
+    assert "is-invalid" not in other
