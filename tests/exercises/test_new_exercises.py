@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from django.utils.html import escape
 
 from learn.catalog import loader
 from learn.exercises import bank, grading
@@ -366,3 +367,17 @@ def test_all_visible_variant_of_an_exercise_reports_each_step():
     visible = dataclasses.replace(exercise, steps=tuple(dataclasses.replace(s, visible=True) for s in exercise.steps))
     report = grading.grade(visible, exercise.starter, run_trusted, "tester", contract(exercise), only_visible=True)
     assert len(report.steps) == len(exercise.steps) and not any(s.passed for s in report.steps)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("slug", NEW)
+def test_its_page_shows_the_statement_and_examples_but_no_hidden_event(client, slug):
+    exercise = EXERCISES[slug]
+    response = client.get(f"/exercises/{slug}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert escape(exercise.title) in html
+    shown = {name for step in exercise.visible_steps for name in step.event_files}
+    hidden = {name for step in exercise.steps for name in step.event_files} - shown
+    assert all(name in html for name in shown)
+    assert not [name for name in hidden if name in html]
