@@ -7,6 +7,7 @@ import difflib
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST, require_safe
 
@@ -16,7 +17,7 @@ from learn.diagrams.flows import MODEL_FLOWS, render_flow
 from learn.progress import services as progress
 from learn.progress.learners import owner_of
 
-from . import grid, guide, htmx, search
+from . import grid, guide, htmx, outline, search
 
 
 def _partial_or_page(
@@ -77,6 +78,8 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     if owner.known:
         progress.mark_lesson_read(owner, slug)
     previous, following = cat.neighbours(slug)
+    # lazy: built only when a cached lesson fragment has to be rendered again
+    page = SimpleLazyObject(lambda: outline.build(cat, source))
     return render(
         request,
         "lessons/lesson.html",
@@ -84,15 +87,39 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "source": source,
             # a callable: the template only calls it when the cached lesson fragment has to be rendered again
             "flow": lambda: mark_safe(render_flow(request, slug, "lesson")),  # our own rendered template
-            "rules": [cat.rules[r] for r in source.retries.rules],
+            "outline": page,
+            "citations": SimpleLazyObject(lambda: page.citations),
+            "try_it": outline.try_it_links(source),
             "models": [cat.models[m] for m in source.models],
             "related": [cat.sources[s] for s in source.related],
             "changes": cat.changes_for(slug),
+            "exercises": _exercises_for(slug),
+            "practice": _practice_for(slug),
             "previous": previous,
             "next": following,
             "read": owner.known,
         },
     )
+
+
+PRACTICE_SIZE = 10
+
+
+def _exercises_for(slug: str) -> list:
+    """The source's graded exercises, in the exercise index's order."""
+    from learn.exercises import service as exercises
+
+    return [exercise for exercise in exercises.ordered() if exercise.source == slug]
+
+
+def _practice_for(slug: str) -> dict[str, int]:
+    """How many bank questions are on the source, and how many a practice round draws (one per question family,
+    as learn.quiz.services.pick does)."""
+    from learn.quiz import questions, services
+
+    items = services.matching(questions.load(), source=slug)
+    families = {item.id.partition("--")[0] for item in items}
+    return {"count": len(items), "size": min(PRACTICE_SIZE, len(families))}
 
 
 @require_POST

@@ -35,10 +35,10 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, str]:
     python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "--verbosity", "0"], cwd=REPO, env=env, check=True)
+    subprocess.run([python, "manage.py", "migrate", "--skip-checks", "--verbosity", "0"], cwd=REPO, env=env, check=True)
     port = free_port()
     server = subprocess.Popen(
-        [python, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        [python, "manage.py", "runserver", "--noreload", "--skip-checks", f"127.0.0.1:{port}"],
         cwd=REPO,
         env=env,
         stdout=subprocess.DEVNULL,

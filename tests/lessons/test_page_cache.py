@@ -23,7 +23,7 @@ def flow_renders(monkeypatch):
 def test_a_lesson_is_rendered_once_then_served_from_the_cache(client, flow_renders):
     first = client.get("/sources/sqs/").content.decode()
     second = client.get("/sources/sqs/").content.decode()
-    assert flow_renders == ["sqs"] and "What happens to an event" in second
+    assert flow_renders == ["sqs"] and "What happens when it fails" in second
     assert first.count('id="flow"') == second.count('id="flow"') == 1
 
 

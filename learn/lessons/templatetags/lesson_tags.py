@@ -65,3 +65,28 @@ def inline_md(text: str):
     from learn.catalog.rendering import inline_markdown
 
     return mark_safe(inline_markdown(str(text)))  # noqa: S308 - our own content, rendered by markdown
+
+
+@register.simple_tag
+def cite(citations, url: str) -> str:
+    """A numbered citation marker, [3], linking to entry 3 of the lesson's Sources list (empty for no URL)."""
+    from django.utils.html import format_html
+
+    if not url or url not in citations:
+        return ""
+    citation = citations[url]
+    return format_html(
+        '<sup class="cite"><a href="#{}" aria-label="Source {}: {}">[{}]</a></sup>',
+        citation.anchor,
+        citation.number,
+        citation.title,
+        citation.number,
+    )
+
+
+@register.filter
+def fact_anchor(fact) -> str:
+    """The fact's anchor on the lesson page ('fact-1a2b3c4d'), for links such as the disputed-facts banner."""
+    from learn.lessons.citations import fact_id
+
+    return fact_id(fact)
