@@ -6,7 +6,7 @@
 //   offered ("Restore draft") when the editor says data-draft-restore="offer" (a Try it link chose the code);
 // - the failing line: the nearest [data-error-line] after an htmx swap or a streamed result marks that line, and
 //   [data-goto-line] links select it;
-// - htmx swaps that bring new editors (Load sample, Generate, Start over) are initialised again.
+// - htmx swaps that bring new editors (Load sample, Generate, Start over) are initialised again once settled.
 (function () {
   "use strict";
   var PREFIX = "triggerlab-draft:";
@@ -58,7 +58,8 @@
     var key = area.getAttribute("data-draft-key");
     var fromServer = area.value;
     var label = labelFor(area);
-    var attributes = { "aria-multiline": "true", role: "textbox" };
+    // tabindex: the editing area is a focusable element inside the scroll box (axe scrollable-region-focusable)
+    var attributes = { "aria-multiline": "true", role: "textbox", tabindex: "0" };
     if (label) attributes["aria-labelledby"] = label.id;
     if (area.getAttribute("aria-describedby")) attributes["aria-describedby"] = area.getAttribute("aria-describedby");
     var draft = key ? stored(key) : null;
@@ -73,7 +74,20 @@
       }
     });
     editors.set(area, editor);
-    area.hidden = true;  // still posted with the form
+    // The textarea stays in the form (it is what posts) but out of sight and of the tab order; text put into it
+    // (autofill, a script, a test) flows into the editor, and its label focuses the editor.
+    area.classList.add("visually-hidden");
+    area.setAttribute("tabindex", "-1");
+    area.setAttribute("aria-hidden", "true");
+    area.addEventListener("input", function () {
+      if (area.value !== editor.getValue()) editor.setValue(area.value);
+    });
+    if (label) {
+      label.addEventListener("click", function (event) {
+        event.preventDefault();
+        editor.focus();
+      });
+    }
     area.parentNode.classList.add("has-codemirror");
     area.after(editor.view.dom);
     if (!key) return;
@@ -122,10 +136,14 @@
     setUpAll(document, true);
     markError();
   });
-  document.addEventListener("htmx:afterSwap", function (event) {
+  // After settling, not swapping: htmx first gives a swapped-in element with a known id the old element's
+  // attributes and restores its own when it settles (that would show the hidden textarea again, or read a stale
+  // data-error-line).
+  document.addEventListener("htmx:afterSettle", function () {
     setUpAll(document, false);
     markError();
   });
+  document.addEventListener("htmx:afterSwap", markError);
   // the sandbox's streamed result announces itself with this event (sandbox.js)
   document.addEventListener("triggerlab:result", markError);
 
