@@ -83,6 +83,8 @@ def dashboard(owner: Owner, bank: Bank, now: dt.datetime) -> dict[str, Any]:
             if k in bank.misconceptions
         ][:5],
         "next_review": next_card.due if next_card else None,
+        # less than a minute away, timeuntil says "0 minutes" (walk B15): call it due
+        "review_due": next_card is not None and next_card.due <= now + dt.timedelta(minutes=1),
         "due_now": ReviewCard.objects.filter(owner.filter(), due__lte=now).count(),
         "answered": len(answers),
     }

@@ -210,7 +210,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "mastery": shown,
             "not_started": len(cat.sources) - len(shown),
             "weakest_source": weakest_source,
-            "review_due": data["next_review"] is not None and data["next_review"] <= now,
             "formula": {"window": course.WINDOW, "weight": course.EXERCISE_WEIGHT, "minimum": course.MIN_EVIDENCE},
         },
     )

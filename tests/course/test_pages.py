@@ -89,3 +89,11 @@ def test_a_review_already_due_never_says_zero_minutes(client):
     html = client.get("/progress/").content.decode()
     assert "0\xa0minutes" not in html and "0 minutes" not in html
     assert "Ready now" in html and "Review the 1 question due now" in html
+
+
+def test_a_review_due_within_a_minute_says_so(client):
+    answer(client, "sqs", 1, correct=False)
+    owner = Owner(None, client.session["learner"])
+    ReviewCard.objects.filter(owner.filter()).update(due=timezone.now() + dt.timedelta(seconds=30))
+    html = client.get("/progress/").content.decode()
+    assert "Next one in under a minute" in html and "0\xa0minutes" not in html
