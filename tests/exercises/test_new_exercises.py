@@ -325,7 +325,6 @@ def test_a_wrong_variant_fails_the_check_written_for_it(slug, old, new, step_nam
     exercise = EXERCISES[slug]
     code = variant(slug, old, new)
     assert failing_checks(exercise, code, step_named(exercise, step_name)) == expected
-    assert not grading.grade(exercise, code, run_trusted, "tester", contract(exercise)).passed
 
 
 @pytest.mark.parametrize(
