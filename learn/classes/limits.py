@@ -21,9 +21,9 @@ MESSAGES = {
 }
 
 
-def check(request: HttpRequest, action: str) -> HttpResponse | None:
-    """Count this request; a 429 page once a limit is over, else None. Refused requests are taken back, so
-    knocking does not prolong the wait."""
+def refusal(request: HttpRequest, action: str) -> tuple[int, str] | None:
+    """Count this request; once a limit is over, (seconds to wait, what to tell the learner), else None.
+    Refused requests are taken back, so knocking does not prolong the wait."""
     taken = []
     for setting, default, per in LIMITS[action]:
         who = str(request.user.pk) if per == "user" else ratelimit.client_address(request)
@@ -33,5 +33,12 @@ def check(request: HttpRequest, action: str) -> HttpResponse | None:
         if value > int(getattr(settings, setting, default)):
             for each in taken:
                 ratelimit.take(each)
-            return ratelimit.refused(request, left, MESSAGES[action].format(wait=ratelimit.wait_text(left)))
+            return left, MESSAGES[action].format(wait=ratelimit.wait_text(left))
     return None
+
+
+def refused(response: HttpResponse, retry_after_s: int) -> HttpResponse:
+    """The page, re-rendered with what the learner typed and the message, as a 429 with Retry-After."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after_s)
+    return response

@@ -7,6 +7,7 @@ the same 404 as a class that does not exist (no IDOR).
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, QuerySet
@@ -24,6 +25,14 @@ class NoSuchCode(LookupError):
 
 class OwnClass(ValueError):
     """An instructor cannot join their own class as a learner."""
+
+
+class ClassFull(ValueError):
+    """The class has settings.CLASS_MAX_LEARNERS members (its page reads every member's progress each time)."""
+
+
+def max_learners() -> int:
+    return int(getattr(settings, "CLASS_MAX_LEARNERS", 500))
 
 
 def _with_fresh_code(save) -> None:
@@ -73,6 +82,9 @@ def join(learner: AbstractBaseUser, typed_code: str) -> tuple[Classroom, bool]:
     classroom = find(typed_code)
     if classroom.instructor_id == learner.pk:
         raise OwnClass(classroom.name)
+    members_now = classroom.memberships.all()
+    if members_now.count() >= max_learners() and not members_now.filter(learner=learner).exists():
+        raise ClassFull(classroom.name)
     try:
         with transaction.atomic():
             _, created = Membership.objects.get_or_create(classroom=classroom, learner=learner)

@@ -24,6 +24,10 @@ def join_url(code: str = "") -> str:
     return f"{url}?{urlencode({'code': codes.display(code)})}" if code else url
 
 
+def _learners(count: int) -> str:
+    return f"{count} learner{'s' if count != 1 else ''}"
+
+
 def _taught_or_404(request: HttpRequest, classroom_id: int):
     classroom = services.taught_by(request.user, classroom_id)
     if classroom is None:
@@ -36,8 +40,8 @@ def index(request: HttpRequest) -> HttpResponse:
     return _index(request, CreateForm())
 
 
-def _index(request: HttpRequest, form: CreateForm, status: int = 200) -> HttpResponse:
-    context = {"form": form, "join_form": JoinForm()}
+def _index(request: HttpRequest, form: CreateForm, status: int = 200, refusal: str = "") -> HttpResponse:
+    context = {"form": form, "refusal": refusal}
     if request.user.is_authenticated:
         context |= {"taught": services.taught(request.user), "joined": services.joined(request.user)}
     return render(request, "classes/index.html", context, status=status)
@@ -49,8 +53,9 @@ def create(request: HttpRequest) -> HttpResponse:
     form = CreateForm(request.POST)
     if not form.is_valid():
         return _index(request, form, status=422)
-    if refused := limits.check(request, "create"):
-        return refused
+    if refusal := limits.refusal(request, "create"):
+        wait_s, message = refusal
+        return limits.refused(_index(request, form, refusal=message), wait_s)
     classroom = services.create(request.user, form.cleaned_data["name"])
     messages.success(request, f"Class “{classroom.name}” created. Share its join code with your learners.")
     return redirect("classes:detail", classroom.pk)
@@ -77,8 +82,9 @@ def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(request.POST)
     if not form.is_valid():
         return render(request, "classes/join.html", {"form": form}, status=422)
-    if refused := limits.check(request, "join"):
-        return refused
+    if refusal := limits.refusal(request, "join"):
+        wait_s, message = refusal
+        return limits.refused(render(request, "classes/join.html", {"form": form, "refusal": message}), wait_s)
     try:
         classroom, created = services.join(request.user, form.cleaned_data["code"])
     except services.NoSuchCode:
@@ -86,6 +92,12 @@ def join(request: HttpRequest) -> HttpResponse:
             "code",
             f"No class has the code {codes.display(form.cleaned_data['code'])}. Check it with your instructor: "
             "a code stops working when they make a new one.",
+        )
+        return render(request, "classes/join.html", {"form": form}, status=422)
+    except services.ClassFull:
+        form.add_error(
+            "code",
+            f"This class is full: it has {_learners(services.max_learners())}. Ask your instructor to start another.",
         )
         return render(request, "classes/join.html", {"form": form}, status=422)
     except services.OwnClass:
