@@ -48,6 +48,7 @@ def test_navbar_fits_at_desktop_widths_and_shows_who_is_signed_in(page):
         bar = page.locator("nav.navbar").bounding_box()
         assert bar["height"] < 80, f"navbar wraps onto two lines at {width} px"
         expect(page.get_by_test_id("account-menu")).to_contain_text("ada-lovelace-learner")
+        expect(page.get_by_role("button", name="Invocation models", exact=True)).to_be_visible()  # "Models" when tight
         screenshot(page.locator("nav.navbar"), f"polish-navbar-{width}")
     page.get_by_role("button", name="Signed in as ada-lovelace-learner").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
