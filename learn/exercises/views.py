@@ -104,6 +104,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         template = "exercises/detail.html#feedback"
     elif request.htmx and action == "hint":
         template = "exercises/detail.html#hints"  # beside the button; the feedback stays as it is
+        context["hint_only"] = True  # so a problem saving the draft is said here too
     response = render(request, template, context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)

@@ -73,3 +73,9 @@ def test_a_hint_arrives_beside_the_button_and_leaves_the_feedback_alone(client):
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="hints"')
     assert 'id="feedback"' not in html and "Show another hint" in html
+
+
+def test_a_hint_with_a_draft_too_large_to_keep_says_so_beside_the_hint(client):
+    response = client.post(URL, {"action": "hint", "code": "x" * (65 * 1024)}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="hints"') and "larger than 64 KB" in html
