@@ -112,7 +112,8 @@ def checkpoint(request: HttpRequest, slug: str) -> HttpResponse:
         template = "course/_checkpoint.html#question"
     else:
         template = "course/_checkpoint.html" if partial else "course/checkpoint.html"
-    context = {"source": source, "checkpoint": current, "q": focus, "oob": one_question}
+    following = progress.next_step(owner_of(request, create=False)) if current.complete else None
+    context = {"source": source, "checkpoint": current, "q": focus, "oob": one_question, "next_step": following}
     return htmx.finish(request, render(request, template, context, status=status), partial)
 
 

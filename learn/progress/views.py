@@ -204,6 +204,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "exercises_passed": sorted(known.passed),
             "exercise_total": len(exercises.exercises()),
             "names": {s.slug: s.short_name for s in cat.sources.values()},
+            "model_names": {m.id: m.name for m in cat.models.values()},
             "paths": paths,
             "current": current,
             "started": any(p.done for p in paths),

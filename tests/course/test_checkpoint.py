@@ -79,6 +79,7 @@ def test_answering_every_question_submits_the_checkpoint_with_a_score(client):
     assert attempt.submitted_at is not None and attempt.score == 1.0
     html = client.get("/course/checkpoint/sqs/", HTTP_HX_REQUEST="true").content.decode()
     assert "Checkpoint done: 4 of 4 right." in html and "Take it again" in html
+    assert 'href="/models/sync/">Next: Synchronous invocation — model page</a>' in html  # on with the path
 
 
 def test_taking_it_again_starts_a_fresh_attempt(client):

@@ -9,14 +9,19 @@ from django.utils import timezone
 from learn.progress.learners import owner_of
 from learn.quiz import questions
 
-from .. import checkpoints
+from .. import checkpoints, progress
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
 def checkpoint(context, source) -> str:
-    """The checkpoint fragment for `source`, with this learner's answers; a visitor's GET stores nothing (W6)."""
+    """The checkpoint fragment for `source`, with this learner's answers; a visitor's GET stores nothing (W6).
+    Once it is done, it offers the learner's next step on their path."""
     request = context["request"]
-    state = checkpoints.state(owner_of(request, create=False), questions.load(), source.slug, timezone.now())
-    return render_to_string("course/_checkpoint.html", {"source": source, "checkpoint": state}, request=request)
+    owner = owner_of(request, create=False)
+    state = checkpoints.state(owner, questions.load(), source.slug, timezone.now())
+    following = progress.next_step(owner) if state.complete else None
+    return render_to_string(
+        "course/_checkpoint.html", {"source": source, "checkpoint": state, "next_step": following}, request=request
+    )
