@@ -201,6 +201,25 @@ def _measured(source: SourceRow | None) -> SourceRow | None:
     return source if source is not None and source.percent is not None else None
 
 
+def _done(row: LearnerRow, path_id: str) -> int:
+    return next((p.done for p in row.progress.paths if p.path_id == path_id), 0)
+
+
+def sort(report: ClassReport, by: str) -> tuple[str, tuple[LearnerRow, ...]]:
+    """The learners in the order asked for: "name", "active", "mastered" or "path:<id>" (anything else: by name).
+    Returns (the order used, the rows).
+    Everything but the name puts the furthest along first; ties stay in name order."""
+    rows = report.learners  # already by name
+    path_ids = {p.path_id for p in report.paths}
+    if by == "active":
+        return by, tuple(sorted(rows, key=lambda r: -(r.last_active.timestamp() if r.last_active else 0)))
+    if by == "mastered":
+        return by, tuple(sorted(rows, key=lambda r: (-r.sources_mastered, -r.sources_started)))
+    if by.startswith("path:") and by[5:] in path_ids:
+        return by, tuple(sorted(rows, key=lambda r: -_done(r, by[5:])))
+    return "name", rows
+
+
 def learner(report: ClassReport, user_id: int) -> LearnerRow | None:
     return next((row for row in report.learners if row.user_id == user_id), None)
 

@@ -142,6 +142,7 @@ def detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
 def _detail(request: HttpRequest, classroom, *, status: int = 200, delete_error: str = "") -> HttpResponse:
     class_report = report.build(classroom)
     by_source = report.by_source(class_report)
+    order, learners = report.sort(class_report, request.GET.get("sort", ""))
     return render(
         request,
         "classes/detail.html",
@@ -150,6 +151,8 @@ def _detail(request: HttpRequest, classroom, *, status: int = 200, delete_error:
             "report": class_report,
             "by_source": by_source,
             "matrix": report.matrix(class_report, by_source),
+            "order": order,
+            "learners": learners,
             "code": codes.display(classroom.join_code),
             "join_link": request.build_absolute_uri(join_url(classroom.join_code)),
             "delete_error": delete_error,

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -255,6 +256,24 @@ def test_deleting_a_class_needs_the_box_ticked(client, classroom, ada):
     assert response.status_code == 302
     assert not Classroom.objects.exists() and not Membership.objects.exists()
     assert User.objects.filter(pk=ada.pk).exists()
+
+
+def test_learners_sort_by_a_path_or_by_last_active(client, classroom, ada):
+    zoe = User.objects.create_user("zoe")
+    services.join(ada, classroom.join_code)
+    services.join(zoe, classroom.join_code)
+    signed_in(client, zoe).post("/sources/api-gateway-http/read/")  # Foundations' first lesson
+    signed_in(client, classroom.instructor)
+
+    def order(sort: str) -> list[str]:
+        html = client.get(f"/classes/{classroom.pk}/?sort={sort}").content.decode()
+        table = html.split('id="learners-h"')[1].split("</table>")[0]
+        return re.findall(r'<th scope="row"><a href="[^"]+">(\w+)</a>', table)
+
+    assert order("name") == ["ada", "zoe"]
+    assert order("path:foundations") == ["zoe", "ada"]
+    assert order("active") == ["zoe", "ada"]
+    assert order("nonsense") == ["ada", "zoe"]
 
 
 def read_csv(response) -> list[list[str]]:
