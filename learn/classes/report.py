@@ -261,6 +261,8 @@ def csv_rows(report: ClassReport) -> list[list[str]]:
 
 
 def to_csv(report: ClassReport) -> str:
+    """UTF-8 with a byte-order mark: without it Excel reads the file as a legacy code page and garbles names."""
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     csv.writer(buffer, lineterminator="\r\n").writerows(csv_rows(report))
     return buffer.getvalue()

@@ -92,6 +92,6 @@ def test_an_instructor_follows_a_learner_who_joined_with_the_code(page, phone):
     screenshot(page, "classes-detail-phone-dark")
 
     csv = page.request.get(class_url + "export.csv")
-    lines = csv.text().splitlines()
+    lines = csv.body().decode("utf-8-sig").splitlines()
     assert lines[0].startswith("learner,joined,last active") and lines[1].startswith("ada,")
     assert len(lines) == 2

@@ -278,7 +278,8 @@ def test_learners_sort_by_a_path_or_by_last_active(client, classroom, ada):
 
 def read_csv(response) -> list[list[str]]:
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    assert response.content.startswith("\ufeff".encode())  # so that Excel reads it as UTF-8
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 def test_the_csv_has_a_header_and_one_row_per_learner(client, classroom, ada):
@@ -325,6 +326,12 @@ def test_csv_cells_that_look_like_formulas_are_neutralised(client, classroom, na
     services.join(learner, classroom.join_code)
     header, row = read_csv(signed_in(client, classroom.instructor).get(f"/classes/{classroom.pk}/export.csv"))
     assert row[0] == "'" + name
+
+
+def test_names_outside_ascii_survive_the_csv(client, classroom):
+    services.join(User.objects.create_user("zoë"), classroom.join_code)
+    header, row = read_csv(signed_in(client, classroom.instructor).get(f"/classes/{classroom.pk}/export.csv"))
+    assert row[0] == "zoë"
 
 
 def test_plain_cells_are_left_alone():
