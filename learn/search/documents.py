@@ -74,6 +74,11 @@ def clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def sentences(*parts: str) -> str:
+    """Join short texts into prose a snippet can cut from: each ends with a full stop."""
+    return " ".join(p if p.rstrip()[-1:] in ".!?:" else f"{p.rstrip()}." for p in parts if p.strip())
+
+
 def build(catalog: Catalog, glossary: Glossary, exercises: Iterable, questions: Iterable) -> list[Document]:
     """Every document, in the order that breaks ties between equal ranks: lessons first, questions last."""
     documents = list(_lessons(catalog, glossary))
@@ -114,16 +119,14 @@ def _lessons(catalog: Catalog, glossary: Glossary) -> Iterator[Document]:
             + (" · " + _concepts(home) if home else ""),
             concepts=_concepts(others),
             body=clean(
-                " ".join(
-                    (
-                        source.summary,
-                        source.main_risk,
-                        source.retries.summary,
-                        source.failure.summary,
-                        source.batching.summary,
-                        *source.use_when,
-                        *source.avoid_when,
-                    )
+                sentences(
+                    source.summary,
+                    f"Retries: {source.retries.summary}",
+                    f"Failures go to: {source.failure.summary}",
+                    f"Batching: {source.batching.summary}",
+                    f"Main risk: {source.main_risk}",
+                    *source.use_when,
+                    *source.avoid_when,
                 )
             ),
             extra=" ".join(event_fields),
@@ -176,7 +179,11 @@ def _models(catalog: Catalog, glossary: Glossary) -> Iterator[Document]:
             context="Invocation model",
             keywords=clean(f"{model.id} {model.tagline}"),
             concepts=_concepts(taught),
-            body=clean(" ".join((model.summary, model.who_waits, model.who_retries, model.prose_html))),
+            body=clean(
+                sentences(model.summary, f"Who waits: {model.who_waits}", f"Who retries: {model.who_retries}")
+                + " "
+                + model.prose_html
+            ),
         )
 
 
@@ -193,11 +200,13 @@ def _rules(catalog: Catalog) -> Iterator[Document]:
             title=rule.name,
             url=_rule_url(catalog, rule.id, rule.model),
             context=f"Retry rule · {rule.model}",
-            keywords=clean(" ".join(f"{k.api_name} {k.label}" for k in rule.knobs)),
+            keywords=clean(" · ".join(f"{k.api_name} ({k.label})" for k in rule.knobs)),
             body=clean(
-                " ".join(
-                    (rule.summary, f"Who retries: {rule.who_retries}.", *(f.text for f in rule.facts))
-                    + tuple(f"{k.label}: {k.description}" for k in rule.knobs)
+                sentences(
+                    rule.summary,
+                    f"Who retries: {rule.who_retries}",
+                    *(f.text for f in rule.facts),
+                    *(f"{k.label}: {k.description}" for k in rule.knobs),
                 )
             ),
         )

@@ -19,6 +19,7 @@ from .glossary import glossary
 from .models import Entry, Word
 
 KIND_LABELS = dict(Entry.Kind.choices)
+KIND_PLURALS = {"glossary": "Glossary terms"}
 KIND_ORDER = [k for k, _ in Entry.Kind.choices]
 
 
@@ -39,7 +40,7 @@ class Results:
     kind: str = ""
     trimmed: bool = False
     hits: list[Result] = field(default_factory=list)
-    counts: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, label, count) in kind order
+    counts: list[tuple[str, str, int]] = field(default_factory=list)  # (kind, plural label, count) in kind order
     total: int = 0
     suggestion: str = ""  # "Did you mean …?"
     corrected: bool = False  # nothing matched as typed: the hits are the suggestion's
@@ -52,7 +53,7 @@ def highlighted(text: str) -> SafeString:
     return mark_safe(safe)  # escaped above: the only markup is our own <mark> pair
 
 
-def find(text: str, kind: str = "", limit: int = 40) -> Results:
+def find(text: str, kind: str = "", limit: int = 25) -> Results:
     text = " ".join(text.split())
     results = Results(query=text[: q.MAX_QUERY], kind=kind if kind in KIND_LABELS else "")
     results.trimmed = len(text) > q.MAX_QUERY
@@ -74,7 +75,7 @@ def find(text: str, kind: str = "", limit: int = 40) -> Results:
         Result(h.kind, KIND_LABELS[h.kind], highlighted(h.title), highlighted(h.snippet), h.context, h.url, h.source)
         for h in hits
     ]
-    results.counts = [(k, KIND_LABELS[k], counts[k]) for k in KIND_ORDER if counts.get(k)]
+    results.counts = [(k, KIND_PLURALS.get(k, f"{KIND_LABELS[k]}s"), counts[k]) for k in KIND_ORDER if counts.get(k)]
     results.total = sum(counts.values())
     return results
 

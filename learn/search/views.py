@@ -52,7 +52,7 @@ def places(term: Term) -> list[tuple[str, str]]:
         if place.kind == "lesson":
             source = cat.sources[place.target]
             url = reverse("lessons:lesson", args=[place.target]) + (f"#{place.section}" if place.section else "")
-            found.append((source.name + (f" · {place.section}" if place.section else ""), url))
+            found.append((source.name + (f" ({place.section})" if place.section else ""), url))
         elif place.kind == "model":
             found.append((cat.models[place.target].name, reverse("lessons:model", args=[place.target])))
         elif place.kind == "exercise" and place.target in known_exercises:
