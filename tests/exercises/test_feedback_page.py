@@ -79,3 +79,28 @@ def test_a_hint_with_a_draft_too_large_to_keep_says_so_beside_the_hint(client):
     response = client.post(URL, {"action": "hint", "code": "x" * (65 * 1024)}, headers={"HX-Request": "true"})
     html = response.content.decode()
     assert html.lstrip().startswith('<section id="hints"') and "larger than 64 KB" in html
+
+
+ORIGINAL = [
+    "alb-responses",
+    "apigw-v2-responses",
+    "cloudwatch-logs-decode",
+    "cognito-presignup",
+    "dynamodb-routing",
+    "eventbridge-routing",
+    "firehose-transform",
+    "kinesis-poison",
+    "s3-batch-results",
+    "s3-idempotent",
+    "sqs-fifo-order",
+    "sqs-partial-batch",
+]
+
+
+@pytest.mark.parametrize("slug", ORIGINAL)
+def test_each_original_exercise_discusses_alternatives_with_sourced_links(slug):
+    import re
+
+    discussion = exercises()[slug].discussion_html
+    assert "Alternatives" in discussion and discussion.count("<li>") >= 2
+    assert all(url.startswith("https://docs.") for url in re.findall(r'href="([^"]+)"', discussion))
