@@ -150,8 +150,12 @@ def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
     return latest
 
 
-def build(classroom: Classroom) -> ClassReport:
-    memberships: list[Membership] = list(classroom.memberships.select_related("learner").order_by("learner__username"))
+def build(classroom: Classroom, only_user_id: int | None = None) -> ClassReport:
+    """The class's report; with `only_user_id`, of that one member (a learner's page reads no one else)."""
+    members = classroom.memberships.select_related("learner").order_by("learner__username")
+    if only_user_id is not None:
+        members = members.filter(learner_id=only_user_id)
+    memberships: list[Membership] = list(members)
     active = last_active([m.learner_id for m in memberships])
     learners = tuple(
         LearnerRow(

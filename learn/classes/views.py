@@ -165,7 +165,7 @@ def _detail(request: HttpRequest, classroom, *, status: int = 200, delete_error:
 @require_GET
 def learner(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     classroom = _taught_or_404(request, classroom_id)
-    class_report = report.build(classroom)
+    class_report = report.build(classroom, only_user_id=user_id)
     row = report.learner(class_report, user_id)
     if row is None:
         raise Http404("Not a member of this class")
