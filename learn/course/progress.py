@@ -159,7 +159,7 @@ def source_mastery(owner: Owner, known: Evidence | None = None) -> dict[str, Mas
         elif open_exercise:
             url, text = f"/exercises/{open_exercise}/", "Do the exercise"
         else:
-            url, text = f"/quiz/?source={slug}", "Practise questions"
+            url, text = f"/course/practice/{slug}/", "Practise questions"
         found[slug] = Mastery(round(level, 3), amount, label, url, text)
     return found
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("paths/<slug:path_id>/", views.path_detail, name="path"),
     path("paths/<slug:path_id>/steps/<int:number>/done/", views.mark_step, name="mark_step"),
     path("course/checkpoint/<slug:slug>/", views.checkpoint, name="checkpoint"),
+    path("course/practice/<slug:slug>/", views.practice, name="practice"),
 ]

@@ -88,6 +88,19 @@ NOT_MARKABLE = (
 )
 
 
+@require_safe
+def practice(request: HttpRequest, slug: str) -> HttpResponse:
+    """Where a mastery bar's "Practise questions" leads: the learner's standing on the source and a form that
+    starts a practice quiz on it (a GET stores nothing; the quiz starts with the form's POST)."""
+    source = catalog.load().sources.get(slug)
+    if source is None:
+        return not_found(request)
+    owner = owner_of(request, create=False)
+    mastery = progress.source_mastery(owner)[slug]
+    count = len(questions.load().for_source(slug))
+    return render(request, "course/practice.html", {"source": source, "mastery": mastery, "count": count})
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @htmx.varies_on_htmx
 def checkpoint(request: HttpRequest, slug: str) -> HttpResponse:

@@ -97,3 +97,22 @@ def test_a_review_due_within_a_minute_says_so(client):
     ReviewCard.objects.filter(owner.filter()).update(due=timezone.now() + dt.timedelta(seconds=30))
     html = client.get("/progress/").content.decode()
     assert "Next one in under a minute" in html and "0\xa0minutes" not in html
+
+
+def test_practice_on_a_source_starts_from_a_form_and_looking_stores_nothing(client):
+    html = client.get("/course/practice/sqs/").content.decode()
+    assert 'action="/quiz/start/"' in html and 'name="source" value="sqs"' in html and "not started" in html
+    assert "sessionid" not in client.cookies
+    assert client.get("/course/practice/nope/").status_code == 404
+
+
+def test_once_the_checkpoint_and_exercises_are_done_mastery_points_to_practice(client):
+    from learn.course import progress
+    from learn.exercises.models import ExercisePass
+
+    answer_all(client, "kinesis")
+    owner = Owner(None, client.session["learner"])
+    for slug in progress._exercises_by_source()["kinesis"]:
+        ExercisePass.objects.create(slug=slug, code="", **owner.fields())
+    mastery = progress.source_mastery(owner)["kinesis"]
+    assert (mastery.raise_url, mastery.raise_text) == ("/course/practice/kinesis/", "Practise questions")
