@@ -30,6 +30,7 @@ NEW = {
     "kinesis-idempotent": "kinesis",
     "eventbridge-scheduled": "eventbridge",
     "sqs-message-attributes": "sqs",
+    "kinesis-tumbling-window": "kinesis",
 }
 
 # The core sources issue 13 names; msk and kafka count as one ("msk/kafka"), as do the two API Gateway flavours.
@@ -316,6 +317,30 @@ WRONG_VARIANTS = [
         "Bodies in the other version's shape",
         {"batch_item_failures"},
         id="sqs-guesses-the-version-from-the-body",
+    ),
+    pytest.param(
+        "kinesis-tumbling-window",
+        'return {"state": state, "batchItemFailures": []}',
+        'return {"batchItemFailures": []}',
+        "The first batch of a window",
+        {"response"},
+        id="window-forgets-to-return-state",
+    ),
+    pytest.param(
+        "kinesis-tumbling-window",
+        'state = dict(event.get("state") or {})',
+        "state = {}",
+        "A batch that brings the state of earlier batches",
+        {"response"},
+        id="window-ignores-incoming-state",
+    ),
+    pytest.param(
+        "kinesis-tumbling-window",
+        '    if event.get("isFinalInvokeForWindow"):\n        print(',
+        "    if True:\n        print(",
+        "The first batch of a window",
+        {"logs_lack"},
+        id="window-reports-every-batch",
     ),
 ]
 
