@@ -37,7 +37,7 @@ def _log_in(page, username="ada-lovelace-learner"):
 
 def test_navbar_fits_at_desktop_widths_and_shows_who_is_signed_in(page):
     _log_in(page)
-    for width in (1366, 1200):
+    for width in (1440, 1366, 1200):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto("/sources/")
         search = page.locator("#nav-search")
