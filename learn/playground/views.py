@@ -234,12 +234,13 @@ def _generator_settings(request: HttpRequest) -> dict:
 def _generator_sample(source, code: str):
     """The sample event whose records the generator clones: the one meant for the example handler in the editor
     (the FIFO handler gets FIFO operations), else the source's first sample."""
-    for handler in source.handlers:
-        if handler.events and handler.code.strip() == code.strip():
-            chosen = source.event(handler.events[0])
-            if chosen:
-                return chosen
-    return source.events[0]
+    handler = next((h for h in source.handlers if h.code.strip() == code.strip()), None)
+    return _first_event_for(source, handler) if handler else source.events[0]
+
+
+def _first_event_for(source, handler):
+    """The first of the source's sample events (in the lesson's order) that the example handler is meant for."""
+    return next((e for e in source.events if e.file in handler.events), source.events[0] if source.events else None)
 
 
 def _try_it(source, handler_name: str, event_name: str) -> tuple[dict, list[str]]:
@@ -257,8 +258,8 @@ def _try_it(source, handler_name: str, event_name: str) -> tuple[dict, list[str]
             f"{names}), so the sandbox opened with its first one."
         )
     event = source.event(event_name) if event_name else None
-    if event is None and handler and handler.events:
-        event = source.event(handler.events[0])
+    if event is None and handler:
+        event = _first_event_for(source, handler)
     if event:
         draft["event"] = event.text
     elif event_name:

@@ -158,11 +158,19 @@
     }
   });
 
-  // Before a form posts, the textareas hold the editors' text already (onChange); "Start over" drops the draft.
+  // What is posted is the latest draft (an offered draft the learner ignored is replaced by what ran); "Start
+  // over" drops the draft instead.
+  function keepAll() {
+    editors.forEach(function (editor, area) {
+      var key = area.getAttribute("data-draft-key");
+      if (key) store(key, editor.getValue());
+    });
+  }
+  document.addEventListener("submit", keepAll);
   document.addEventListener("htmx:beforeRequest", function (event) {
     var trigger = event.detail && event.detail.elt;
     var key = trigger && trigger.getAttribute && trigger.getAttribute("data-discard-draft");
-    if (key) forget(key);
+    if (key) forget(key); else keepAll();
   });
 
   window.TriggerlabEditors = { editors: editors, markError: markError };

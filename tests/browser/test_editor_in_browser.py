@@ -137,10 +137,25 @@ def test_sandbox_editor_after_load_sample_and_a_run_in_light_dark_and_on_a_phone
     expect(page.locator("#result [data-goto-line]")).to_have_text("line 4", timeout=20_000)
     marked = page.locator("#code ~ .cm-editor .cm-error-line")
     expect(marked).to_have_text("    return json.loads('{')")
+    assert len(line_numbers(page)) >= 4  # the run kept the gutter
     assert axe_violations(page) == []
     screenshot(page, "editor-sandbox-light")
 
-    page.locator("#theme-toggle").click()
+    # a Try it link shows its example but offers the learner's own draft back
+    page.goto("/sources/sqs/sandbox/?handler=partial_batch.py")
+    expect(page.locator(".draft-notice")).to_contain_text("Your earlier draft")
+    assert "def process(order)" in editor_text(page)
+    page.get_by_role("button", name="Restore draft").click()
+    assert editor_text(page) == "import json\n\ndef handler(event, context):\n    return json.loads('{')\n"
+    page.goto("/sources/sqs/sandbox/?handler=partial_batch.py")
+    expect(page.locator(".draft-notice")).to_contain_text("Your earlier draft")
+    page.get_by_role("button", name="Run", exact=True).click()  # running the example makes it the draft
+    expect(page.locator("#result .verdict")).to_be_visible(timeout=20_000)
+    page.goto("/sources/sqs/sandbox/")
+    expect(page.locator(".draft-notice")).to_have_count(0)
+    assert "def process(order)" in editor_text(page)
+
+    page.locator("#theme-toggle").click()  # dark mode, on the page with the example's result
     expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
     background = page.evaluate("getComputedStyle(document.querySelector('.cm-editor')).backgroundColor")
     assert background != "rgb(255, 255, 255)"
@@ -165,4 +180,17 @@ def test_sandbox_editor_after_load_sample_and_a_run_in_light_dark_and_on_a_phone
     gutter = phone.locator(".cm-lineNumbers .cm-gutterElement", has_text="6").bounding_box()
     line = phone.locator(".cm-content .cm-line").nth(5).bounding_box()
     assert abs(gutter["y"] - line["y"]) < 2  # each number sits beside its line (no mobile font boosting)
+    context.close()
+
+
+def test_without_javascript_the_textarea_posts_the_code(browser, live_server):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(EXERCISE)
+    area = page.locator("textarea#code")
+    expect(area).to_be_visible()
+    area.fill("def handler(event, context)\n    return {}\n")
+    page.get_by_role("button", name="Run the examples").click()
+    expect(page.locator("#feedback")).to_contain_text("your code did not load", timeout=20_000)
+    assert page.locator("textarea#code").input_value().startswith("def handler(event, context)\n")
     context.close()

@@ -61,6 +61,22 @@ def test_the_fifo_handler_gets_batches_cloned_from_its_own_event(client):
     assert "accountId" in page
 
 
+@pytest.mark.parametrize("handler_file", ["partial_batch.py", "fifo_in_order.py"])
+def test_generate_on_the_page_makes_a_batch_the_handler_in_the_editor_accepts(client, handler_file):
+    import html
+
+    source = catalog.load().sources["sqs"]
+    handler = next(h for h in source.handlers if h.file == handler_file)
+    page = client.post(
+        "/sources/sqs/sandbox/",
+        {"action": "generate", "code": handler.code, "event": "{}", "count": "4", "poison": "1"},
+    ).content.decode()
+    start = page.index('name="event"')
+    batch = json.loads(html.unescape(page[page.index(">", start) + 1 : page.index("</textarea>", start)]))
+    failures = run_sample_handler("sqs", handler_file, batch)["batchItemFailures"]
+    assert failures == [{"itemIdentifier": batch["Records"][-1]["messageId"]}]
+
+
 def test_generate_keeps_the_generators_settings(client):
     page = client.post(
         "/sources/sqs/sandbox/",

@@ -10,7 +10,7 @@ from learn import catalog
 
 pytestmark = pytest.mark.django_db
 CASES = [
-    (source.slug, handler.file, (handler.events or (source.events[0].file,))[0] if source.events else "")
+    (source.slug, handler.file, next((e.file for e in source.events if e.file in handler.events), ""))
     for source in catalog.load().ordered_sources()
     for handler in source.handlers
 ]
@@ -35,9 +35,11 @@ def test_try_it_opens_the_handler_with_its_event(client, slug, handler, event):
     assert 'data-draft-restore="offer"' in page and 'id="try-it-notice"' not in page
 
 
-def test_a_handler_alone_brings_the_event_it_was_written_for(client):
+def test_a_handler_alone_brings_the_first_event_it_was_written_for(client):
     page = client.get("/sources/sqs/sandbox/", {"handler": "fifo_in_order.py"}).content.decode()
     assert "MessageGroupId" in textarea(page, "event")
+    page = client.get("/sources/sqs/sandbox/", {"handler": "partial_batch.py"}).content.decode()
+    assert textarea(page, "event") == catalog.load().sources["sqs"].event("standard.json").text
 
 
 def test_unknown_names_get_a_notice_and_the_defaults(client):
