@@ -20,7 +20,7 @@ from learn.catalog.types import Catalog, Fact, Source
 
 from .glossary import Glossary, Term
 
-#: Which lesson section shows a source's facts (the lesson page's anchors).
+#: The lesson section each group of a source's facts belongs to (anchor, label).
 SECTION_ANCHORS = {
     "wiring": ("wiring", "Wiring and permissions"),
     "batching": ("batching", "Batching"),
@@ -234,13 +234,15 @@ def _source_facts(source: Source) -> Iterator[tuple[str, Fact]]:
 
 
 def _facts(catalog: Catalog) -> Iterator[Document]:
+    from learn.lessons.citations import fact_id  # the lesson page's own anchor for a fact
+
     for source in catalog.ordered_sources():
         for section, fact in _source_facts(source):
-            anchor, label = SECTION_ANCHORS[section]
+            _, label = SECTION_ANCHORS[section]
             yield Document(
                 kind="fact",
                 title=f"{source.short_name}: {label.lower()}",
-                url=_lesson_url(source.slug, anchor),
+                url=_lesson_url(source.slug, fact_id(fact)),
                 context=f"{source.name} · {label}",
                 keywords=source.short_name,
                 body=clean(fact.text),

@@ -35,6 +35,7 @@ class Hit:
     context: str
     url: str
     source: str
+    extra: str = ""  # a lesson's event field names (the others' extra text is never shown)
 
 
 def search(query: q.Query, kind: str = "", limit: int = 40, any_word: bool = False, using: str = DEFAULT_DB_ALIAS):
@@ -60,7 +61,7 @@ def _sqlite(query: q.Query, kind: str, limit: int, any_word: bool, using: str):
                CASE WHEN e.kind = 'question' OR instr(snippet(search_entry_fts, 3, char(2), char(3), '', 1), char(2))
                     THEN snippet(search_entry_fts, 3, char(2), char(3), '…', 28)
                     ELSE snippet(search_entry_fts, -1, char(2), char(3), '…', 28) END,
-               e.context, e.url, e.source
+               e.context, e.url, e.source, CASE e.kind WHEN 'lesson' THEN e.extra ELSE '' END
         FROM search_entry_fts JOIN search_entry e ON e.id = search_entry_fts.rowid
         WHERE search_entry_fts MATCH %s {only_kind}
         ORDER BY bm25(search_entry_fts, {weights}) * e.boost, e.position
@@ -80,7 +81,7 @@ def _sqlite(query: q.Query, kind: str, limit: int, any_word: bool, using: str):
 
 def _postgres(query: q.Query, kind: str, limit: int, any_word: bool, using: str):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
-    from django.db.models import Count, F
+    from django.db.models import Case, Count, F, TextField, Value, When
 
     search_query = SearchQuery(q.tsquery(query, any_word), search_type="raw", config=PG_CONFIG)
     matching = Entry.objects.using(using).filter(vector=search_query)
@@ -106,6 +107,7 @@ def _postgres(query: q.Query, kind: str, limit: int, any_word: bool, using: str)
             ),
         )
         .order_by("-rank", "position")
-        .values_list("id", "kind", "title_hl", "snip", "context", "url", "source")[:limit]
+        .annotate(lesson_fields=Case(When(kind="lesson", then=F("extra")), default=Value(""), output_field=TextField()))
+        .values_list("id", "kind", "title_hl", "snip", "context", "url", "source", "lesson_fields")[:limit]
     )
     return [Hit(*row) for row in rows], counts

@@ -32,6 +32,7 @@ class Result:
     context: str
     url: str
     source: str
+    fields: tuple[str, ...] = ()  # a lesson's event fields that match the query
 
 
 @dataclass
@@ -71,13 +72,32 @@ def find(text: str, kind: str = "", limit: int = 25) -> Results:
         hits, counts = engines.search(parsed, results.kind, limit, any_word=True)
         results.any_word = bool(counts)
     hits = lessons_about_first(hits, parsed)
+    words = q.tokens(" ".join(" ".join(g.typed) for g in parsed.groups))
     results.hits = [
-        Result(h.kind, KIND_LABELS[h.kind], highlighted(h.title), highlighted(h.snippet), h.context, h.url, h.source)
+        Result(
+            h.kind,
+            KIND_LABELS[h.kind],
+            highlighted(h.title),
+            highlighted(h.snippet),
+            h.context,
+            h.url,
+            h.source,
+            matching_fields(h.extra, words),
+        )
         for h in hits
     ]
     results.counts = [(k, KIND_PLURALS.get(k, f"{KIND_LABELS[k]}s"), counts[k]) for k in KIND_ORDER if counts.get(k)]
     results.total = sum(counts.values())
     return results
+
+
+def matching_fields(field_names: str, words: list[str]) -> tuple[str, ...]:
+    """The event field names (of a lesson's sample events) that a query word names or is a good part of."""
+    return tuple(
+        name
+        for name in field_names.split()
+        if any(word == name.lower() or (len(word) >= 4 and word in name.lower()) for word in words)
+    )[:6]
 
 
 def lessons_about_first(hits: list[engines.Hit], parsed: q.Query) -> list[engines.Hit]:

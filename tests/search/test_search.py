@@ -68,7 +68,7 @@ def test_matches_are_marked_in_the_title_and_snippet():
     [
         ("Amazon SQS", "lesson", "/sources/sqs/"),
         ("receiptHandle", "field", "/sources/sqs/#event"),
-        ("maxReceiveCount at least 5", "fact", "/sources/sqs/#"),
+        ("maxReceiveCount at least 5", "fact", "/sources/sqs/#fact-"),
         ("poll-based event source mappings", "model", "/models/poll/"),
         ("SQS mapping the queue retries", "rule", "/sources/sqs/#retries"),
         ("poison record Kinesis batch", "exercise", "/exercises/kinesis-poison/"),
@@ -211,3 +211,23 @@ def test_flush_does_not_rebuild_the_index_but_the_next_search_does(monkeypatch):
     build_index_after_migrate(sender=None, using="default", plan=[])
     assert built == ["default"]
     assert post_migrate.has_listeners()
+
+
+def test_a_lesson_hit_names_the_event_fields_that_matched(client):
+    sqs = next(h for h in service.find("receiptHandle").hits if h.kind == "lesson")
+    assert sqs.fields == ("receiptHandle",)
+    assert "<code>receiptHandle</code>" in client.get(reverse("search:search"), {"q": "receiptHandle"}).content.decode()
+
+
+def test_a_fact_links_to_its_own_anchor_on_the_lesson(client):
+    hits = service.find("visibility timeout", kind="fact").hits
+    sqs_facts = [h for h in hits if h.url.startswith("/sources/sqs/#fact-")]
+    assert sqs_facts
+    lesson = client.get("/sources/sqs/").content.decode()
+    for hit in sqs_facts:
+        assert f'id="{hit.url.split("#")[1]}"' in lesson
+
+
+def test_a_question_offers_practice_on_its_source(client):
+    html = client.get(reverse("search:search"), {"q": "cold starts", "kind": "question"}).content.decode()
+    assert 'href="/course/practice/' in html
