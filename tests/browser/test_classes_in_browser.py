@@ -44,6 +44,10 @@ def test_an_instructor_follows_a_learner_who_joined_with_the_code(page, phone):
     code = page.locator(".join-code").inner_text()
     assert re.fullmatch(r"[A-Z2-9]{4}-[A-Z2-9]{4}", code)
     join_link = page.locator("a.join-link").get_attribute("href")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.get_by_role("button", name="Copy the link").click()
+    expect(page.locator("#copy-status")).to_have_text("Copied")
+    assert page.evaluate("navigator.clipboard.readText()") == join_link
 
     # the learner, on a phone in dark mode, follows the link before signing in
     phone.emulate_media(color_scheme="dark")
