@@ -30,9 +30,10 @@ SECTION_TITLES = {
     "pitfalls": "Pitfalls",
     "best_practices": "Best practices",
 }
-# how many facts a list shows before "Show N more"; a rule card's list is shorter, the return contract is whole
-FOLD_AFTER = {"response": 8, "card": 3}
-FOLD_DEFAULT = 4
+# how many facts a list shows before "Show N more" (a rule card folds all of its facts and settings, P1: the same
+# card comes back on every lesson of its model)
+FOLD_AFTER = {"response": 8, "limits": 4, "pitfalls": 4, "best_practices": 4}
+FOLD_DEFAULT = 3
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ def fold(facts: tuple[Fact, ...], limit: int) -> Folded:
 class RuleCard:
     rule: RetryRule
     facts: Folded
+
+    @property
+    def disputed(self) -> bool:
+        return any(fact.disputed for fact in self.facts.all)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ def build(cat: Catalog, source: Source) -> Outline:
         if name == "retries":
             for rule_id in source.retries.rules:
                 rule = cat.rules[rule_id]
-                cards.append(RuleCard(rule, fold(first_showing(rule.facts), FOLD_AFTER["card"])))
+                cards.append(RuleCard(rule, Folded(first_showing(rule.facts))))
                 urls.extend([*(fact.doc for fact in cards[-1].facts.all), *(knob.doc for knob in rule.knobs)])
     urls.extend(doc.url for doc in source.docs)
     return Outline(numbers, facts, tuple(cards), Citations(urls, doc_titles(cat)))

@@ -24,6 +24,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 CHROMIUM = os.environ.get("TRIGGERLAB_CHROMIUM", "/usr/bin/chromium")
+# the page height, and the height of the lesson's checkpoint (questions loaded by htmx, owned by learn/course), so
+# that the lesson's own length can be compared with the pages from before the checkpoint existed
+CHECKPOINT_JS = """() => {
+  const checkpoint = document.getElementById('checkpoint');
+  const style = checkpoint && getComputedStyle(checkpoint);
+  const height = checkpoint
+    ? checkpoint.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom) : 0;
+  return [document.documentElement.scrollHeight, Math.round(height)];
+}"""
 VIEWPORTS = {"desktop 1366×900": (1366, 900, False), "phone 390×844": (390, 844, True)}
 
 
@@ -70,7 +79,9 @@ def measure(base: str, slugs: list[str]) -> dict[str, list[int]]:
             for slug in slugs:
                 page.goto(f"/sources/{slug}/", wait_until="load")
                 page.wait_for_timeout(300)  # let deferred scripts and htmx-loaded parts settle
-                heights[label].append(page.evaluate("document.documentElement.scrollHeight"))
+                total, checkpoint = page.evaluate(CHECKPOINT_JS)
+                heights[label].append(total)
+                heights.setdefault(f"{label}, no checkpoint", []).append(total - checkpoint)
             context.close()
         browser.close()
     return heights
@@ -99,9 +110,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=10)
     print(f"Lesson page height in px over {len(slugs)} lessons:")
-    print(f"{'viewport':20} {'median':>8} {'min':>8} {'max':>8}")
+    print(f"{'viewport':34} {'median':>8} {'min':>8} {'max':>8}")
     for label, values in heights.items():
-        print(f"{label:20} {statistics.median(values):8.0f} {min(values):8d} {max(values):8d}")
+        print(f"{label:34} {statistics.median(values):8.0f} {min(values):8d} {max(values):8d}")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,8 @@ def cite(citations, url: str) -> str:
         return ""
     citation = citations[url]
     return format_html(
-        '<sup class="cite"><a href="#{}" aria-label="Source {}: {}">[{}]</a></sup>',
+        # a word joiner keeps the marker on the line of the word before it
+        '\u2060<sup class="cite"><a href="#{}" aria-label="Source {}: {}">[{}]</a></sup>',
         citation.anchor,
         citation.number,
         citation.title,
