@@ -91,6 +91,9 @@ def test_grid_sorts_with_htmx_and_header_sticks_on_desktop(page):
     page.get_by_label("Invocation model").select_option("sync")
     page.get_by_label("Category").select_option("streams")
     expect(page.get_by_test_id("grid-empty")).to_be_visible()
+    # announced, and the sort survived the filter change
+    expect(page.locator("#grid-status")).to_contain_text("Showing 0 of ")
+    expect(page.locator("#grid-status")).to_contain_text("(filtered), sorted by batch size (descending).")
     expect(page.get_by_label("Invocation model")).to_contain_text("Synchronous (0)")
     assert axe_violations(page) == []
     screenshot(page, "polish-grid-empty")

@@ -103,3 +103,13 @@ def test_a_bad_what_if_setting_is_a_sentence_and_marks_its_field_invalid(client)
     assert "is-invalid" in field and 'aria-invalid="true"' in field and "whatif-error-main" in field
     other = re.search(r'<input class="[^"]*" id="visibility_timeout_s-main"[^>]*>', html).group(0)
     assert "is-invalid" not in other
+
+
+def test_a_swap_announces_the_new_count_in_the_live_region_that_stays_on_the_page(client):
+    page = client.get("/sources/?model=poll").content.decode()
+    assert '<p class="visually-hidden" id="grid-status" role="status" aria-live="polite"></p>' in page
+    assert "hx-swap-oob" not in page
+    partial = client.get("/sources/?model=poll", headers=HTMX).content.decode()
+    assert re.search(
+        r'<span hx-swap-oob="innerHTML:#grid-status">Showing \d+ of \d+ sources \(filtered\)\.</span>', partial
+    )
