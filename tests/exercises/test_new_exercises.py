@@ -31,6 +31,7 @@ NEW = {
     "eventbridge-scheduled": "eventbridge",
     "sqs-message-attributes": "sqs",
     "kinesis-tumbling-window": "kinesis",
+    "kafka-retry-idempotent": "kafka",
 }
 
 # The core sources issue 13 names; msk and kafka count as one ("msk/kafka"), as do the two API Gateway flavours.
@@ -341,6 +342,30 @@ WRONG_VARIANTS = [
         "The first batch of a window",
         {"logs_lack"},
         id="window-reports-every-batch",
+    ),
+    pytest.param(
+        "kafka-retry-idempotent",
+        "            ledger_post(payment)",
+        "            try:\n                ledger_post(payment)\n            except TimeoutError:\n                continue",
+        "The ledger times out: the invocation must fail",
+        {"raises"},
+        id="kafka-swallows-the-timeout",
+    ),
+    pytest.param(
+        "kafka-retry-idempotent",
+        "POSTED.get(partition, -1)",
+        "max(POSTED.values(), default=-1)",
+        "Offsets are counted per partition",
+        {"logs_contain"},
+        id="kafka-compares-offsets-across-partitions",
+    ),
+    pytest.param(
+        "kafka-retry-idempotent",
+        "            ledger_post(payment)",
+        '            POSTED[partition] = record["offset"]\n            ledger_post(payment)',
+        "The retry posts the payment that timed out",
+        {"logs_contain"},
+        id="kafka-records-the-offset-before-posting",
     ),
 ]
 
