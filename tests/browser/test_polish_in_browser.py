@@ -122,3 +122,23 @@ def test_answered_practice_options_stay_at_full_opacity_in_both_themes(page):
     assert label.evaluate("el => getComputedStyle(el).opacity") == "1"
     assert axe_violations(page) == []
     screenshot(page, "polish-practice-feedback-dark")
+
+
+def test_in_practice_the_f_key_picks_option_f(page):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    six = next(
+        i.id for i in questions.load().items.values() if len(i.options) == 6 and i.type in ("single", "multiple")
+    )
+    _log_in(page)
+    user = get_user_model().objects.get(username="ada-lovelace-learner")
+    attempt = services.start(services.Owner(user.id, ""), "practice", [six], "Practice", now=timezone.now())
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    expect(page.get_by_test_id("key-hint")).to_have_text("Keys: 1–6 or A–F choose · Enter submits · ← → move.")
+    expect(page.locator("html")).to_have_attribute("data-quiz-keys", "ready")
+    page.locator("body").focus()
+    page.keyboard.press("f")
+    expect(page.locator('input[name="choice"][data-index="6"]')).to_be_checked()
