@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -142,3 +144,28 @@ def test_in_practice_the_f_key_picks_option_f(page):
     page.locator("body").focus()
     page.keyboard.press("f")
     expect(page.locator('input[name="choice"][data-index="6"]')).to_be_checked()
+
+
+def test_account_pages_sign_up_feedback_and_password_pages(page):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Username").fill("grace")
+    page.locator("#id_password1").fill("12345")
+    page.locator("#id_password2").fill("12345")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.locator("#id_password1")).to_have_class(re.compile(r"\bis-invalid\b"))
+    expect(page.locator("#id_password2")).not_to_have_class(re.compile(r"\bis-invalid\b"))
+    assert axe_violations(page) == []
+    screenshot(page, "polish-signup-weak-password")
+    page.locator("#id_password1").fill("a-long-passphrase-77")
+    page.locator("#id_password2").fill("a-long-passphrase-77")
+    page.get_by_role("button", name="Sign up").click()
+    expect(page.get_by_text("Welcome, grace: your account is ready")).to_be_visible()
+    expect(page.get_by_test_id("account-menu")).to_contain_text("grace")
+    page.goto("/accounts/password_reset/")
+    expect(page.get_by_test_id("no-email")).to_contain_text("has no e-mail address")
+    page.get_by_role("link", name="change your password").click()
+    expect(page.get_by_role("heading", name="Change your password")).to_be_visible()
+    page.emulate_media(color_scheme="dark")
+    page.evaluate("document.documentElement.setAttribute('data-bs-theme', 'dark')")
+    assert axe_violations(page) == []
+    screenshot(page, "polish-password-change-dark")
