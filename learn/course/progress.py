@@ -133,10 +133,13 @@ def mastery_of(answers: list[tuple[object, bool]], passes: int, opened: bool) ->
 
 
 def _exercises_by_source() -> dict[str, list[str]]:
+    """Each source's exercises, the ones a path uses first, then the easier ones."""
     from learn.exercises import service as exercises
 
+    in_paths = {s.target for p in paths.all_paths().values() for s in p.steps if s.kind == "exercise"}
     found: dict[str, list[str]] = defaultdict(list)
-    for slug, exercise in sorted(exercises.exercises().items()):
+    ordered = sorted(exercises.exercises().items(), key=lambda kv: (kv[0] not in in_paths, kv[1].difficulty, kv[0]))
+    for slug, exercise in ordered:
         found[exercise.source].append(slug)
     return found
 

@@ -90,6 +90,13 @@ def test_a_new_learner_follows_foundations_to_the_first_checkpoint(page):
 
 def test_course_pages_in_dark_mode_and_on_a_phone(page, phone):
     page.emulate_media(color_scheme="dark")
+    page.goto("/course/checkpoint/sqs/")  # some evidence, so the dashboard has a chart and a mastery bar
+    chosen = checkpoints.choose_items(questions.load(), "sqs")
+    for number, item in enumerate(chosen, start=1):
+        choose(page, number, item, correct=number % 2 == 1)
+        expect(page.locator(f"#cp-{number} .alert")).to_be_visible()
+    assert axe_in(page, "#checkpoint-body") == []
+    screenshot(page, "course-checkpoint-dark")
     for url, name in (("/paths/foundations/", "path"), ("/progress/", "dashboard"), ("/", "home")):
         page.goto(url)
         expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")

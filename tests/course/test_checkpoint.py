@@ -129,12 +129,16 @@ def test_the_lesson_slot_renders_the_learners_answers_without_javascript(client)
 
 
 def test_a_question_in_a_running_exam_gets_no_feedback_here(client):
+    from django.contrib.auth.models import User
+    from django.utils import timezone
+
+    from learn.quiz import services
+    from learn.quiz.services import Owner
+
+    user = User.objects.create_user("ada", password="a-long-passphrase-77")
+    client.force_login(user)
     item = items("sqs")[0]
-    client.post("/quiz/start/", {"mode": "exam", "size": "15"})
-    exam = Attempt.objects.get(mode="exam")
-    exam.item_ids = [item.id]
-    exam.save()
-    Answer.objects.create(attempt=exam, item_id=item.id)
+    services.start(Owner(user.id, ""), "exam", [item.id], "Exam", minutes=30, now=timezone.now())
     response = answer(client, "sqs", 1)
     assert response.status_code == 409 and "exam you are taking" in response.content.decode()
     assert not Attempt.objects.filter(mode="checkpoint").exists()

@@ -68,7 +68,8 @@ def test_the_dashboard_links_each_mastery_bar_to_what_raises_it(client):
     html = client.get("/progress/").content.decode()
     assert 'id="mastery-sqs"' in html and 'aria-valuetext="0% right, started"' in html
     assert (
-        '<a href="/exercises/sqs-fifo-order/">Do the exercise<span class="visually-hidden"> on SQS</span></a>' in html
+        '<a href="/exercises/sqs-partial-batch/">Do the exercise<span class="visually-hidden"> on SQS</span></a>'
+        in html
     )
     assert "0% of 4" in html
     assert "not started yet" in html  # the other sources are summed up, not listed as empty bars

@@ -50,7 +50,7 @@ def test_source_mastery_reads_checkpoints_and_exercise_passes(client):
     owner = Owner(None, client.session["learner"])
     mastery = progress.source_mastery(owner)
     assert mastery["sqs"].evidence == 4 and mastery["sqs"].level == 1.0 and mastery["sqs"].label == "started"
-    assert mastery["sqs"].raise_url == "/exercises/sqs-fifo-order/"  # checkpoint done: the first exercise not passed
+    assert mastery["sqs"].raise_url == "/exercises/sqs-partial-batch/"  # checkpoint done: the path's exercise
     ExercisePass.objects.create(slug="sqs-partial-batch", code="", **owner.fields())
     assert progress.source_mastery(owner)["sqs"].label == "mastered"
     assert progress.source_mastery(owner)["kinesis"] == progress.Mastery(
