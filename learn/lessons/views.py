@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import difflib
+import functools
+from collections import defaultdict
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -115,11 +117,22 @@ def _exercises_for(slug: str) -> list:
 def _practice_for(slug: str) -> dict[str, int]:
     """How many bank questions are on the source, and how many a practice round draws (one per question family,
     as learn.quiz.services.pick does)."""
-    from learn.quiz import questions, services
+    count, families = _practice_counts().get(slug, (0, 0))
+    return {"count": count, "size": min(PRACTICE_SIZE, families)}
 
-    items = services.matching(questions.load(), source=slug)
-    families = {item.id.partition("--")[0] for item in items}
-    return {"count": len(items), "size": min(PRACTICE_SIZE, len(families))}
+
+@functools.cache
+def _practice_counts() -> dict[str, tuple[int, int]]:
+    """(questions, question families) per source, counted once per process like the bank it counts."""
+    from learn.quiz import questions
+
+    items: dict[str, int] = defaultdict(int)
+    families: dict[str, set[str]] = defaultdict(set)
+    for item in questions.load().items.values():
+        for slug in item.sources:
+            items[slug] += 1
+            families[slug].add(item.id.partition("--")[0])
+    return {slug: (items[slug], len(families[slug])) for slug in items}
 
 
 @require_POST
