@@ -142,3 +142,27 @@ def test_a_question_in_a_running_exam_gets_no_feedback_here(client):
     response = answer(client, "sqs", 1)
     assert response.status_code == 409 and "exam you are taking" in response.content.decode()
     assert not Attempt.objects.filter(mode="checkpoint").exists()
+
+
+def test_a_refused_answer_keeps_what_the_learner_chose(client):
+    item = items("sqs")[0]
+    keys = [o.key for o in item.options][:2]
+    response = client.post("/course/checkpoint/sqs/", {"item": item.id, "choice": keys}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 422 and "Choose exactly one option." in html
+    for key in keys:
+        assert f'id="cp-1-{key}" value="{key}" checked' in html
+
+
+def test_signing_up_keeps_the_checkpoint(client):
+    from django.contrib.auth.models import User
+
+    from learn.course import progress
+    from learn.quiz.services import Owner
+
+    answer_all(client, "sqs")
+    password = "a-long-passphrase-77"
+    client.post("/accounts/signup/", {"username": "grace", "password1": password, "password2": password})
+    user = User.objects.get(username="grace")
+    assert progress.evidence(Owner(user.id, "")).checkpoints["sqs"].complete
+    assert "Checkpoint done" in client.get("/course/checkpoint/sqs/").content.decode()
