@@ -181,6 +181,17 @@ def raises_with(run: Invocation, spec: str, event: Any, contract: str) -> Feedba
     return Feedback(True, f"The handler raised with a message containing {spec!r}.")
 
 
+def error_type(run: Invocation, spec: str, event: Any, contract: str) -> Feedback:
+    """The handler must raise an exception of the class named `spec`. Lambda reports the class name alone as
+    `errorType` (not module-qualified), and that is the name a Step Functions `ErrorEquals` matches."""
+    if run.status != "error" or not run.error:
+        return Feedback(False, f"The handler should raise {spec} for this event.")
+    got = str(run.error.get("errorType", ""))
+    if got != spec:
+        return Feedback(False, f"The handler raised {show(got)}, but this event needs an error named {spec!r}.")
+    return Feedback(True, f"The handler raised {spec}, the error name the state machine matches.")
+
+
 def record_json(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
     """Firehose: {"record-id": {"field": value}}. Each named record's base64 `data` must decode to UTF-8 text
     holding one JSON object terminated by a newline, with at least the given fields and values."""
@@ -225,5 +236,6 @@ CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
     "logs_contain": logs_contain,
     "logs_lack": logs_lack,
     "raises_with": raises_with,
+    "error_type": error_type,
     "record_json": record_json,
 }

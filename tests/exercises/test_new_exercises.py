@@ -211,8 +211,16 @@ WRONG_VARIANTS = [
         'raise PaymentDeclined(f"card declined for {order_id}")',
         'return {"error": "PaymentDeclined"}',
         "A declined card",
-        {"raises_with"},
+        {"raises_with", "error_type"},
         id="sfn-returns-an-error-object",
+    ),
+    pytest.param(
+        "step-functions-named-errors",
+        'raise PaymentDeclined(f"card declined for {order_id}")',
+        'raise Exception(f"card declined for {order_id}")',
+        "A declined card",
+        {"error_type"},
+        id="sfn-raises-a-plain-exception",
     ),
     pytest.param(
         "step-functions-named-errors",
@@ -227,7 +235,7 @@ WRONG_VARIANTS = [
         'GATEWAY.get(event.get("payment", {}).get("cardToken"), "declined")',
         'GATEWAY[event["payment"]["cardToken"]]',
         "A card the gateway does not know",
-        {"raises_with"},
+        {"raises_with", "error_type"},
         id="sfn-unknown-card-is-a-key-error",
     ),
     pytest.param(
