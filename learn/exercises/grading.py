@@ -21,11 +21,12 @@ HIDDEN_FAILURE = {
     "logs_contain": "The log is missing an expected line.",
     "logs_lack": "The log shows something it should not.",
     "raises_with": "This hidden case should make the handler raise with the right message.",
+    "error_type": "This hidden case should make the handler raise an error with the right name.",
     "record_json": "Some transformed records do not hold the expected data.",
 }
 # Hidden cases are reported together: the first failing case, what the handler did there (raised, timed out,
 # crashed) or else its check's generic hint; never the case's event or expected values.
-RAISING_CHECKS = {"raises", "raises_with"}
+RAISING_CHECKS = {"raises", "raises_with", "error_type"}
 Runner = Callable[[str, str, Sequence[Any], str], list[Invocation]]
 
 
