@@ -248,6 +248,7 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
             "report": services.results(attempt, bank),
             "rows": rows,
             "pass_mark": int(services.PASS_MARK * 100),
+            "source_names": {slug: source.name for slug, source in catalog.load().sources.items()},
         },
     )
 

@@ -72,7 +72,7 @@ def test_results_show_seconds_named_tasks_and_topics_linked_to_lessons(client):
     html = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
     assert " ms spent" not in html
     assert "12 s spent" in html and "under 1 s spent" in html
-    assert '<a href="/sources/sqs/">' in html
+    assert '<a href="/sources/sqs/">Amazon SQS</a>' in html  # the name, not the slug
     bank = questions.load()
     tasks = {t for i in attempt.item_ids for t in bank.items[i].exam}
     assert tasks and all(re.search(rf"{re.escape(t)} · \w", html) for t in tasks), tasks
