@@ -74,6 +74,15 @@ def clean(text: str) -> str:
     return " ".join(_CONTROL.sub(" ", text).split())
 
 
+def distinct(*names: str) -> str:
+    """Names joined with " · ", each once whatever its case ("Kinesis", "kinesis")."""
+    first: dict[str, str] = {}
+    for name in names:
+        if name:
+            first.setdefault(name.lower(), name)
+    return " · ".join(first.values())
+
+
 def sentences(*parts: str) -> str:
     """Join short texts into prose a snippet can cut from: each ends with a full stop."""
     return " ".join(p if p.rstrip()[-1:] in ".!?:" else f"{p.rstrip()}." for p in parts if p.strip())
@@ -115,8 +124,9 @@ def _lessons(catalog: Catalog, glossary: Glossary) -> Iterator[Document]:
             title=source.name,
             url=_lesson_url(source.slug),
             context=f"Lesson · {source.category_label} · {', '.join(source.models)}",
-            keywords=clean(" · ".join((source.short_name, source.slug.replace("-", " "), *source.keywords)))
-            + (" · " + _concepts(home) if home else ""),
+            keywords=clean(
+                distinct(source.short_name, source.slug.replace("-", " "), *source.keywords, *(t.term for t in home))
+            ),
             concepts=_concepts(others),
             body=clean(
                 sentences(

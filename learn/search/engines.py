@@ -40,7 +40,8 @@ class Hit:
 
 def search(query: q.Query, kind: str = "", limit: int = 40, any_word: bool = False, using: str = DEFAULT_DB_ALIAS):
     """(hits, counts per kind) for a parsed query; `kind` narrows the hits (not the counts). Snippets come from the
-    prose when it matches, else from the column that did (a question's only ever from its stem, never its options)."""
+    prose when it matches, else from the column that did; a glossary term's always from its definition, a question's
+    always from its stem (never from its options)."""
     if not query:
         return [], {}
     vendor = connections[using].vendor
@@ -58,7 +59,8 @@ def _sqlite(query: q.Query, kind: str, limit: int, any_word: bool, using: str):
     sql = f"""
         SELECT e.id, e.kind,
                highlight(search_entry_fts, 0, char(2), char(3)),
-               CASE WHEN e.kind = 'question' OR instr(snippet(search_entry_fts, 3, char(2), char(3), '', 1), char(2))
+               CASE WHEN e.kind IN ('question', 'glossary')
+                         OR instr(snippet(search_entry_fts, 3, char(2), char(3), '', 1), char(2))
                     THEN snippet(search_entry_fts, 3, char(2), char(3), '…', 28)
                     ELSE snippet(search_entry_fts, -1, char(2), char(3), '…', 28) END,
                e.context, e.url, e.source, CASE e.kind WHEN 'lesson' THEN e.extra ELSE '' END

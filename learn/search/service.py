@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 import functools
+import re
 from dataclasses import dataclass, field
 
 from django.utils.html import escape
@@ -19,6 +20,7 @@ from .glossary import glossary
 from .models import Entry, Word
 
 KIND_LABELS = dict(Entry.Kind.choices)
+_COMPOUND = re.compile(r"[a-z][A-Z]|[_\d]")
 KIND_PLURALS = {"glossary": "Glossary terms"}
 KIND_ORDER = [k for k, _ in Entry.Kind.choices]
 
@@ -92,11 +94,15 @@ def find(text: str, kind: str = "", limit: int = 25) -> Results:
 
 
 def matching_fields(field_names: str, words: list[str]) -> tuple[str, ...]:
-    """The event field names (of a lesson's sample events) that a query word names or is a good part of."""
+    """The event field names (of a lesson's sample events) that a query word names, or is a part of when the name is
+    a compound ("handle" in receiptHandle; but "record" does not pick out Records)."""
     return tuple(
         name
         for name in field_names.split()
-        if any(word == name.lower() or (len(word) >= 4 and word in name.lower()) for word in words)
+        if any(
+            word == name.lower() or (len(word) >= 4 and word in name.lower() and _COMPOUND.search(name))
+            for word in words
+        )
     )[:6]
 
 

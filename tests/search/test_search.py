@@ -231,3 +231,13 @@ def test_a_fact_links_to_its_own_anchor_on_the_lesson(client):
 def test_a_question_offers_practice_on_its_source(client):
     html = client.get(reverse("search:search"), {"q": "cold starts", "kind": "question"}).content.decode()
     assert 'href="/course/practice/' in html
+
+
+def test_a_plain_word_does_not_pick_out_a_field_named_like_it():
+    kinesis = next(h for h in service.find("poison record").hits if h.url == "/sources/kinesis/")
+    assert kinesis.fields == ()
+
+
+def test_a_glossary_hit_shows_its_definition():
+    term = next(h for h in service.find("poison record").hits if h.kind == "glossary")
+    assert "fails on every time" in term.snippet
