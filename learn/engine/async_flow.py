@@ -15,6 +15,8 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from learn.engine.wording import plural
+
 from .context import LDG, Context
 from .run import HOUR, MINUTE, SECOND, Record, Run
 from .state import RESULT_WORDS, item, place, until
@@ -365,7 +367,7 @@ def _completed(run: Run, ctx: AsyncContext, record: Record, number: int, throttl
         if retries_used >= ctx["maximum_retry_attempts"]:
             no_more = f"attempt {number} {failed}; no retries left"
             ctx.events.put(record, "async-queue", "failed", no_more, attempt=number)
-            _give_up(run, ctx, record, f"{number} attempt(s) failed", condition="RetriesExhausted")
+            _give_up(run, ctx, record, f"{plural(number, 'attempt')} failed", condition="RetriesExhausted")
             return
         wait = FUNCTION_ERROR_WAITS[retries_used]
         if _age(run, record) + wait > max_age:
@@ -703,7 +705,7 @@ def _delivery_end(
             "service",
             None,
             "retry-wait",
-            f"The service retried delivery {failed} time(s) over {over} before Lambda accepted the event.",
+            f"The service retried delivery {plural(failed, 'time')} over {over} before Lambda accepted the event.",
             [record.id],
             doc=doc,
         )
@@ -712,11 +714,11 @@ def _delivery_end(
     if slug == "sns":
         why = f"The delivery policy is used up ({max_attempts:,} attempts)"
     elif end == "attempts":
-        why = f"MaximumRetryAttempts ({max_attempts - 1}) is used up after {failed} attempt(s) over {over}"
+        why = f"MaximumRetryAttempts ({max_attempts - 1}) is used up after {plural(failed, 'attempt')} over {over}"
     else:
         why = (
             f"The event has reached the retry policy's MaximumEventAgeInSeconds ({span(max_age_ms or 0)}) "
-            f"after {failed} failed attempt(s): no more retries"
+            f"after {plural(failed, 'failed attempt')}: no more retries"
         )
     if has_dlq:
         owner = SERVICE_DLQ_OWNERS.get(slug, "service")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from learn.engine.wording import plural
+
 from .context import LDG, Context
 from .run import SECOND, Record, Run
 from .state import item, place, until
@@ -103,7 +105,7 @@ def simulate_mq(run: Run, ctx: Context) -> None:
                 "poller",
                 "broker",
                 "poll",
-                f"Only {len(batch)} message(s) so far, fewer than the batch size ({batch_size}): gather for up "
+                f"Only {plural(len(batch), 'message')} so far, fewer than the batch size ({batch_size}): gather for up "
                 f"to the batching window ({span(window)}) before invoking.",
                 [r.id for r in batch],
                 doc=ESM,
@@ -122,7 +124,7 @@ def simulate_mq(run: Run, ctx: Context) -> None:
             "poller",
             "broker",
             "poll",
-            f"Read {len(batch)} message(s) from the broker (delivery {delivery}).",
+            f"Read {plural(len(batch), 'message')} from the broker (delivery {delivery}).",
             ids,
             doc=WITH_MQ,
             delivery=delivery,
@@ -241,7 +243,7 @@ def simulate_mq(run: Run, ctx: Context) -> None:
             "broker",
             None,
             "enqueue",
-            f"{len(run.records)} message(s) on the broker queue.",
+            f"{plural(len(run.records), 'message')} on the broker queue.",
             [r.id for r in run.records],
             doc=WITH_MQ,
         ),

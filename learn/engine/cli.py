@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
+from learn.engine.wording import plural
+
 from .simulate import simulate
 from .types import EngineError, Trace
 
@@ -29,8 +31,8 @@ def as_json(trace: Trace) -> str:
 
 def as_text(trace: Trace) -> str:
     lines = [
-        f"{trace.source} ({trace.model}, rule {trace.rule}): {len(trace.records)} record(s), "
-        f"{trace.invocations} invocation(s)",
+        f"{trace.source} ({trace.model}, rule {trace.rule}): {plural(len(trace.records), 'record')}, "
+        f"{plural(trace.invocations, 'invocation')}",
         "",
     ]
     width = max(len(s.clock) for s in trace.steps) if trace.steps else 4

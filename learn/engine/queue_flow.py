@@ -13,6 +13,8 @@ its message groups (and the maximum concurrency) instead.
 
 from __future__ import annotations
 
+from learn.engine.wording import plural
+
 from .context import LDG, Context
 from .run import MINUTE, SECOND, Record, Run
 from .state import RESULT_WORDS, item, place, until
@@ -290,9 +292,9 @@ class Queue:
             "poller",
             "queue",
             "poll",
-            f"ReceiveMessage: {len(batch)} message(s), fewer than the batch size ({ctx['batch_size']}); they are "
-            f"hidden for the visibility timeout ({ctx['visibility_timeout_s']} s). The poller keeps gathering for up "
-            f"to the batching window ({ctx['maximum_batching_window_s']} s).",
+            f"ReceiveMessage: {plural(len(batch), 'message')}, fewer than the batch size ({ctx['batch_size']}); "
+            f"they are hidden for the visibility timeout ({ctx['visibility_timeout_s']} s). The poller keeps gathering "
+            f"for up to the batching window ({ctx['maximum_batching_window_s']} s).",
             [r.id for r in batch],
             doc=ESM,
             receive_count=counts,
@@ -306,7 +308,8 @@ class Queue:
             "poller",
             "queue",
             "poll",
-            f"ReceiveMessage: {len(more)} more message(s) join the batch being gathered "
+            f"ReceiveMessage: {plural(len(more), 'more message')} {'joins' if len(more) == 1 else 'join'} the batch "
+            f"being gathered "
             f"({len(self.gathering)} so far).",
             [r.id for r in more],
             doc=ESM,
@@ -376,7 +379,7 @@ class Queue:
             "poller",
             "function",
             "invoke",
-            f"Invoke synchronously with {len(batch)} message(s).{why}",
+            f"Invoke synchronously with {plural(len(batch), 'message')}.{why}",
             [r.id for r in batch],
             doc=ESM if why else LDG + "with-sqs.html",
             receive_count={r.id: counts[r.id] for r in batch},
@@ -503,7 +506,7 @@ class Queue:
                 "poller",
                 "queue",
                 "delete",
-                f"DeleteMessageBatch: {len(succeeded)} message(s) deleted.",
+                f"DeleteMessageBatch: {plural(len(succeeded), 'message')} deleted.",
                 [r.id for r in succeeded],
                 doc=ERRORS,
             )
@@ -574,7 +577,7 @@ class Queue:
             "function",
             "poller",
             "return",
-            f"Partial batch response: {len(named)} failed message(s) reported.",
+            f"Partial batch response: {plural(len(named), 'failed message')} reported.",
             ids,
             doc=ERRORS,
             failed=named,
@@ -648,7 +651,7 @@ class Queue:
             "queue",
             "function",
             "retry-wait",
-            f"…the same failure repeats: {more} more receive(s), one every "
+            f"…the same failure repeats: {plural(more, 'more receive')}, one every "
             f"{ctx['visibility_timeout_s']} s, until "
             + ("maxReceiveCount is reached." if ctx["redrive_policy"] else "the retention period ends."),
             [r.id for r in failed],
@@ -674,7 +677,7 @@ def simulate_sqs(run: Run, ctx: Context) -> None:
             "queue",
             None,
             "enqueue",
-            f"{len(run.records)} message(s) wait in the queue.",
+            f"{plural(len(run.records), 'message')} {'waits' if len(run.records) == 1 else 'wait'} in the queue.",
             [r.id for r in run.records],
             doc=LDG + "with-sqs.html",
         ),

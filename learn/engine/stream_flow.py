@@ -22,6 +22,8 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 
+from learn.engine.wording import plural
+
 from .context import LDG, Context
 from .run import DAY, HOUR, SECOND, Record, Run
 from .state import MAX_ITEMS, RESULT_WORDS, item, place, until
@@ -305,11 +307,11 @@ class Stream:
     def start(self) -> None:
         run = self.run
         if self.docdb:
-            what = f"{len(run.records)} change event(s) in the change stream, in order."
+            what = f"{plural(len(run.records), 'change event')} in the change stream, in order."
         elif self.kafka:
-            what = f"{len(run.records)} record(s) in the topic's partition(s), in order."
+            what = f"{plural(len(run.records), 'record')} in the topic's partition(s), in order."
         else:
-            what = f"{len(run.records)} record(s) in the shard(s), in order."
+            what = f"{plural(len(run.records), 'record')} in the shard(s), in order."
         run.step("stream", None, "enqueue", what, [r.id for r in run.records], doc=ESM)
         drop_filtered(run, "stream")
         self.one_key_note()
@@ -358,8 +360,8 @@ class Stream:
                     "poller",
                     "stream",
                     "poll",
-                    f"Only {len(lane.pending)} record(s) in {self.where(lane)} so far, fewer than the batch size "
-                    f"({size}): gather for up to the batching window ({span(window)}) before invoking.",
+                    f"Only {plural(len(lane.pending), 'record')} in {self.where(lane)} so far, fewer than the batch "
+                    f"size ({size}): gather for up to the batching window ({span(window)}) before invoking.",
                     [r.id for r in lane.pending],
                     doc=ESM,
                 )

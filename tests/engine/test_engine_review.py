@@ -201,7 +201,7 @@ CASES = [
         records=3,
         outcomes="partial:2",
         kinds={"1": "processed", "2": "lost-ignored-response", "3": "processed"},
-        contains=("DeleteMessageBatch: 3 message(s) deleted.",),
+        contains=("DeleteMessageBatch: 3 messages deleted.",),
     ),
     Case(
         "When you set reserved concurrency to zero for an asynchronously invoked function, Lambda begins sending new "
