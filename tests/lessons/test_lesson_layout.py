@@ -163,6 +163,20 @@ def test_a_fact_in_a_section_and_a_rule_card_is_kept_in_the_section():
     assert len(in_sections) == 1 and in_cards == []
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_part_of_a_lesson_is_left_empty(pages, slug):
+    """A section whose facts all appear earlier (or that has none) still says something: its one-line summary."""
+    page = pages[slug]
+    region = page[page.index('id="response"') : page.index('id="wiring"')]
+    headings = list(re.finditer(r"<h([23])[^>]*>(.*?)</h\1>", region))
+    for heading, following in zip(headings, [*headings[1:], None], strict=True):
+        if heading.group(1) == "2" and following is not None and following.group(1) == "3":
+            continue  # a section heading right above its first sub-heading
+        body = region[heading.end() : following.start() if following else len(region)]
+        text = " ".join(re.sub(r"<[^>]+>", " ", body.split("<section")[0]).split())
+        assert len(text) > 10, (slug, heading.group(2))
+
+
 # -- progressive disclosure --------------------------------------------------------------------------------------
 def test_long_lists_fold_after_four_but_never_hide_a_disputed_fact():
     def fact(n: int, status: str = "verified") -> Fact:
