@@ -285,6 +285,15 @@ def test_the_disputed_banner_links_to_each_disputed_fact(pages, slug):
         assert "fact-disputed" in item
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_anchor_on_a_lesson_is_unique_and_every_in_page_link_lands(pages, slug):
+    page = pages[slug]
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in set(re.findall(r'href="#([^"]+)"', page)):
+        assert target in ids, target
+
+
 def test_old_anchors_still_lead_somewhere(pages):
     for anchor in ("overview", "model", "wiring", "event", "handlers", "response", "flow", "retries", "batching"):
         assert f'id="{anchor}"' in pages["sqs"], anchor
