@@ -60,6 +60,9 @@ def _batching(source: Source, knobs: dict[str, Knob]) -> list[KeyNumber]:
     if batching.default_batch_size is not None and batching.max_batch_size is not None:
         doc = _citing(batching.facts, [_number(batching.max_batch_size)], knobs.get("batch_size"))
         value, detail = _number(batching.default_batch_size), f"default · up to {_number(batching.max_batch_size)}"
+        # the summary's closing remark qualifies the maximum: SQS's "(FIFO: 10, no window)"
+        if caveat := re.search(r"\(([^()]*)\)\s*$", batching.summary):
+            detail += f" ({caveat.group(1)})"
         if doc:
             numbers.append(KeyNumber("Batch size", value, detail, doc, "BatchSize"))
     if batching.window_default_s is not None and batching.window_max_s is not None:
