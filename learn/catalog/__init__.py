@@ -42,7 +42,23 @@ def version() -> str:
     return digest.hexdigest()[:16]
 
 
+# Caches built from content/ beside the catalog (the quiz bank, exercises, paths, the glossary): reload() forgets
+# them too, so nothing keeps a view of content that the catalog no longer has.
+_DEPENDENT_CACHES = (
+    "learn.quiz.questions.load",
+    "learn.exercises.service.exercises",
+    "learn.course.paths.all_paths",
+    "learn.search.glossary.glossary",
+)
+
+
 def reload() -> None:
-    """Forget the loaded catalog and its version (after content changes, in a long-running process)."""
+    """Forget the loaded catalog and its version (after content changes, in a long-running process), and every
+    cache built from the same content."""
+    import importlib
+
     load.cache_clear()
     version.cache_clear()
+    for dotted in _DEPENDENT_CACHES:
+        module, name = dotted.rsplit(".", 1)
+        getattr(importlib.import_module(module), name).cache_clear()

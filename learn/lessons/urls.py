@@ -13,7 +13,6 @@ urlpatterns = [
     path("sources/<slug:slug>/read/", views.mark_read, name="read"),
     path("models/<slug:model_id>/", views.model_page, name="model"),
     path("choose/", views.choose, name="choose"),
-    path("search/", views.search_page, name="search"),
     path("changes/", views.changes, name="changes"),
     path("api/catalog.json", views.catalog_json, name="catalog_json"),
 ]

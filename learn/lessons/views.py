@@ -19,7 +19,7 @@ from learn.diagrams.flows import MODEL_FLOWS, render_flow
 from learn.progress import services as progress
 from learn.progress.learners import owner_of
 
-from . import grid, guide, htmx, outline, search
+from . import grid, guide, htmx, outline
 
 
 def _partial_or_page(
@@ -73,12 +73,9 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     source = cat.sources.get(slug)
     if source is None:
         return not_found(request)
-    # Opening a lesson records it only for a learner who already exists (an account, or a session that did
-    # something): a visitor's (or a crawler's) GET stores neither a session nor a row (W6). Anyone else marks it
-    # read with the button or the end-of-lesson beacon (mark_read).
+    # Opening a lesson records nothing (W6, and issue 13: a visit is not learning): a lesson counts as read when
+    # the learner presses "Mark as read" or reaches its end (the beacon), both through mark_read.
     owner = owner_of(request, create=False)
-    if owner.known:
-        progress.mark_lesson_read(owner, slug)
     previous, following = cat.neighbours(slug)
     # lazy: built only when a cached lesson fragment has to be rendered again
     page = SimpleLazyObject(lambda: outline.build(cat, source))
@@ -99,7 +96,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "practice": _practice_for(slug),
             "previous": previous,
             "next": following,
-            "read": owner.known,
+            "read": progress.has_read(owner, slug),
         },
     )
 
@@ -189,25 +186,6 @@ def choose(request: HttpRequest) -> HttpResponse:
                 if q.id in state.answers
             ],
             "recommendations": guide.recommend(cat, state.answers) if state.finished else [],
-        },
-    )
-
-
-@require_safe
-@htmx.varies_on_htmx
-def search_page(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
-    notice = ""
-    if len(query) > search.MAX_QUERY:
-        notice = f"Your search was long, so we used its first {search.MAX_QUERY} characters."
-    return _partial_or_page(
-        request,
-        "lessons/search.html",
-        "results",
-        {
-            "query": query[: search.MAX_QUERY],
-            "hits": search.search(catalog.load(), query),
-            "notice": notice,
         },
     )
 

@@ -25,6 +25,10 @@ def mark_lesson_read(owner: Owner, slug: str) -> None:
         pass  # read twice at the same moment: one row is enough
 
 
+def has_read(owner: Owner, slug: str) -> bool:
+    return owner.known and LessonRead.objects.filter(owner.filter(), slug=slug).exists()
+
+
 def lessons_read(owner: Owner) -> list[str]:
     return list(LessonRead.objects.filter(owner.filter()).order_by("first_read").values_list("slug", flat=True))
 

@@ -87,17 +87,22 @@ def test_mark_as_read_needs_the_csrf_token():
     assert rows()["lesson_reads"] == 0
 
 
-def test_a_learner_with_a_session_is_recorded_on_opening_a_lesson(client):
+def test_opening_a_lesson_is_not_reading_it_even_for_a_learner(client):
+    """Issue 13: a visit is "opened", not learning; the lesson counts once the learner marks it or reaches its end."""
     client.post("/quiz/start/", {"mode": "practice", "size": "3"})  # now a learner
-    client.get("/sources/s3/")
-    assert LessonRead.objects.filter(slug="s3").count() == 1
+    html = client.get("/sources/s3/").content.decode()
+    assert LessonRead.objects.filter(slug="s3").count() == 0 and "Mark as read" in html
+    client.post("/sources/s3/read/", {"beacon": "1"})
+    assert "This lesson counts as read" in client.get("/sources/s3/").content.decode()
 
 
-def test_an_account_is_recorded_on_opening_a_lesson(client):
+def test_an_account_records_a_lesson_when_it_marks_it_read(client):
     user = User.objects.create_user("reader", password="a-long-passphrase-77")
     client.force_login(user)
     client.get("/sources/sqs/")
-    client.get("/sources/sqs/")
+    assert not LessonRead.objects.exists()
+    client.post("/sources/sqs/read/")
+    client.post("/sources/sqs/read/")
     assert list(LessonRead.objects.values_list("slug", "user_id")) == [("sqs", user.id)]
 
 

@@ -1,8 +1,8 @@
-"""Grid filters, search and the decision guide, tested as plain functions (no HTTP)."""
+"""Grid filters and the decision guide, tested as plain functions (no HTTP)."""
 
 from __future__ import annotations
 
-from learn.lessons import grid, guide, search
+from learn.lessons import grid, guide
 
 
 def test_parse_filters_keeps_valid_values():
@@ -20,25 +20,6 @@ def test_filter_by_model_includes_multi_model_sources(real_catalog):
     sync = {s.slug for s in grid.filter_sources(real_catalog, grid.Filters(model="sync"))}
     assert {"api-gateway-rest", "step-functions", "sdk-invoke"} <= sync
     assert "sqs" not in sync
-
-
-def test_search_ranks_name_matches_first(real_catalog):
-    hits = search.search(real_catalog, "kinesis")
-    assert hits[0].source.slug == "kinesis"
-
-
-def test_search_requires_every_term(real_catalog):
-    assert {h.source.slug for h in search.search(real_catalog, "fifo receiptHandle")} == {"sqs"}
-
-
-def test_search_matches_event_fields(real_catalog):
-    hits = search.search(real_catalog, "awslogs")
-    assert hits and hits[0].source.slug == "cloudwatch-logs"
-    assert "awslogs" in hits[0].matched_fields
-
-
-def test_search_empty_query_returns_nothing(real_catalog):
-    assert search.search(real_catalog, "   ") == []
 
 
 def test_guide_state_moves_to_next_question(real_catalog):

@@ -170,9 +170,10 @@ def test_the_page_and_its_htmx_partial(client):
     assert "HX-Request" in partial["Vary"]
 
 
-def test_the_lessons_search_url_still_leads_here(client):
-    assert reverse("lessons:search") == reverse("search:search")
-    response = client.get(reverse("lessons:search"), {"q": "cold start"})
+def test_the_navbar_search_box_posts_to_this_page(client):
+    page = client.get("/").content.decode()
+    assert f'role="search" action="{reverse("search:search")}"' in page
+    response = client.get("/search/", {"q": "cold start"})
     assert response.templates[0].name == "search/search.html"
 
 
