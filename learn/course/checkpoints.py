@@ -93,6 +93,15 @@ class State:
     def question(self, item_id: str) -> Question | None:
         return next((q for q in self.questions if q.item.id == item_id), None)
 
+    @property
+    def current(self) -> Question | None:
+        """The first unanswered question: the page shows the questions up to it, one new question at a time."""
+        return next((q for q in self.questions if not q.answered), None)
+
+    def shown(self, question: Question) -> bool:
+        current = self.current
+        return current is None or question.number <= current.number
+
 
 def latest(owner: Owner, slug: str) -> Attempt | None:
     if not owner.known:

@@ -126,7 +126,16 @@ def checkpoint(request: HttpRequest, slug: str) -> HttpResponse:
     else:
         template = "course/_checkpoint.html" if partial else "course/checkpoint.html"
     following = progress.next_step(owner_of(request, create=False)) if current.complete else None
-    context = {"source": source, "checkpoint": current, "q": focus, "oob": one_question, "next_step": following}
+    # after an answer, the next question appears out of band (the page shows one new question at a time)
+    reveal = current.current if one_question and focus is not None and focus.answered else None
+    context = {
+        "source": source,
+        "checkpoint": current,
+        "q": focus,
+        "oob": one_question,
+        "next_step": following,
+        "reveal": reveal,
+    }
     return htmx.finish(request, render(request, template, context, status=status), partial)
 
 

@@ -60,9 +60,11 @@ def test_a_new_learner_follows_foundations_to_the_first_checkpoint(page):
     chosen = checkpoints.choose_items(questions.load(), "api-gateway-http")
     checkpoint = page.locator("#checkpoint")
     expect(checkpoint).to_contain_text(f"0 of {len(chosen)} answered")
+    expect(page.locator("#cp-2")).to_be_hidden()  # one new question at a time
 
     choose(page, 1, chosen[0], correct=False)  # inline, with htmx: the question turns into its feedback
     expect(page.locator("#cp-1")).to_contain_text("Not quite")
+    expect(page.locator("#cp-2")).to_be_visible()
     expect(page.locator("#cp-1 .rationale")).to_have_count(len(chosen[0].options))
     expect(checkpoint).to_contain_text(f"1 of {len(chosen)} answered")
     assert axe_in(page, "#checkpoint") == []  # the rest of the lesson page is the lesson's own tests' business

@@ -166,3 +166,24 @@ def test_signing_up_keeps_the_checkpoint(client):
     user = User.objects.get(username="grace")
     assert progress.evidence(Owner(user.id, "")).checkpoints["sqs"].complete
     assert "Checkpoint done" in client.get("/course/checkpoint/sqs/").content.decode()
+
+
+def _opening_tag(html: str, number: int) -> str:
+    start = html.index(f'<li id="cp-{number}"')
+    return html[start : html.index(">", start)]
+
+
+def test_the_checkpoint_shows_one_new_question_at_a_time(client):
+    """The answered questions and the first unanswered one are shown; the next appears when that is answered."""
+    total = len(items("sqs"))
+    html = client.get("/course/checkpoint/sqs/", HTTP_HX_REQUEST="true").content.decode()
+    assert "hidden" not in _opening_tag(html, 1)
+    assert all(_opening_tag(html, n).endswith(" hidden") for n in range(2, total + 1))
+    reply = answer(client, "sqs", 1, correct=False).content.decode()
+    assert 'hx-swap-oob="true"' in _opening_tag(reply, 2) and "hidden" not in _opening_tag(reply, 2)
+    assert '<li id="cp-3"' not in reply
+    page = client.get("/course/checkpoint/sqs/").content.decode()  # a reload (or no JavaScript) shows the same
+    assert "hidden" not in _opening_tag(page, 2) and _opening_tag(page, 3).endswith(" hidden")
+    answer_all(client, "sqs")
+    done = client.get("/course/checkpoint/sqs/", HTTP_HX_REQUEST="true").content.decode()
+    assert not any("hidden" in _opening_tag(done, n) for n in range(1, total + 1))

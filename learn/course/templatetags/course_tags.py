@@ -25,3 +25,9 @@ def checkpoint(context, source) -> str:
     return render_to_string(
         "course/_checkpoint.html", {"source": source, "checkpoint": state, "next_step": following}, request=request
     )
+
+
+@register.filter
+def shows(state, question) -> bool:
+    """Whether the checkpoint shows this question yet (the answered ones and the first unanswered one)."""
+    return state.shown(question)
