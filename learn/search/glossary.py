@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from learn.catalog.errors import CatalogInvalid, ContentError
-from learn.catalog.reader import Reader
+from learn.catalog.reader import DOC_URL_PREFIXES, Reader
 from learn.catalog.rendering import inline_markdown
 from learn.catalog.types import MODELS, Catalog
 
@@ -58,6 +58,7 @@ class Term:
     taught: tuple[Taught, ...]
     see_also: tuple[str, ...]
     home: tuple[str, ...] = ()  # source slugs of the lessons built around this concept
+    also: tuple[str, ...] = ()  # further AWS pages that back parts of the definition
 
     @property
     def letter(self) -> str:
@@ -128,6 +129,7 @@ def load(path: Path, catalog: Catalog, exercise_slugs: set[str]) -> Glossary:
                 taught=taught,
                 see_also=table.text_list("see_also"),
                 home=_home(table, catalog),
+                also=_also(table),
             )
         )
         table.close()
@@ -140,6 +142,15 @@ def load(path: Path, catalog: Catalog, exercise_slugs: set[str]) -> Glossary:
     if errors:
         raise CatalogInvalid(errors)
     return Glossary(tuple(terms))
+
+
+def _also(table) -> tuple[str, ...]:
+    """Further AWS documentation pages for a definition that draws on more than one."""
+    pages = table.text_list("also")
+    for page in pages:
+        if not page.startswith(DOC_URL_PREFIXES):
+            table.error("also", f"must list AWS documentation URLs (https://docs.aws.amazon.com/...), got {page!r}")
+    return pages
 
 
 def _home(table: Reader, catalog: Catalog) -> tuple[str, ...]:

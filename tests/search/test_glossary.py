@@ -89,6 +89,20 @@ def test_a_doc_link_must_be_an_aws_page(tree, tmp_path):
         load(write(tmp_path, entry), tree.load(), set())
 
 
+def test_further_pages_are_aws_pages_too_and_the_glossary_links_them(tree, tmp_path, client):
+    tree.add_source("example")
+    bad = ENTRY.format(id="x", taught='"example"', extra='also = ["https://example.com/blog"]')
+    with pytest.raises(CatalogInvalid, match="also.*must list AWS documentation URLs"):
+        load(write(tmp_path, bad), tree.load(), set())
+    good = ENTRY.format(
+        id="x", taught='"example"', extra='also = ["https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html"]'
+    )
+    (term,) = load(write(tmp_path, good), tree.load(), set()).terms
+    assert term.also == ("https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html",)
+    page = client.get("/glossary/").content.decode()
+    assert "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html" in page  # batch-size's
+
+
 def test_manage_py_check_reports_a_broken_glossary(tree, tmp_path):
     tree.add_source("example")
     (tree.root / "glossary.toml").write_text(ENTRY.format(id="x", taught='"ghost-lesson"', extra=""))
