@@ -7,6 +7,7 @@ as CatalogInvalid, each naming the file and the field.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import json
 import re
 import tomllib
@@ -45,6 +46,7 @@ from .types import (
     SampleEvent,
     Section,
     Source,
+    SourceKeyNumber,
     Wiring,
 )
 
@@ -52,6 +54,9 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 FILE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 MAX_EVENT_BYTES = 1_000_000
 KNOB_TYPES = ("int", "float", "bool", "choice")
+MAX_KEY_NUMBERS = 8
+# "29", "10,000", "0.5": the figures a key number's value must share with the fact it quotes
+FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 def load(content_dir: Path) -> Catalog:
@@ -318,8 +323,48 @@ def load_source(folder: Path, base: Path, errors: list[ContentError], rules: dic
         docs=tuple(docs),
         lesson_html=rendering.markdown_to_html(lesson),
     )
+    source = dataclasses.replace(source, key_numbers=_key_numbers(reader, source))
     reader.close()
     return source
+
+
+def _key_numbers(reader: Reader, source: Source) -> tuple[SourceKeyNumber, ...]:
+    """The source's [[key_numbers]]: each quotes one of the source's verified facts and takes that fact's page."""
+    tables = reader.tables("key_numbers")
+    if len(tables) > MAX_KEY_NUMBERS:
+        reader.error("key_numbers", f"has {len(tables)} rows; the card shows at most {MAX_KEY_NUMBERS}")
+    facts = source.all_facts()
+    numbers = []
+    for item in tables:
+        label, value, quote = item.text("label"), item.text("value"), item.text("quote")
+        detail = item.text("detail", required=False)
+        item.close()
+        if not (label and value and quote):
+            continue
+        fact = _quoted_fact(facts, quote)
+        if fact is None:
+            item.error("quote", f"{quote!r} is not a phrase of any of this source's facts")
+            continue
+        if fact.disputed:
+            item.error("quote", f"quotes a fact whose status is {fact.status!r}; quote a verified fact")
+            continue
+        stated = {_figure(figure) for figure in FIGURE.findall(fact.text)}
+        if missing := [figure for figure in FIGURE.findall(value) if _figure(figure) not in stated]:
+            item.error("value", f"{', '.join(missing)} does not appear in the quoted fact: {fact.text!r}")
+            continue
+        numbers.append(SourceKeyNumber(label=label, value=value, detail=detail, quote=quote, doc=fact.doc))
+    return tuple(numbers)
+
+
+def _quoted_fact(facts: tuple[Fact, ...], quote: str) -> Fact | None:
+    """The first fact containing the quote verbatim (runs of white space count as one space)."""
+    wanted = " ".join(quote.split())
+    return next((fact for fact in facts if wanted in " ".join(fact.text.split())), None)
+
+
+def _figure(figure: str) -> str:
+    """'10,000' and '10000' are the same figure."""
+    return figure.replace(",", "")
 
 
 def _batching(table: Reader) -> Batching:

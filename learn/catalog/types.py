@@ -174,6 +174,21 @@ class DocLink:
 
 
 @dataclass(frozen=True)
+class SourceKeyNumber:
+    """A figure an author lifts onto the lesson's key numbers card from one of the source's own facts.
+
+    `quote` is a phrase of that fact, and `doc` is the fact's page, so the card never cites a number differently
+    from the fact that states it (the loader checks both, and that every number in `value` is in the fact).
+    """
+
+    label: str
+    value: str
+    detail: str
+    quote: str
+    doc: str
+
+
+@dataclass(frozen=True)
 class Source:
     slug: str
     name: str
@@ -202,6 +217,7 @@ class Source:
     fields: tuple[EventField, ...]
     docs: tuple[DocLink, ...]
     lesson_html: str
+    key_numbers: tuple[SourceKeyNumber, ...] = ()
 
     @property
     def model(self) -> str:

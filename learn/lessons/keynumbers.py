@@ -1,8 +1,9 @@
 """The key numbers card at the top of a lesson: the figures a learner looks up most, read from the catalog.
 
-Only structured data is used (the source's batching settings, the numeric settings of its retry rules, and the
-per-invocation payload the rules' facts state), so a number on the card is never typed twice. Every number
-carries the documentation page it comes from, which the lesson shows as a citation marker.
+Only structured data is used (the source's batching settings, the numeric settings of its retry rules, the
+per-invocation payload the rules' facts state, then the source's own [[key_numbers]], each of which quotes one of
+its facts), so a number on the card is never typed twice. Every number carries the documentation page it comes
+from, which the lesson shows as a citation marker.
 """
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class KeyNumber:
 
 
 def key_numbers(cat: Catalog, source: Source) -> list[KeyNumber]:
-    """The source's key numbers, batching first, then each retry rule's numeric settings, then the payload cap."""
+    """The source's key numbers: batching first, then each retry rule's numeric settings, then the payload cap,
+    then the figures the author lifted from the source's facts (a label already on the card is not repeated)."""
     rules = [cat.rules[rule_id] for rule_id in source.retries.rules]
     knobs = [knob for rule in rules for knob in rule.knobs]
     numbers = _batching(source, {k.name: k for k in knobs})
@@ -49,6 +51,11 @@ def key_numbers(cat: Catalog, source: Source) -> list[KeyNumber]:
         seen.add(knob.label)
     facts = [*source.all_facts(), *(fact for rule in rules for fact in rule.facts)]
     numbers.extend(_payload(facts))
+    seen = {n.label.casefold() for n in numbers}
+    for authored in source.key_numbers:
+        if authored.label.casefold() not in seen:
+            numbers.append(KeyNumber(authored.label, authored.value, authored.detail, authored.doc))
+            seen.add(authored.label.casefold())
     return numbers
 
 
