@@ -181,6 +181,7 @@ def test_the_checkpoint_shows_one_new_question_at_a_time(client):
     assert all(_opening_tag(html, n).endswith(" hidden") for n in range(2, total + 1))
     reply = answer(client, "sqs", 1, correct=False).content.decode()
     assert 'hx-swap-oob="true"' in _opening_tag(reply, 2) and "hidden" not in _opening_tag(reply, 2)
+    assert 'hx-post="/course/checkpoint/sqs/"' in reply[reply.index('<li id="cp-2"') :]  # it can be answered
     assert '<li id="cp-3"' not in reply
     page = client.get("/course/checkpoint/sqs/").content.decode()  # a reload (or no JavaScript) shows the same
     assert "hidden" not in _opening_tag(page, 2) and _opening_tag(page, 3).endswith(" hidden")
