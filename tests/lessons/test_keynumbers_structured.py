@@ -65,7 +65,7 @@ def test_every_authored_key_number_renders_with_a_citation_in_the_sources_list(c
 def test_api_gateway_rest_shows_the_29_second_caller_wait(cards):
     rows, _ = cards["api-gateway-rest"]
     assert value_of(rows["Caller waits at most"]) == "29 s"
-    assert "Regional and private APIs can raise it" in rows["Caller waits at most"]
+    assert "Regional/private APIs can raise it" in rows["Caller waits at most"]
 
 
 def test_cognito_shows_the_5_second_caller_wait(cards):
