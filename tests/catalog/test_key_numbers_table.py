@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+
+from learn import catalog
 
 LIMITS = "[limits]\n"
 FACT_DOC = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
@@ -90,6 +94,17 @@ def test_a_disputed_fact_cannot_be_quoted(example):
 def test_an_unknown_field_in_a_row_is_rejected(example):
     append(example, key_number() + 'doc = "https://docs.aws.amazon.com/elsewhere.html"\n')
     assert any("key_numbers[0].doc: is not a known field" in e for e in example.errors())
+
+
+def test_manage_py_check_reports_a_bad_key_number(example, settings):
+    settings.CONTENT_DIR = example.root
+    append(example, key_number(value="30 s"))
+    try:
+        with pytest.raises(SystemCheckError) as raised:
+            call_command("check")
+    finally:
+        catalog.load.cache_clear()
+    assert "content/sources/example/source.toml: key_numbers[0].value: 30 does not appear" in str(raised.value)
 
 
 def test_every_real_key_number_cites_a_verified_fact_of_its_source(real_catalog):
