@@ -107,7 +107,10 @@ def batch_item_failures(run: Invocation, spec: Any, event: Any, contract: str) -
     got = _ordered(f.get("itemIdentifier") for f in failures if isinstance(f, dict))
     want = _ordered(spec)
     if _same(got, want):
-        return Feedback(True, f"Exactly the right item(s) reported as failed: {show(want) if want else 'none'}.")
+        if not want:
+            return Feedback(True, "No item reported as failed, as expected.")
+        noun = "item" if len(want) == 1 else "items"
+        return Feedback(True, f"Exactly the right {noun} reported as failed: {show(want)}.")
     if not want:
         return Feedback(
             False, f"Nothing failed here, but the handler reported {show(got)}: those would be retried needlessly."

@@ -74,7 +74,7 @@ def start(request: HttpRequest) -> HttpResponse:
         filters = {k: str(wanted[k]) for k in ("source", "model", "exam", "misconception")}
         candidates = [i for i in services.matching(bank, **filters) if i.id not in hidden]
         item_ids = services.pick(candidates, size, seed)
-        title = "Practice: " + (", ".join(v for v in filters.values() if v) or "all topics")
+        title = "Practice: " + (", ".join(_topic_name(k, v) for k, v in filters.items() if v) or "all topics")
     if not item_ids and mode != "exam" and hidden:
         messages.info(request, "The questions that match are in the exam you are taking: submit it first.")
         return redirect("quiz:home")
@@ -251,6 +251,16 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
             "source_names": {slug: source.name for slug, source in catalog.load().sources.items()},
         },
     )
+
+
+def _topic_name(kind: str, value: str) -> str:
+    """A practice filter as a learner reads it: "Amazon SQS", "Asynchronous invocation", else the value itself."""
+    cat = catalog.load()
+    if kind == "source" and value in cat.sources:
+        return cat.sources[value].name
+    if kind == "model" and value in cat.models:
+        return cat.models[value].name
+    return value
 
 
 @require_POST

@@ -113,3 +113,7 @@ def test_a_swap_announces_the_new_count_in_the_live_region_that_stays_on_the_pag
     assert re.search(
         r'<span hx-swap-oob="innerHTML:#grid-status">Showing \d+ of \d+ sources \(filtered\)\.</span>', partial
     )
+
+
+def test_the_count_line_is_shown_once(client):
+    assert client.get("/sources/").content.decode().count("Showing 32 of 32 sources") == 1

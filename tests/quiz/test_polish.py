@@ -76,3 +76,8 @@ def test_results_show_seconds_named_tasks_and_topics_linked_to_lessons(client):
     bank = questions.load()
     tasks = {t for i in attempt.item_ids for t in bank.items[i].exam}
     assert tasks and all(re.search(rf"{re.escape(t)} · \w", html) for t in tasks), tasks
+
+
+def test_a_practice_quiz_on_a_source_is_titled_with_its_name(client):
+    assert client.post("/quiz/start/", {"mode": "practice", "size": "3", "source": "sqs"}).status_code == 302
+    assert Attempt.objects.latest("started_at").title == "Practice: Amazon SQS"
