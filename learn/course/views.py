@@ -80,6 +80,8 @@ def mark_step(request: HttpRequest, path_id: str, number: int) -> HttpResponse:
     owner = owner_of(request)  # an action: this starts the learner's session
     if not StepDone.objects.filter(owner.filter(), key=step.key).exists():
         StepDone.objects.get_or_create(key=step.key, **owner.fields())
+    if request.POST.get("continue") and number < len(path.steps):  # from the step's own page: on to the next
+        return redirect(path.steps[number].url)
     return redirect(reverse("course:path", args=[path.id]) + f"#step-{number}")
 
 

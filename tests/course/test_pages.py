@@ -117,3 +117,43 @@ def test_once_the_checkpoint_and_exercises_are_done_mastery_points_to_practice(c
         ExercisePass.objects.create(slug=slug, code="", **owner.fields())
     mastery = progress.source_mastery(owner)["kinesis"]
     assert (mastery.raise_url, mastery.raise_text) == ("/course/practice/kinesis/", "Practise questions")
+
+
+def test_a_model_page_that_is_the_next_step_offers_mark_as_done_and_continue(client):
+    """The walk found Foundations stuck on step 1: a model page left no evidence and had no way on."""
+    from learn.course import paths
+
+    foundations = paths.all_paths()["foundations"]
+    first, second = foundations.steps[0], foundations.steps[1]
+    assert first.kind == "model"
+    page = client.get(first.url).content.decode()
+    assert "Mark as done and continue" in page and "step 1 of" in page
+    assert "sessionid" not in client.cookies  # looking stores nothing
+    response = client.post("/paths/foundations/steps/1/done/", {"continue": "1"})
+    assert response.status_code == 302 and response["Location"] == second.url
+    assert "Mark as done and continue" not in client.get(first.url).content.decode()  # no longer the next step
+    assert "Continue:" in client.get("/").content.decode() and first.title not in _continue_line(client)
+
+
+def _continue_line(client) -> str:
+    html = client.get("/").content.decode()
+    start = html.index("Continue:")
+    return html[start : html.index("<", start)]
+
+
+def test_a_diagram_step_offers_the_bar_with_its_preset_only(client):
+    from learn.course import paths
+
+    steps = paths.all_paths()["foundations"].steps
+    for number in range(1, len(steps)):  # mark everything before the first diagram step done
+        if steps[number - 1].kind == "diagram":
+            break
+        if steps[number - 1].kind in ("model", "lesson"):
+            client.post(f"/paths/foundations/steps/{number}/done/")
+        elif steps[number - 1].kind == "checkpoint":
+            answer_all(client, steps[number - 1].target)
+    diagram = steps[number - 1]
+    assert diagram.kind == "diagram", "Foundations has a diagram step before any exercise"
+    assert "Mark as done and continue" in client.get(diagram.url).content.decode()
+    other = f"/diagrams/{diagram.target}/"
+    assert "Mark as done and continue" not in client.get(other).content.decode()

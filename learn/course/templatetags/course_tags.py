@@ -9,7 +9,7 @@ from django.utils import timezone
 from learn.progress.learners import owner_of
 from learn.quiz import questions
 
-from .. import checkpoints, progress
+from .. import checkpoints, paths, progress
 
 register = template.Library()
 
@@ -31,3 +31,15 @@ def checkpoint(context, source) -> str:
 def shows(state, question) -> bool:
     """Whether the checkpoint shows this question yet (the answered ones and the first unanswered one)."""
     return state.shown(question)
+
+
+@register.inclusion_tag("course/_step_footer.html", takes_context=True)
+def path_step(context, kind: str, target: str, preset: str = "") -> dict:
+    """On a model or diagram page that is the learner's next step on their path: a "Mark as done and continue"
+    bar (these pages leave no evidence of their own). Read-only: a visitor's GET stores nothing."""
+    request = context["request"]
+    step = progress.next_step(owner_of(request, create=False))
+    key = f"{kind}:{target}" + (f":{preset}" if preset else "")
+    if step is None or step.key != key:
+        return {"step": None}
+    return {"step": step, "path": paths.all_paths()[step.path_id], "request": request}
