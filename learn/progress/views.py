@@ -80,6 +80,14 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         fields = ("username", "email")
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not mail_configured():  # say so here, not only on the reset page (the walk was promised a reset)
+            self.fields["email"].help_text = (
+                "This site has no mail server set up yet, so it cannot send password reset links for now; an "
+                "address you give is kept for when it can. Keep your password somewhere safe."
+            )
+
     def clean_username(self):
         """A taken name gets one plain message, whatever its spelling (case, NFKC compatibility forms).
 

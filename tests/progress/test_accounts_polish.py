@@ -91,3 +91,11 @@ def test_the_navbar_names_the_signed_in_learner(client):
     html = client.get("/sources/").content.decode()
     assert "Signed in as <strong>ada-lovelace</strong>" in html
     assert '<span class="visually-hidden">Signed in as </span><span class="account-name">ada-lovelace</span>' in html
+
+
+def test_sign_up_says_when_no_reset_mail_can_be_sent(client, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    assert "no mail server set up yet" in client.get("/accounts/signup/").content.decode()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    page = client.get("/accounts/signup/").content.decode()
+    assert "no mail server" not in page and "Only used to send you a password reset link" in page
