@@ -299,3 +299,18 @@ def test_old_anchors_still_lead_somewhere(pages):
         assert f'id="{anchor}"' in pages["sqs"], anchor
     for anchor in ("limits", "pitfalls", "practices", "when", "docs", "related", "checkpoint"):
         assert f'id="{anchor}"' in pages["sqs"], anchor
+
+
+def test_the_overview_folds_its_later_sections_under_their_headings_and_loses_nothing(real_catalog):
+    import re as _re
+
+    from learn.lessons.templatetags.lesson_tags import fold_prose
+
+    for source in real_catalog.ordered_sources():
+        html = str(fold_prose(source.lesson_html))
+        headings = _re.findall(r"<h2[^>]*>(.*?)</h2>", source.lesson_html, flags=_re.DOTALL)
+        assert html.count('<details class="prose-fold">') == max(len(headings) - 1, 0), source.slug
+        for heading in headings:
+            assert heading in html
+        text = _re.sub(r"<[^>]+>", "", html)
+        assert text.replace(" ", "") == _re.sub(r"<[^>]+>", "", source.lesson_html).replace(" ", ""), source.slug

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.utils.safestring import mark_safe
 
@@ -91,3 +93,25 @@ def fact_anchor(fact) -> str:
     from learn.lessons.citations import fact_id
 
     return fact_id(fact)
+
+
+_PROSE_H2 = re.compile(r"<h2[^>]*>(.*?)</h2>", re.DOTALL)
+
+
+@register.filter
+def fold_prose(html: str, open_sections: int = 1):
+    """A lesson's overview prose, short at first sight: the introduction and its first `open_sections` sections
+    as they are, each later section folded under its own heading (a <details> whose summary is the heading), so
+    the overview reads as an outline a learner opens where they need it. Our own rendered markdown."""
+    parts = _PROSE_H2.split(str(html))
+    intro, sections = parts[0], list(zip(parts[1::2], parts[2::2], strict=True))
+    out = [intro]
+    for index, (heading, body) in enumerate(sections):
+        if index < open_sections:
+            out.append(f"<h2>{heading}</h2>{body}")
+        else:
+            out.append(
+                f'<details class="prose-fold"><summary><h2 class="prose-fold-title">{heading}</h2></summary>'
+                f"{body}</details>"
+            )
+    return mark_safe("".join(out))  # noqa: S308 - our own content, rendered by markdown
