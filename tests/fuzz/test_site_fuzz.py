@@ -1,5 +1,5 @@
 """Fuzz every form and query parameter of the quiz, progress, diagrams, search, the comparison grid, the decision
-guide and lessons: odd input never gets a 5xx.
+guide, lessons, paths, checkpoints, the glossary, Try it and classes: odd input never gets a 5xx.
 
 Odd values travel as raw bytes in the query string or the form body, so they include what a browser never sends
 and Django's test client cannot encode: NUL, lone surrogates (as their UTF-8-like bytes), invalid UTF-8, huge
@@ -116,13 +116,22 @@ def post(client: Client, path: str, items, htmx: bool = False):
 # -- GET pages with query parameters -------------------------------------------------------------------------
 
 GET_PAGES = {
-    "/sources/": (("model", "category"), ("sync", "async", "poll", "messaging", "streaming")),
+    "/sources/": (("model", "category", "sort"), ("sync", "async", "poll", "messaging", "name", "-batch", "retries")),
     "/choose/": (tuple(GUIDE_KEYS), tuple(GUIDE_VALUES)),
     "/search/": (("q",), ("kinesis", "fifo", "receiptHandle")),
     "/": ((), ()),
     "/quiz/": ((), ()),
     "/progress/": ((), ()),
     "/models/async/": ((), ()),
+    "/glossary/": ((), ()),
+    "/paths/": ((), ()),
+    "/paths/foundations/": ((), ()),
+    "/course/checkpoint/sqs/": ((), ()),
+    "/course/practice/sqs/": ((), ()),
+    "/sources/sqs/sandbox/": (("handler", "event", "source"), ("partial_batch.py", "standard.json", "fifo.json")),
+    "/classes/": ((), ()),
+    "/classes/join/": (("code",), ("ABCD-EFGH", "abcdefgh")),
+    "/accounts/signup/": ((), ()),
 }
 
 
@@ -267,3 +276,29 @@ def test_known_crashers_stay_fixed(client, attempts):
         data[f"position-{keys[0]}"] = odd
         response = client.post(f"/quiz/a/{exam.id}/{number}/", data)
         assert response.status_code == 400, (odd, response.status_code)
+
+
+# -- the course's forms (issue 13): signed in, so the classes' own forms are reached -----------------------------
+
+COURSE_FORMS = {
+    "/course/checkpoint/sqs/": (("item", "choice", "dont_know", "action"), (*ITEMS[:3], "a", "b", "retake", "1")),
+    "/paths/foundations/steps/1/done/": (("continue",), ("1",)),
+    "/paths/foundations/steps/99/done/": (("continue",), ("1",)),
+    "/classes/new/": (("name",), ("Class A", "")),
+    "/classes/join/": (("code",), ("ABCD-EFGH", "abcd efgh")),
+    "/classes/1/code/": ((), ()),
+    "/classes/1/delete/": (("confirm",), ("on", "1")),
+    "/classes/1/leave/": ((), ()),
+    "/classes/1/learners/1/remove/": ((), ()),
+    "/accounts/signup/": (("username", "email", "password1", "password2"), ("ann", "a@example.com", "x" * 12)),
+}
+
+
+@fuzz(200)
+@given(form=st.sampled_from(sorted(COURSE_FORMS)), data=st.data(), htmx=st.booleans(), signed_in=st.booleans())
+def test_course_and_class_forms_never_5xx(client, django_user_model, form, data, htmx, signed_in):
+    if signed_in:
+        user, _ = django_user_model.objects.get_or_create(username="fuzzer")
+        client.force_login(user)
+    keys, values = COURSE_FORMS[form]
+    check(post(client, form, data.draw(pairs(names(*keys), known_values(*values))), htmx))
