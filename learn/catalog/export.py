@@ -80,6 +80,9 @@ def source_to_dict(source: Source) -> dict[str, Any]:
         ),
         "response": _section(source.response, contract=source.response.contract),
         "limits": _facts(source.limits.facts),
+        "key_numbers": [
+            {"label": k.label, "value": k.value, "detail": k.detail, "doc": k.doc} for k in source.key_numbers
+        ],
         "pitfalls": _facts(source.pitfalls.facts),
         "best_practices": _facts(source.best_practices.facts),
         "when": {"use": list(source.use_when), "avoid": list(source.avoid_when)},

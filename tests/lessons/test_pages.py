@@ -164,6 +164,9 @@ def test_catalog_json_lists_every_source_with_rules_and_docs(client):
     assert sqs["invocation_models"] == ["poll"]
     assert sqs["retries"]["rules"] == ["sqs"]
     assert sqs["doc_urls"] and all(u.startswith("https://") for u in sqs["doc_urls"])
+    rest = next(s for s in data["sources"] if s["slug"] == "api-gateway-rest")
+    waits = next(k for k in rest["key_numbers"] if k["label"] == "Caller waits at most")
+    assert waits["value"] == "29 s" and waits["doc"] in rest["doc_urls"]
     rule = next(r for r in data["rules"] if r["id"] == "async")
     knob = next(k for k in rule["knobs"] if k["name"] == "maximum_retry_attempts")
     assert (knob["default"], knob["min"], knob["max"]) == (2, 0, 2)
