@@ -120,28 +120,21 @@ def last_active(user_ids: list[int]) -> dict[int, dt.datetime]:
     from learn.progress.models import LessonRead
     from learn.quiz.models import Answer, Attempt
 
+    def newest(rows, user: str, when: str):
+        """(user id, the newest `when`) for each of the learners, in one grouped query."""
+        return rows.values(user).annotate(at=Max(when)).values_list(user, "at")
+
     latest: dict[int, dt.datetime] = {}
     queries = [
-        Answer.objects.filter(attempt__user_id__in=user_ids, answered_at__isnull=False)
-        .values("attempt__user_id")
-        .annotate(at=Max("answered_at"))
-        .values_list("attempt__user_id", "at"),
-        Attempt.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(at=Max("started_at"))
-        .values_list("user_id", "at"),
-        ExercisePass.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(at=Max("passed_at"))
-        .values_list("user_id", "at"),
-        LessonRead.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(at=Max("first_read"))
-        .values_list("user_id", "at"),
-        StepDone.objects.filter(user_id__in=user_ids)
-        .values("user_id")
-        .annotate(at=Max("done_at"))
-        .values_list("user_id", "at"),
+        newest(
+            Answer.objects.filter(attempt__user_id__in=user_ids, answered_at__isnull=False),
+            "attempt__user_id",
+            "answered_at",
+        ),
+        newest(Attempt.objects.filter(user_id__in=user_ids), "user_id", "started_at"),
+        newest(ExercisePass.objects.filter(user_id__in=user_ids), "user_id", "passed_at"),
+        newest(LessonRead.objects.filter(user_id__in=user_ids), "user_id", "first_read"),
+        newest(StepDone.objects.filter(user_id__in=user_ids), "user_id", "done_at"),
     ]
     for query in queries:
         for user_id, at in query:
