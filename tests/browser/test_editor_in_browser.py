@@ -40,6 +40,9 @@ def enforced(browser, live_server):
 
 
 def editor_text(page) -> str:
+    """The editor's text, once the editor for the current #code exists (after an htmx swap it is set up again
+    when htmx has settled, a moment after the new textarea arrives)."""
+    page.wait_for_function("() => window.TriggerlabEditors?.editors.get(document.querySelector('#code'))")
     return page.evaluate("TriggerlabEditors.editors.get(document.querySelector('#code')).getValue()")
 
 
@@ -115,7 +118,10 @@ def test_exercise_editor_highlights_marks_keeps_drafts_and_lets_go(enforced):
     page.get_by_role("button", name="Start over").click()
     expect(page.locator("#code ~ .cm-editor .cm-lineNumbers")).to_be_visible()
     starter = service.exercises()["sqs-partial-batch"].starter
-    page.wait_for_function("(starter) => document.querySelector('#code').value === starter", arg=starter)
+    page.wait_for_function(
+        "(starter) => TriggerlabEditors.editors.get(document.querySelector('#code'))?.getValue() === starter",
+        arg=starter,
+    )
     assert editor_text(page) == starter
     assert len(line_numbers(page)) > 3
     assert textareas_out_of_sight(page)
