@@ -91,6 +91,7 @@ def test_grid_sorts_with_htmx_and_header_sticks_on_desktop(page):
     assert -1 <= header["y"] <= 1, f"the header row did not stick: {header}"
     page.evaluate("window.scrollTo(0, 0)")
     page.get_by_label("Invocation model").select_option("sync")
+    expect(page.locator("#grid-status")).to_contain_text("(filtered)")  # the first swap is in before the second
     page.get_by_label("Category").select_option("streams")
     expect(page.get_by_test_id("grid-empty")).to_be_visible()
     # announced, and the sort survived the filter change

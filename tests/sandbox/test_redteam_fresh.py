@@ -385,7 +385,10 @@ def test_garbage_written_after_the_answer_only_touches_the_same_environment():
         "    os.write(int(sys.argv[1]), b'garbage!' * 64)\n"
         "def handler(e, c):\n    threading.Thread(target=junk, daemon=True).start()\n    return 'answered'\n"
     )
-    assert run(code, learner="junk").response == "answered"
+    first = run(code, learner="junk")
+    # The junk thread races the runtime's own answer by a millisecond: its garbage may land before the answer
+    # (its own result is then a crash) or after it (read by its next invocation). Either way only it is hurt.
+    assert (first.status, first.response) == ("ok", "answered") or first.status == "crash", first
     assert run("def handler(e, c):\n    return 'clean'\n", learner="bystander").response == "clean"
     again = run(code, learner="junk")  # its own next invocation reads the junk (or not, if frozen first)
     assert again.status in ("ok", "crash")
