@@ -81,6 +81,13 @@ def axe_violations(page) -> list[dict]:
     if not AXE.exists():
         pytest.skip("axe-core not installed: run `make test` (it installs axe-core from the npm registry)")
     page.add_script_tag(path=str(AXE))
+    # colours measured mid-transition (say, just after the theme toggle) are neither theme's: let finite CSS
+    # transitions and animations end first
+    page.evaluate(
+        """() => Promise.all(document.getAnimations()
+            .filter((a) => a.effect && a.effect.getTiming().iterations !== Infinity)
+            .map((a) => a.finished.catch(() => null)))"""
+    )
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
