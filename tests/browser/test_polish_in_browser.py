@@ -92,8 +92,10 @@ def test_grid_sorts_with_htmx_and_header_sticks_on_desktop(page):
     page.evaluate("window.scrollTo(0, 0)")
     page.get_by_label("Invocation model").select_option("sync")
     expect(page.locator("#grid-status")).to_contain_text("(filtered)")  # the first swap is in before the second
+    page.wait_for_load_state("networkidle")  # and nothing is still in flight or settling
+    expect(page.get_by_label("Invocation model")).to_have_value("sync")
     page.get_by_label("Category").select_option("streams")
-    expect(page.get_by_test_id("grid-empty")).to_be_visible()
+    expect(page.get_by_test_id("grid-empty")).to_be_visible(timeout=15_000)
     # announced, and the sort survived the filter change
     expect(page.locator("#grid-status")).to_contain_text("Showing 0 of ")
     expect(page.locator("#grid-status")).to_contain_text("(filtered), sorted by batch size (descending).")
