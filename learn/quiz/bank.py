@@ -20,7 +20,18 @@ from . import factrows
 ITEM_TYPES = ("single", "multiple", "ordering")
 MODELS = ("sync", "async", "poll", "mixed")
 ITEM_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-EXAM_TASK = re.compile(r"^(DVA-C02 [1-4]\.[0-9x]|SAA-C03 [1-4]\.[0-9x])$")
+EXAM_TASK = re.compile(r"^(DVA-C02|SAA-C03) [1-4]\.[1-5]$")
+# What an exam-style scenario is constrained by (the qualifier its stem asks about).
+CONSTRAINTS = (
+    "cost",
+    "operational-overhead",
+    "ordering",
+    "latency",
+    "durability",
+    "security",
+    "availability",
+    "throughput",
+)
 
 
 @dataclass(frozen=True)
@@ -59,6 +70,8 @@ class Item:
     options: tuple[Option, ...]
     file: str
     facts: tuple[str, ...] = ()  # the aws-facts.md rows the item relies on
+    scenario: str = ""  # the constraint of an exam-style scenario item (CONSTRAINTS), "" for a recall item
+    length_reason: str = ""  # why one option may be more than twice as long as another
 
     @property
     def correct_keys(self) -> tuple[str, ...]:
@@ -143,7 +156,13 @@ def _item(
     exam = table.text_list("exam", required=True)
     for task in exam:
         if not EXAM_TASK.match(task):
-            table.error("exam", f"{task!r} is not an exam task like 'DVA-C02 1.2' or 'SAA-C03 2.1'")
+            table.error("exam", f"{task!r} is not an exam task statement like 'DVA-C02 1.2' or 'SAA-C03 2.1'")
+    if exam and not any(task.startswith("DVA-C02 ") for task in exam):
+        table.error("exam", "needs at least one DVA-C02 task statement (SAA-C03 ones are added where they fit)")
+    scenario = table.text("scenario", required=False)
+    if scenario and scenario not in CONSTRAINTS:
+        table.error("scenario", f"{scenario!r} is not one of {', '.join(CONSTRAINTS)}")
+    length_reason = table.text("length_reason", required=False)
     named = table.text_list("misconceptions")
     docs = []
     for position, url in enumerate(table.text_list("docs", required=True)):
@@ -197,6 +216,8 @@ def _item(
         tuple(options),
         table.file,
         facts,
+        scenario,
+        length_reason,
     )
 
 

@@ -91,7 +91,7 @@ def _expand(t: Reader, catalog) -> list[Item]:
             t.error("", f"the scenario does not run: {error}")
             return []
         key = answer(trace, ask, record)
-        options = _options(key, choices, explain, wrong_because, t)
+        options = _options(key, choices, explain, wrong_because, t, settings)
         if options is None:
             return []
         parts = [f"{n}-{v}" for n, v in zip(names, values, strict=True)]
@@ -120,7 +120,12 @@ def _expand(t: Reader, catalog) -> list[Item]:
     return items
 
 
-def _options(key: str, choices: list[str], explain: str, wrong_because: dict[str, str], t: Reader):
+def _options(
+    key: str, choices: list[str], explain: str, wrong_because: dict[str, str], t: Reader, settings: dict[str, Any]
+):
+    """The key and three wrong choices. Every wrong choice needs its own `wrong_because` (which rule that answer
+    forgets); it may use {key} and {setting} placeholders, since the same choice is wrong for different reasons
+    in different variants."""
     pool = [c for c in choices if c != key]
     if len(pool) < 3:
         t.error("choices", f"needs at least 3 wrong answers besides the computed key {key!r}")
@@ -129,11 +134,24 @@ def _options(key: str, choices: list[str], explain: str, wrong_because: dict[str
     options = []
     for position, text in enumerate(picked):
         correct = text == key
-        rationale = explain if correct else wrong_because.get(text, f"The simulation does not give {text}. {explain}")
+        rationale = _fill(explain if correct else wrong_because.get(text, ""), key, settings, t)
+        if not rationale:
+            t.error("wrong_because", f"choice {text!r} has no explanation of why it is wrong")
+            rationale = explain
         options.append(
             Option("abcd"[position], text, inline_markdown(text), correct, rationale, inline_markdown(rationale))
         )
     return tuple(options)
+
+
+def _fill(text: str, key: str, settings: dict[str, Any], t: Reader) -> str:
+    if "{" not in text:
+        return text
+    try:
+        return text.format(key=key, **settings)
+    except (KeyError, IndexError, ValueError) as error:
+        t.error("wrong_because", f"{text[:40]!r}… uses an unknown placeholder: {error}")
+        return text
 
 
 def _sort_key(text: str):
