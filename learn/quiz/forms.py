@@ -65,6 +65,10 @@ def start_request(
     if mode == "exam" and size not in EXAM_FORMS:
         raise InvalidAnswer(f"Exams come in {', '.join(map(str, sorted(EXAM_FORMS)))} questions.")
     request["size"] = max(1, min(size, 65))
+    blueprint = data.get("blueprint", "") or "DVA-C02"
+    if mode == "exam" and blueprint not in ("DVA-C02", "SAA-C03"):
+        raise InvalidAnswer("Choose the Developer (DVA-C02) or Solutions Architect (SAA-C03) blueprint.")
+    request["blueprint"] = blueprint if mode == "exam" else ""
     return request
 
 

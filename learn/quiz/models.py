@@ -37,6 +37,7 @@ class Attempt(Owned):
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     score = models.FloatField(null=True, blank=True)
+    blueprint = models.CharField(max_length=10, blank=True)  # an exam simulation's exam code, e.g. "DVA-C02"
 
     class Meta:
         ordering = ["-started_at"]
@@ -105,3 +106,23 @@ class ProblemReport(Owned):
 
     def __str__(self) -> str:
         return f"{self.item_id}: {self.message[:60]}"
+
+
+class ItemStatus(models.Model):
+    """An editor's verdict on an item after item analysis: under review, or retired (never drawn again)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        REVIEW = "review", "Under review"
+        RETIRED = "retired", "Retired"
+
+    item_id = models.CharField(max_length=200, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    note = models.TextField(blank=True, max_length=2000)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "item statuses"
+
+    def __str__(self) -> str:
+        return f"{self.item_id}: {self.get_status_display()}"

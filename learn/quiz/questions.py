@@ -7,6 +7,7 @@ import functools
 from learn import catalog
 
 from . import bank, predict
+from . import blueprint as blueprints
 
 
 @functools.cache
@@ -18,3 +19,9 @@ def load() -> bank.Bank:
     for item in predict.load(quiz_dir / "predict.toml", catalog=cat):
         items[item.id] = item
     return bank.Bank(items=items, misconceptions=authored.misconceptions)
+
+
+@functools.cache
+def blueprint() -> blueprints.Blueprint:
+    """The exam blueprints (domains, weights, task statements) of content/quiz/blueprint.toml."""
+    return blueprints.load(catalog.content_dir() / "quiz" / "blueprint.toml")

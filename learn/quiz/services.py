@@ -16,8 +16,9 @@ from django.db.models import Q
 from fsrs import Card, Rating, Scheduler
 
 from .bank import Bank, Item
+from .blueprint import Blueprint
 from .grading import Grade, InvalidAnswer, grade
-from .models import Answer, Attempt, ReviewCard
+from .models import Answer, Attempt, ItemStatus, ReviewCard
 
 PASS_MARK = 0.72
 EXAM_FORMS = {65: 130, 30: 60, 15: 30}  # items -> minutes (the real exam: 65 questions in 130 minutes)
@@ -77,6 +78,21 @@ def matching(bank: Bank, *, source: str = "", model: str = "", exam: str = "", m
     ]
 
 
+def retired_ids() -> set[str]:
+    """Items an editor retired after item analysis: never drawn into a new attempt."""
+    return set(ItemStatus.objects.filter(status=ItemStatus.Status.RETIRED).values_list("item_id", flat=True))
+
+
+def selectable(bank: Bank) -> list[Item]:
+    retired = retired_ids()
+    return [i for i in bank.items.values() if i.id not in retired]
+
+
+def exam_form(bank: Bank, blueprint: Blueprint, exam: str, size: int, seed: str) -> list[str]:
+    """A timed exam's questions: drawn in the exam blueprint's domain proportions, retired items left out."""
+    return blueprint.draw(exam, selectable(bank), size, seed)
+
+
 def pick(items: list[Item], count: int, seed: str) -> list[str]:
     """A varied sample: at most one variant per engine template, spread over sources."""
     rng = random.Random(seed)
@@ -90,10 +106,19 @@ def pick(items: list[Item], count: int, seed: str) -> list[str]:
 
 # -- attempts ---------------------------------------------------------------------------------------
 def start(
-    owner: Owner, mode: str, item_ids: list[str], title: str, *, minutes: int | None = None, now: dt.datetime
+    owner: Owner,
+    mode: str,
+    item_ids: list[str],
+    title: str,
+    *,
+    minutes: int | None = None,
+    now: dt.datetime,
+    blueprint: str = "",
 ) -> Attempt:
     deadline = now + dt.timedelta(minutes=minutes) if minutes else None
-    attempt = Attempt.objects.create(mode=mode, title=title, item_ids=item_ids, deadline=deadline, **owner.fields())
+    attempt = Attempt.objects.create(
+        mode=mode, title=title, item_ids=item_ids, deadline=deadline, blueprint=blueprint, **owner.fields()
+    )
     Answer.objects.bulk_create([Answer(attempt=attempt, item_id=i) for i in item_ids])
     return attempt
 
@@ -181,7 +206,57 @@ def finish(attempt: Attempt, bank: Bank, now: dt.datetime) -> Attempt:
     return locked
 
 
-def results(attempt: Attempt, bank: Bank) -> dict[str, Any]:
+@dataclass(frozen=True)
+class DomainScore:
+    """One exam domain in a result: the score, and where to study (the sources of the questions missed)."""
+
+    exam: str
+    number: int
+    name: str
+    weight: int
+    right: int
+    total: int
+    tasks: tuple[str, ...]  # task statement codes the attempt's questions were tagged with, for a drill
+    missed_sources: tuple[str, ...]
+
+    @property
+    def ratio(self) -> float:
+        return self.right / self.total if self.total else 0.0
+
+
+def domain_scores(attempt: Attempt, bank: Bank, blueprint: Blueprint, answers: dict[str, Answer]) -> list[DomainScore]:
+    """Per domain of the attempt's exam (DVA-C02 when it has none): score, tasks and the sources to revisit."""
+    exam = attempt.blueprint or "DVA-C02"
+    if exam not in blueprint.exams:
+        return []
+    tally: dict[int, list] = {d.number: [0, 0, set(), set()] for d in blueprint.exams[exam].domains}
+    for item_id in attempt.item_ids:
+        item, answer = bank.items.get(item_id), answers.get(item_id)
+        domain = blueprint.primary_domain(exam, item) if item else None
+        if domain is None or answer is None:
+            continue
+        row = tally[domain.number]
+        row[0] += bool(answer.correct)
+        row[1] += 1
+        row[2].update(t for t in item.exam if t.startswith(f"{exam} {domain.number}."))
+        if not answer.correct:
+            row[3].update(item.sources)
+    return [
+        DomainScore(
+            exam,
+            d.number,
+            d.name,
+            d.weight,
+            *tally[d.number][:2],
+            tuple(sorted(tally[d.number][2])),
+            tuple(sorted(tally[d.number][3])),
+        )
+        for d in blueprint.exams[exam].domains
+        if tally[d.number][1]
+    ]
+
+
+def results(attempt: Attempt, bank: Bank, blueprint: Blueprint | None = None) -> dict[str, Any]:
     answers = {a.item_id: a for a in attempt.answers.all()}
     topics: dict[str, list[bool]] = defaultdict(list)
     tasks: dict[str, list[bool]] = defaultdict(list)
@@ -204,6 +279,7 @@ def results(attempt: Attempt, bank: Bank) -> dict[str, Any]:
         "by_topic": sorted((k, sum(v), len(v)) for k, v in topics.items()),
         "by_task": sorted((k, sum(v), len(v)) for k, v in tasks.items()),
         "unanswered": sum(1 for a in answers.values() if not a.answered_at),
+        "by_domain": domain_scores(attempt, bank, blueprint, answers) if blueprint else [],
     }
 
 

@@ -60,8 +60,10 @@ def start(request: HttpRequest) -> HttpResponse:
     seed = f"{owner.session_key or owner.user_id or uuid.uuid4().hex}-{now.timestamp()}"
     minutes = None
     if mode == "exam":
-        item_ids = services.pick(list(bank.items.values()), size, seed)
-        minutes, title = services.EXAM_FORMS[size], f"{size} questions in {services.EXAM_FORMS[size]} minutes"
+        code = str(wanted["blueprint"])
+        item_ids = services.exam_form(bank, questions.blueprint(), code, size, seed)
+        minutes = services.EXAM_FORMS[size]
+        title = f"{code} blueprint: {size} questions in {minutes} minutes"
     else:
         services.close_expired(owner, bank, now)
         hidden = services.open_exam_items(owner, now)  # V4: a running exam's questions are not practised
@@ -72,6 +74,7 @@ def start(request: HttpRequest) -> HttpResponse:
         mode = "review"
     elif mode != "exam":
         filters = {k: str(wanted[k]) for k in ("source", "model", "exam", "misconception")}
+        hidden |= services.retired_ids()
         candidates = [i for i in services.matching(bank, **filters) if i.id not in hidden]
         item_ids = services.pick(candidates, size, seed)
         title = "Practice: " + (", ".join(_topic_name(k, v) for k, v in filters.items() if v) or "all topics")
@@ -86,7 +89,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if not owner.known:  # the learner's first start: now they get a token, and this start counts for it too
         owner = owner_of(request)
         limits.charge(request, owner, exam=mode == "exam", address_too=False)
-    attempt = services.start(owner, mode, item_ids, title, minutes=minutes, now=now)
+    attempt = services.start(owner, mode, item_ids, title, minutes=minutes, now=now, blueprint=wanted["blueprint"])
     return redirect("quiz:question", attempt_id=attempt.id, number=1)
 
 
@@ -245,7 +248,7 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
         {
             "held_by_exam": len([i for i in attempt.item_ids if i in held]),
             "attempt": attempt,
-            "report": services.results(attempt, bank),
+            "report": services.results(attempt, bank, questions.blueprint()),
             "rows": rows,
             "pass_mark": int(services.PASS_MARK * 100),
             "source_names": {slug: source.name for slug, source in catalog.load().sources.items()},
