@@ -134,10 +134,9 @@ def _options(
     options = []
     for position, text in enumerate(picked):
         correct = text == key
-        rationale = _fill(explain if correct else wrong_because.get(text, ""), key, settings, t)
-        if not rationale:
-            t.error("wrong_because", f"choice {text!r} has no explanation of why it is wrong")
-            rationale = explain
+        # A choice without its own wrong_because gets the stock sentence, which the audit reports as templated.
+        fallback = f"The simulation does not give {text}. {explain}"
+        rationale = _fill(explain if correct else wrong_because.get(text, fallback), key, settings, t)
         options.append(
             Option("abcd"[position], text, inline_markdown(text), correct, rationale, inline_markdown(rationale))
         )
