@@ -49,6 +49,7 @@ _DEPENDENT_CACHES = (
     "learn.exercises.service.exercises",
     "learn.course.paths.all_paths",
     "learn.search.glossary.glossary",
+    "learn.quiz.questions.blueprint",
 )
 
 

@@ -7,18 +7,25 @@ from django.core import checks
 from learn import catalog
 from learn.catalog import CatalogInvalid
 
-from . import factrows, questions
+from . import audit, factrows, questions
 
 
 @checks.register("content")
 def check_bank(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     questions.load.cache_clear()
+    questions.blueprint.cache_clear()
     try:
         loaded = questions.load()
     except CatalogInvalid as invalid:
         return [checks.Error(str(error), id="quiz.E001") for error in invalid.errors]
+    plan = questions.blueprint()
+    found: list[checks.CheckMessage] = [
+        checks.Error(str(problem), hint="See content/quiz/README.md, 'No cue gives the answer'.", id="quiz.E002")
+        for problem in audit.problems(loaded, plan)
+    ]
+    found += [checks.Warning(f"question bank goal unmet: {goal}", id="quiz.W002") for goal in audit.goals(loaded, plan)]
     flagged = factrows.flagged_in(catalog.content_dir() / "quiz", loaded.items.values())
-    return [
+    return found + [
         checks.Warning(
             f"quiz item {item_id} cites {', '.join(rows)}, which changed in aws-facts.md since the item was reviewed",
             hint="Check the item against the row, then: python -m learn.quiz.factrows --reviewed 'ROW'",
