@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("start/", views.start, name="start"),
     path("a/<uuid:attempt_id>/<int:number>/", views.question, name="question"),
+    path("a/<uuid:attempt_id>/<int:number>/save/", views.autosave, name="autosave"),
     path("a/<uuid:attempt_id>/review/", views.review, name="review"),
     path("a/<uuid:attempt_id>/submit/", views.submit, name="submit"),
     path("a/<uuid:attempt_id>/results/", views.results, name="results"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -14,7 +15,7 @@ from learn import catalog, ratelimit
 from learn.lessons import htmx
 from learn.progress.learners import owner_of
 
-from . import forms, limits, questions, services
+from . import forms, history, limits, questions, services
 from .grading import InvalidAnswer, presented_options
 from .models import Answer, ProblemReport
 
@@ -28,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
     bank, cat, now = questions.load(), catalog.load(), timezone.now()
     owner = owner_of(request, create=False)  # a GET stores no session for a visitor (W6)
     services.close_expired(owner, bank, now)
+    past = history.past_attempts(owner)
     counts: dict[str, int] = {}
     for item in bank.items.values():
         for slug in item.sources:
@@ -43,6 +45,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "due": len(services.due_items(owner, now)),
             "mistakes": len(services.missed_items(owner)),
             "exam_forms": sorted(services.EXAM_FORMS.items()),
+            "blueprints": [(e.code, e.name) for e in questions.blueprint().exams.values()],
+            "running": history.running_exam(owner, now),
+            "history": past,
+            "chart": history.exam_chart(past),
+            "pass_mark": round(services.PASS_MARK * 100),
+            "pass_ratio": services.PASS_MARK,
         },
     )
 
@@ -130,6 +138,8 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     elif request.method == "POST":
         action = request.POST.get("action", "answer")
         try:
+            if action not in ("answer", "flag"):
+                raise InvalidAnswer("Save an answer or flag the question: nothing else can be sent here.")
             if action == "flag":
                 services.set_flag(owner_of(request), attempt, item_id, not answer.flagged)
             else:
@@ -169,9 +179,16 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         "options": list(zip("ABCDEF", presented_options(item, attempt.seed), strict=False)),
         "last_letter": "ABCDEF"[len(item.options) - 1],
         "error": error,
-        "show_feedback": not attempt.is_exam and answer.answered_at is not None and not held,
+        # practice: once answered; an exam: only once submitted, when its pages are read-only (walk B14)
+        "show_feedback": (attempt.is_exam and attempt.submitted_at is not None)
+        or (not attempt.is_exam and answer.answered_at is not None and not held),
+        "read_only": attempt.is_exam and attempt.submitted_at is not None,
         "submitted": request.POST if error else None,
         "progress": [(i + 1, answers.get(iid)) for i, iid in enumerate(attempt.item_ids)],
+        # an ordering question's saved order, so its position menus show it again after a reload
+        "positions": {key: n for n, key in enumerate(answer.choice or [], start=1)} if item.type == "ordering" else {},
+        "answered_count": sum(1 for a in answers.values() if a.answered_at),
+        "flagged_count": sum(1 for a in answers.values() if a.flagged),
         "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
         "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
         "misconceptions": [bank.misconceptions[m] for m in item.misconceptions if m in bank.misconceptions],
@@ -194,6 +211,59 @@ def _int(raw: str | None) -> int:
         return 0
 
 
+def _refused(message: str, status: int, **extra) -> JsonResponse:
+    return JsonResponse({"saved": False, "message": message, **extra}, status=status)
+
+
+@require_POST
+def autosave(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
+    """Save an exam question's selection as soon as it changes (quiz.js); answers with JSON for the save state.
+
+    Complete answers go through services.record_answer like "Save and next"; an incomplete multiple-answer
+    selection is kept as a draft. Tampered input is a 400 with a message, never a 500."""
+    owner = owner_of(request, create=False)
+    try:
+        attempt = services.get_for(owner, attempt_id)
+    except services.NotYours as error:
+        return _refused(str(error), 403)
+    if not attempt.is_exam:
+        return _refused("Only exam answers are saved as you click; practice checks each answer.", 400)
+    if not 1 <= number <= len(attempt.item_ids):
+        return _refused("That question number is not part of this attempt.", 404)
+    results_url = reverse("quiz:results", args=[attempt.id])
+    if attempt.submitted_at:
+        return _refused("This exam is already submitted, so its answers cannot change.", 409, results=results_url)
+    bank, now = questions.load(), timezone.now()
+    item = bank.items.get(attempt.item_ids[number - 1])
+    if item is None:
+        return _refused("This question was retired from the bank.", 410)
+    try:
+        choice = request.POST.getlist("choice")
+        if item.type == "multiple" and len(choice) < item.choose and not request.POST.get("dont_know"):
+            history.save_draft(owner, attempt, item, choice, now)
+            complete = False
+        else:
+            services.record_answer(
+                owner,
+                attempt,
+                bank,
+                item.id,
+                forms.answer_keys(item, request.POST),
+                confidence=request.POST.get("confidence", ""),
+                now=now,
+                time_spent_ms=_int(request.POST.get("spent_ms")),
+            )
+            complete = True
+    except InvalidAnswer as error:
+        return _refused(str(error), 400)
+    except services.Closed as error:
+        return _refused(str(error), 409, results=results_url)
+    answered = attempt.answers.filter(answered_at__isnull=False).count()
+    return JsonResponse(
+        {"saved": True, "answered": complete, "answered_count": answered, "total": len(attempt.item_ids)}
+    )
+
+
 @require_safe
 def review(request: HttpRequest, attempt_id) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
@@ -209,6 +279,8 @@ def review(request: HttpRequest, attempt_id) -> HttpResponse:
             "rows": rows,
             "unanswered": [n for n, a in rows if not a.answered_at],
             "flagged": [n for n, a in rows if a.flagged],
+            "answered_count": sum(1 for _, a in rows if a.answered_at),
+            "flagged_count": sum(1 for _, a in rows if a.flagged),
             "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
             "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds()))
             if attempt.deadline
@@ -233,25 +305,37 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
     if failure:
         return failure
-    bank = questions.load()
+    bank, blueprint = questions.load(), questions.blueprint()
     if not attempt.submitted_at:
         if not attempt.is_exam:
             services.finish(attempt, bank, timezone.now())
         else:
             return redirect("quiz:review", attempt_id=attempt.id)
-    answers = {a.item_id: a for a in attempt.answers.all()}
     held = set() if attempt.is_exam else services.open_exam_items(owner_of(request, create=False), timezone.now())
-    rows = [(n, bank.items.get(i), answers[i]) for n, i in enumerate(attempt.item_ids, start=1) if i not in held]
+    report = services.results(attempt, bank, blueprint)
+    domains = report["by_domain"] if attempt.is_exam else []
+    rows = history.result_rows(attempt, bank, blueprint, held)
+    show = request.GET.get("show", "all")
+    try:
+        shown = history.filter_rows(rows, show)
+    except InvalidAnswer as error:
+        return _error(request, str(error), 400)
+    names = {slug: source.name for slug, source in catalog.load().sources.items()}
     return render(
         request,
         "quiz/results.html",
         {
             "held_by_exam": len([i for i in attempt.item_ids if i in held]),
             "attempt": attempt,
-            "report": services.results(attempt, bank, questions.blueprint()),
-            "rows": rows,
+            "report": report,
+            "domains": [(d, round(d.ratio * 100), [(s, names.get(s, s)) for s in d.missed_sources]) for d in domains],
+            "rows": shown,
+            "show": show if show else "all",
+            "filters": history.results_filters(rows, domains),
             "pass_mark": int(services.PASS_MARK * 100),
-            "source_names": {slug: source.name for slug, source in catalog.load().sources.items()},
+            "source_names": names,
+            "task_names": {code: task.title for code, task in blueprint.tasks.items()},
+            "score_pct": round(report["ratio"] * 100),
         },
     )
 
