@@ -61,7 +61,7 @@ def test_short_exam_with_the_keyboard_reload_and_resume(page):
     expect(page).to_have_url(re.compile(r"/2/$"))
     keys_ready(page)
     page.locator("body").focus()
-    page.keyboard.press("f")  # flag question 2
+    page.keyboard.press("g")  # flag question 2 (A–F choose options)
     expect(page.locator("a.qnum.current.flagged")).to_be_visible()
     page.reload()  # nothing is lost: the answer and the flag live on the server
     expect(page.locator("a.qnum.answered")).to_have_count(1)
@@ -72,8 +72,13 @@ def test_short_exam_with_the_keyboard_reload_and_resume(page):
     review_url = page.url.rsplit("/1/", 1)[0] + "/review/"
     page.goto(review_url)
     expect(page.get_by_role("heading", name="Review before you submit")).to_be_visible()
+    keys_ready(page)
     page.get_by_role("button", name="Submit the exam").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # opens the confirmation, which has focus on "Keep working"
+    dialog = page.get_by_role("dialog", name="Submit the exam?")
+    expect(dialog).to_contain_text("14 unanswered and 1 flagged")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # "Submit now"
     expect(page.get_by_test_id("score")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "quiz-exam-results")

@@ -1,0 +1,218 @@
+"""The exam room in Chromium: autosave survives a reload and a palette move, the submit dialog states the counts
+and can be cancelled, the palette folds on a phone, results filter; axe on every page; screenshots to look at."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots")
+PASSWORD = "correct horse battery staple"
+
+
+def shot(page, name: str) -> None:
+    """A full-page screenshot, as a test artifact and in /tmp/shots/ to look at."""
+    path = screenshot(page, f"exam-room-{name}")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / path.name).write_bytes(path.read_bytes())
+
+
+def log_in(page, username: str = "exam-room-learner"):
+    from django.contrib.auth import get_user_model
+
+    from learn.quiz import services
+
+    user = get_user_model().objects.create_user(username, password=PASSWORD)
+    page.goto("/accounts/login/?next=/quiz/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url("**/quiz/")
+    return services.Owner(user.id, "")
+
+
+def exam(owner, count: int, *, singles_first: int = 0):
+    """An exam of `count` blueprint questions; the first `singles_first` are single-answer ones."""
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    plan = questions.blueprint()
+    items = [i for i in questions.load().items.values() if plan.primary_domain("DVA-C02", i)]
+    singles = [i for i in items if i.type == "single"][:singles_first]
+    rest = [i for i in items if i not in singles][: count - len(singles)]
+    ids = [i.id for i in singles + rest]
+    return services.start(owner, "exam", ids, "DVA-C02 blueprint", minutes=130, now=timezone.now(), blueprint="DVA-C02")
+
+
+def ready(page) -> None:
+    page.wait_for_selector("html[data-quiz-keys=ready]", state="attached")
+
+
+def test_autosave_keeps_a_click_through_a_reload_and_a_palette_move(page):
+    owner = log_in(page)
+    attempt = exam(owner, 5, singles_first=3)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    expect(page.locator("details[data-palette]")).to_have_attribute("open", "")  # wide screen: open
+    page.locator(".question-card .option label").nth(1).click()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    expect(page.locator('a.qnum[data-number="1"]')).to_have_class(re.compile(r"\banswered\b"))
+    assert axe_violations(page) == []
+    shot(page, "desktop-question-saved")
+    page.reload()
+    expect(page.locator('input[name="choice"]').nth(1)).to_be_checked()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    # a click, then at once a move by the palette: the next page waits for nothing, the choice is kept
+    page.goto(f"/quiz/a/{attempt.id}/2/")
+    ready(page)
+    page.locator(".question-card .option label").nth(2).click()
+    page.locator('a.qnum[data-number="3"]').click()
+    expect(page).to_have_url(re.compile(r"/3/$"))
+    page.locator('a.qnum[data-number="2"]').click()
+    expect(page.locator('input[name="choice"]').nth(2)).to_be_checked()
+    # keyboard: a letter chooses and saves, G flags
+    page.locator("body").focus()
+    page.keyboard.press("a")
+    expect(page.locator('input[name="choice"]').first).to_be_checked()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    page.keyboard.press("g")
+    expect(page.locator("a.qnum.current.flagged")).to_be_visible()
+    expect(page.locator('input[name="choice"]').first).to_be_checked()
+
+
+def test_a_failed_save_says_so_and_retries(page):
+    owner = log_in(page)
+    attempt = exam(owner, 2, singles_first=1)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    page.route("**/save/", lambda route: route.abort())
+    page.locator(".question-card .option label").first.click()
+    expect(page.locator("#save-state")).to_have_text("Not saved — retry")
+    page.unroute("**/save/")
+    page.get_by_role("button", name="Retry saving").click()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    expect(page.get_by_role("button", name="Retry saving")).to_be_hidden()
+
+
+def test_submit_asks_for_confirmation_with_the_counts_and_cancel_keeps_the_exam(page):
+    from learn.quiz.models import Attempt
+
+    owner = log_in(page)
+    attempt = exam(owner, 4, singles_first=2)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    page.locator(".question-card .option label").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.locator("a.qnum.current.flagged")).to_be_visible()
+    page.goto(f"/quiz/a/{attempt.id}/review/")
+    ready(page)
+    page.get_by_role("button", name="Submit the exam").click()
+    dialog = page.get_by_role("dialog", name="Submit the exam?")
+    expect(dialog).to_be_visible()
+    expect(dialog).to_contain_text("3 unanswered and 1 flagged of 4 questions")
+    assert axe_violations(page) == []
+    shot(page, "desktop-submit-dialog")
+    dialog.get_by_role("button", name="Keep working").click()
+    expect(dialog).to_be_hidden()
+    assert page.url.endswith("/review/") and Attempt.objects.get(id=attempt.id).submitted_at is None
+    page.get_by_role("button", name="Submit the exam").click()
+    page.get_by_role("button", name="Submit now").click()
+    expect(page.get_by_test_id("score")).to_have_text("0 / 4")  # its one answer may be right or wrong
+    assert Attempt.objects.get(id=attempt.id).submitted_at is not None
+
+
+def test_the_palette_is_folded_on_a_phone_and_opens_to_show_the_legend(browser, live_server):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,  # for axe-core, as in conftest's page fixture
+    )
+    phone = context.new_page()
+    try:
+        owner = log_in(phone, "phone-learner")
+        attempt = exam(owner, 65, singles_first=1)
+        phone.goto(f"/quiz/a/{attempt.id}/1/")
+        ready(phone)
+        palette = phone.locator("details[data-palette]")
+        expect(palette).not_to_have_attribute("open", "")
+        legend = phone.locator(".palette-legend")
+        expect(legend).to_be_hidden()
+        stem_top = phone.locator(".question-card .stem").bounding_box()["y"]
+        assert stem_top < 844, f"the question starts below the first screen ({stem_top}px)"
+        shot(phone, "phone-question")
+        phone.locator("details[data-palette] > summary").click()
+        expect(legend).to_be_visible()
+        for state in ("Answered", "Unanswered", "Flagged", "Current"):
+            expect(legend).to_contain_text(state)
+        expect(phone.locator("a.qnum")).to_have_count(65)
+        assert axe_violations(phone) == []
+        shot(phone, "phone-palette-open")
+        phone.goto("/quiz/")
+        expect(phone.get_by_test_id("resume-exam")).to_be_visible()
+        shot(phone, "phone-quiz-home")
+    finally:
+        context.close()
+
+
+def test_results_filter_and_history_in_dark_mode(page):
+    owner = log_in(page)
+    attempt = exam(owner, 6, singles_first=6)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    for number in (1, 2, 3):
+        page.goto(f"/quiz/a/{attempt.id}/{number}/")
+        ready(page)
+        page.locator(".question-card .option label").first.click()
+        expect(page.locator("#save-state")).to_have_text("Saved")
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.locator("a.qnum.current.flagged")).to_be_visible()
+    page.goto("/quiz/")
+    expect(page.get_by_test_id("resume-exam")).to_contain_text("3 of 6")
+    assert axe_violations(page) == []
+    shot(page, "desktop-quiz-home-resume")
+    page.goto(f"/quiz/a/{attempt.id}/review/")
+    ready(page)
+    page.get_by_role("button", name="Submit the exam").click()
+    page.get_by_role("button", name="Submit now").click()
+    expect(page.get_by_test_id("score")).to_be_visible()
+    rows = page.get_by_test_id("result-row")
+    expect(rows).to_have_count(6)
+    page.get_by_role("link", name=re.compile(r"^Flagged \(1\)")).click()
+    expect(page).to_have_url(re.compile(r"\?show=flagged"))
+    expect(rows).to_have_count(1)
+    page.get_by_role("link", name=re.compile(r"^Wrong or unanswered")).click()
+    wrong = int(re.search(r"\((\d+)\)", page.get_by_role("link", name=re.compile(r"^Wrong")).inner_text()).group(1))
+    expect(rows).to_have_count(wrong)
+    rows.first.locator("summary").click()
+    expect(rows.first.locator(".stem")).to_be_visible()
+    assert axe_violations(page) == []
+    shot(page, "desktop-results-wrong")
+    page.get_by_role("button", name="Dark mode").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    page.get_by_role("link", name=re.compile(r"^All \(")).click()
+    assert axe_violations(page) == []
+    shot(page, "dark-results")
+    page.goto(f"/quiz/a/{attempt.id}/1/")  # read-only: no timer, nothing to press
+    expect(page.get_by_test_id("submitted")).to_be_visible()
+    expect(page.get_by_role("timer")).to_have_count(0)
+    expect(page.locator(".question-card button")).to_have_count(0)
+    label = page.locator(".question-card .form-check-label").first
+    assert label.evaluate("el => getComputedStyle(el).opacity") == "1"
+    assert axe_violations(page) == []
+    shot(page, "dark-submitted-question")
+    page.goto("/quiz/")
+    expect(page.get_by_test_id("exam-chart")).to_be_visible()
+    expect(page.get_by_test_id("resume-exam")).to_have_count(0)
+    assert axe_violations(page) == []
+    shot(page, "dark-quiz-home-history")
