@@ -103,6 +103,12 @@ def result_rows(attempt: Attempt, bank: Bank, blueprint: Blueprint, hidden: set[
     return rows
 
 
+def average_seconds(rows: list[ResultRow]) -> int | None:
+    """Mean time on the questions that have time recorded, in whole seconds (None when none has)."""
+    timed = [r.answer.time_spent_ms for r in rows if r.answer.time_spent_ms]
+    return round(sum(timed) / len(timed) / 1000) if timed else None
+
+
 def results_filters(rows: list[ResultRow], domains: list[services.DomainScore]) -> list[tuple[str, str, int]]:
     """The filters a results page offers: (query value, label, how many questions it shows)."""
     filters = [

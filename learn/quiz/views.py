@@ -336,6 +336,7 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
             "source_names": names,
             "task_names": {code: task.title for code, task in blueprint.tasks.items()},
             "score_pct": round(report["ratio"] * 100),
+            "average_seconds": history.average_seconds(rows),
         },
     )
 

@@ -45,6 +45,7 @@
     var f = form();
     if (!f || !f.dataset.autosave) return null;
     if (pending) { again = true; return pending; }
+    if (f.dataset.type === "single" && !f.querySelector('input[name="choice"]:checked')) return null; // nothing chosen yet
     if (f.dataset.type === "ordering" && orderingProblem(f)) {
       setState("incomplete", "Not saved yet: give every step its own position.");
       return null;

@@ -358,3 +358,17 @@ def test_results_fold_each_question_so_the_page_is_short(client, learner):
     html = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
     assert html.count('<li class="result-row') == 4 and html.count("<details>") == 4
     assert "<details open" not in html
+
+
+def test_results_give_the_average_time_per_question_in_seconds(client, learner):
+    attempt, _ = submitted_exam(client, learner)
+    html = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
+    # 12.4 s on the first question, well under a second on the second
+    assert re.search(r'data-testid="average-time">\d+ s per question on average', html)
+
+
+def test_a_submitted_exams_review_page_has_no_timer_and_no_submit(client, learner):
+    attempt = exam(learner, some_items(2))
+    client.post(f"/quiz/a/{attempt.id}/submit/")
+    html = client.get(f"/quiz/a/{attempt.id}/review/").content.decode()
+    assert 'role="timer"' not in html and "submit-dialog" not in html and "Submit the exam</button>" not in html
