@@ -372,3 +372,9 @@ def test_a_submitted_exams_review_page_has_no_timer_and_no_submit(client, learne
     client.post(f"/quiz/a/{attempt.id}/submit/")
     html = client.get(f"/quiz/a/{attempt.id}/review/").content.decode()
     assert 'role="timer"' not in html and "submit-dialog" not in html and "Submit the exam</button>" not in html
+
+
+def test_an_ordering_questions_key_hint_promises_no_letters(client, learner):
+    attempt = exam(learner, [first_of("ordering")])
+    hint = re.search(r'data-testid="key-hint">([^<]*)<', client.get(f"/quiz/a/{attempt.id}/1/").content.decode())
+    assert "choose" not in hint.group(1) and "position menu" in hint.group(1) and "G flags" in hint.group(1)
