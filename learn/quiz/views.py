@@ -46,6 +46,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "mistakes": len(services.missed_items(owner)),
             "exam_forms": sorted(services.EXAM_FORMS.items()),
             "blueprints": [(e.code, e.name) for e in questions.blueprint().exams.values()],
+            "task_names": {code: task.title for code, task in questions.blueprint().tasks.items()},
             "running": history.running_exam(owner, now),
             "history": past,
             "chart": history.exam_chart(past),

@@ -378,3 +378,8 @@ def test_an_ordering_questions_key_hint_promises_no_letters(client, learner):
     attempt = exam(learner, [first_of("ordering")])
     hint = re.search(r'data-testid="key-hint">([^<]*)<', client.get(f"/quiz/a/{attempt.id}/1/").content.decode())
     assert "choose" not in hint.group(1) and "position menu" in hint.group(1) and "G flags" in hint.group(1)
+
+
+def test_the_practice_task_filter_names_each_task(client):
+    html = client.get("/quiz/").content.decode()
+    assert '<option value="DVA-C02 1.2">DVA-C02 1.2 · Develop code for AWS Lambda</option>' in html
