@@ -161,6 +161,21 @@ def test_the_palette_is_folded_on_a_phone_and_opens_to_show_the_legend(browser, 
         phone.goto("/quiz/")
         expect(phone.get_by_test_id("resume-exam")).to_be_visible()
         shot(phone, "phone-quiz-home")
+        phone.get_by_role("link", name="Review and submit").click()
+        ready(phone)
+        phone.get_by_role("button", name="Submit the exam").click()
+        expect(phone.get_by_role("dialog")).to_contain_text("65 unanswered and 0 flagged")
+        shot(phone, "phone-submit-dialog")
+        phone.get_by_role("button", name="Submit now").click()
+        expect(phone.get_by_test_id("score")).to_have_text("0 / 65")
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the results page scrolls sideways on a phone ({width}px)"
+        shot(phone, "phone-results")
+        phone.screenshot(path=str(SHOTS / "exam-room-phone-results-first-screen.png"))
+        phone.get_by_role("heading", name="Questions").scroll_into_view_if_needed()
+        phone.screenshot(path=str(SHOTS / "exam-room-phone-results-questions.png"))
+        height = phone.evaluate("document.documentElement.scrollHeight")
+        assert height < 6000, f"the results of 65 questions are a {height}px wall on a phone"
     finally:
         context.close()
 
