@@ -231,3 +231,31 @@ def test_results_filter_and_history_in_dark_mode(page):
     expect(page.get_by_test_id("resume-exam")).to_have_count(0)
     assert axe_violations(page) == []
     shot(page, "dark-quiz-home-history")
+
+
+def test_the_exam_room_works_under_the_content_security_policy(browser, live_server):
+    """No bypass here: autosave, the palette, the dialog and the filters run with the policy enforced."""
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda msg: problems.append(msg.text) if "Content Security Policy" in msg.text else None)
+    page.on("pageerror", lambda exc: problems.append(str(exc)))
+    try:
+        owner = log_in(page, "csp-learner")
+        attempt = exam(owner, 3, singles_first=1)
+        page.goto(f"/quiz/a/{attempt.id}/1/")
+        ready(page)
+        page.locator(".question-card .option label").first.click()
+        expect(page.locator("#save-state")).to_have_text("Saved")
+        expect(page.locator("details[data-palette]")).to_have_attribute("open", "")
+        page.goto(f"/quiz/a/{attempt.id}/review/")
+        ready(page)
+        page.get_by_role("button", name="Submit the exam").click()
+        page.get_by_role("button", name="Submit now").click()
+        page.get_by_role("link", name=re.compile(r"^Wrong or unanswered")).click()
+        expect(page).to_have_url(re.compile(r"\?show=wrong"))
+        page.goto("/quiz/")
+        expect(page.get_by_test_id("exam-chart")).to_be_visible()
+    finally:
+        context.close()
+    assert problems == []
