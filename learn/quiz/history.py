@@ -136,7 +136,9 @@ def filter_rows(rows: list[ResultRow], show: str) -> list[ResultRow]:
 
 
 # -- autosave ---------------------------------------------------------------------------------------
-def save_draft(owner: services.Owner, attempt: Attempt, item: Item, keys: list[str], now: dt.datetime) -> Answer:
+def save_draft(
+    owner: services.Owner, attempt: Attempt, bank: Bank, item: Item, keys: list[str], now: dt.datetime
+) -> Answer:
     """Keep an exam's incomplete selection (fewer options than the question asks for) so that moving away or a
     reload shows it again. A draft is not an answer: it stays unanswered, and scores as wrong if submitted so."""
     if not services.owns(owner, attempt):
@@ -147,6 +149,7 @@ def save_draft(owner: services.Owner, attempt: Attempt, item: Item, keys: list[s
     if any(k not in known for k in keys) or len(set(keys)) != len(keys) or len(keys) >= item.choose:
         raise InvalidAnswer(f"Choose up to {item.choose} of this question's options.")
     if services.expired(attempt, now):
+        services.finish(attempt, bank, now)  # as record_answer does: out of time means submitted
         raise services.Closed("Time is up: the exam was submitted with the answers saved before the deadline.")
     with transaction.atomic():
         locked = Attempt.objects.select_for_update().get(pk=attempt.pk)

@@ -241,7 +241,7 @@ def autosave(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
     try:
         choice = request.POST.getlist("choice")
         if item.type == "multiple" and len(choice) < item.choose and not request.POST.get("dont_know"):
-            history.save_draft(owner, attempt, item, choice, now)
+            history.save_draft(owner, attempt, bank, item, choice, now)
             complete = False
         else:
             services.record_answer(
@@ -270,6 +270,12 @@ def review(request: HttpRequest, attempt_id) -> HttpResponse:
     attempt, failure = _load(request, attempt_id)
     if failure:
         return failure
+    now = timezone.now()
+    if attempt.is_exam and not attempt.submitted_at and services.expired(attempt, now):
+        # as on a question page: the timer's reload at 0:00 lands on the results, not on this page again
+        services.finish(attempt, questions.load(), now)
+        messages.warning(request, "Time is up: your exam was submitted with the answers you saved.")
+        return redirect("quiz:results", attempt_id=attempt.id)
     answers = {a.item_id: a for a in attempt.answers.all()}
     rows = [(n, answers[i]) for n, i in enumerate(attempt.item_ids, start=1)]
     return render(
@@ -283,9 +289,7 @@ def review(request: HttpRequest, attempt_id) -> HttpResponse:
             "answered_count": sum(1 for _, a in rows if a.answered_at),
             "flagged_count": sum(1 for _, a in rows if a.flagged),
             "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
-            "seconds_left": max(0, int((attempt.deadline - timezone.now()).total_seconds()))
-            if attempt.deadline
-            else None,
+            "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
         },
     )
 

@@ -3,6 +3,7 @@ blueprint choice, results filters and domains, a read-only submitted exam, and r
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -383,3 +384,20 @@ def test_an_ordering_questions_key_hint_promises_no_letters(client, learner):
 def test_the_practice_task_filter_names_each_task(client):
     html = client.get("/quiz/").content.decode()
     assert '<option value="DVA-C02 1.2">DVA-C02 1.2 · Develop code for AWS Lambda</option>' in html
+
+
+def test_an_exam_out_of_time_is_submitted_by_its_review_page(client, learner):
+    attempt = exam(learner, some_items(2))
+    Attempt.objects.filter(id=attempt.id).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    response = client.get(f"/quiz/a/{attempt.id}/review/")
+    assert response.status_code == 302 and response["Location"].endswith("/results/")
+    assert Attempt.objects.get(id=attempt.id).submitted_at is not None
+
+
+def test_a_draft_saved_after_the_deadline_is_refused_and_the_exam_submitted(client, learner):
+    item = first_of("multiple")
+    attempt = exam(learner, [item])
+    Attempt.objects.filter(id=attempt.id).update(deadline=timezone.now() - dt.timedelta(seconds=1))
+    response = save(client, attempt, 1, {"choice": item.options[0].key})
+    assert response.status_code == 409 and "Time is up" in json.loads(response.content)["message"]
+    assert Attempt.objects.get(id=attempt.id).submitted_at is not None
