@@ -259,3 +259,34 @@ def test_the_exam_room_works_under_the_content_security_policy(browser, live_ser
     finally:
         context.close()
     assert problems == []
+
+
+def test_reordered_steps_and_an_incomplete_multiple_choice_are_saved_too(page):
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    owner = log_in(page)
+    items = questions.load().items.values()
+    ordering = next(i for i in items if i.type == "ordering")
+    multiple = next(i for i in items if i.type == "multiple" and i.choose >= 2)
+    attempt = services.start(owner, "exam", [ordering.id, multiple.id], "Exam", minutes=30, now=timezone.now())
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    selects = page.locator('select[name^="position-"]')
+    count = selects.count()
+    for n in range(count):
+        selects.nth(n).select_option(str(count - n))
+        if n == 0:
+            expect(page.locator("#save-state")).to_contain_text("give every step its own position")
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    page.reload()
+    for n in range(count):
+        expect(selects.nth(n)).to_have_value(str(count - n))
+    page.goto(f"/quiz/a/{attempt.id}/2/")
+    ready(page)
+    page.locator(".question-card .option label").first.click()
+    expect(page.locator("#save-state")).to_have_text(f"Saved: choose {multiple.choose} to answer")
+    page.reload()
+    expect(page.locator('input[name="choice"]').first).to_be_checked()
+    expect(page.locator('a.qnum[data-number="2"]')).not_to_have_class(re.compile(r"\banswered\b"))
