@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "learn.search",
     "learn.classes",
     "learn.sandbox",
+    "learn.wiring",
     "learn.ratelimit",
 ]
 
