@@ -16,6 +16,7 @@ urlpatterns = [
     path("diagrams/", include("learn.diagrams.urls")),
     path("", include("learn.playground.urls")),
     path("exercises/", include("learn.exercises.urls")),
+    path("wiring/", include("learn.wiring.urls")),
     path("accounts/signup/", progress_views.signup, name="signup"),
     path("accounts/login/", progress_views.ThrottledLoginView.as_view(), name="login"),
     path("accounts/password_reset/", progress_views.LimitedPasswordResetView.as_view(), name="password_reset"),

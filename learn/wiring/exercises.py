@@ -1,0 +1,229 @@
+"""Wiring exercises: fix a faulty template until the checker and the engine agree it does what the goal asks.
+
+Each exercise is a folder `content/wiring-exercises/<id>/` with `exercise.toml` (title, source, goal, hint,
+lesson, [checks], [scenario]), `starter.yaml` (the faulty template the learner starts from) and `solution.yaml`.
+A submission passes when every check passes:
+
+- no error-level finding (cfn-lint's or ours) and no input error;
+- none of the semantic codes in `checks.absent`;
+- a wiring from the exercise's source to a function, whose settings equal `checks.settings` and stay at or under
+  `checks.at_most`;
+- the engine's scenario `scenario.key` on that wiring ends each record listed in `scenario.expect` in the
+  disposition given there (and, with `scenario.detail_excludes`, without that text in its detail).
+
+Pure Python (no Django); the checker's results are cached by text so a page and its grading lint a template once.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import tomllib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+from typing import Any
+
+from learn import engine
+
+ROOT = Path(__file__).resolve().parents[2] / "content" / "wiring-exercises"
+CHECK_KEYS = {"no_errors", "absent", "settings", "at_most"}
+SCENARIO_KEYS = {"key", "expect", "detail_excludes"}
+
+
+class ExerciseError(ValueError):
+    """A broken exercise folder: the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class Exercise:
+    id: str
+    title: str
+    source: str
+    goal: str
+    hint: str
+    lesson: str
+    starter: str
+    solution: str
+    no_errors: bool = True
+    absent: tuple[str, ...] = ()
+    settings: dict[str, Any] = field(default_factory=dict)
+    at_most: dict[str, float] = field(default_factory=dict)
+    scenario: str = ""
+    expect: dict[str, str] = field(default_factory=dict)
+    detail_excludes: str = ""
+
+
+@dataclass(frozen=True)
+class Check:
+    label: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class Verdict:
+    report: Any  # learn.wiring Report
+    checks: list[Check]
+    trace: Any = None  # the engine's trace of the scenario, when a wiring was found
+    wiring_index: int | None = None
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.checks) and all(check.passed for check in self.checks)
+
+
+# -- loading -------------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def load(root: Path = ROOT) -> dict[str, Exercise]:
+    """Every exercise, by id, in folder-name order; raises ExerciseError naming the file and field."""
+    exercises = {}
+    if not root.is_dir():
+        return exercises
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        exercises[folder.name] = _read(folder)
+    return exercises
+
+
+def get(exercise_id: str) -> Exercise | None:
+    """An exercise by id, looked up in the loaded set (never joined into a path)."""
+    return load().get(exercise_id)
+
+
+def _read(folder: Path) -> Exercise:
+    where = folder / "exercise.toml"
+    try:
+        data = tomllib.loads(where.read_text(encoding="utf-8"))
+        starter = (folder / "starter.yaml").read_text(encoding="utf-8")
+        solution = (folder / "solution.yaml").read_text(encoding="utf-8")
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise ExerciseError(f"{folder}: {error}") from error
+    for name in ("title", "source", "goal"):
+        if not isinstance(data.get(name), str) or not data[name].strip():
+            raise ExerciseError(f"{where}: `{name}` must be a non-empty string")
+    checks = data.get("checks", {})
+    scenario = data.get("scenario", {})
+    if unknown := set(checks) - CHECK_KEYS:
+        raise ExerciseError(f"{where}: unknown key(s) in [checks]: {', '.join(sorted(unknown))}")
+    if unknown := set(scenario) - SCENARIO_KEYS:
+        raise ExerciseError(f"{where}: unknown key(s) in [scenario]: {', '.join(sorted(unknown))}")
+    if scenario and scenario.get("key") not in engine.PRESETS:
+        raise ExerciseError(f"{where}: [scenario] key must be one of {', '.join(engine.PRESETS)}")
+    for record, kind in scenario.get("expect", {}).items():
+        if kind not in engine.DISPOSITIONS:
+            raise ExerciseError(f"{where}: [scenario] expect.{record} = {kind!r} is not a disposition")
+    return Exercise(
+        id=folder.name,
+        title=data["title"].strip(),
+        source=data["source"].strip(),
+        goal=data["goal"].strip(),
+        hint=str(data.get("hint", "")).strip(),
+        lesson=str(data.get("lesson", "")).strip(),
+        starter=starter,
+        solution=solution,
+        no_errors=bool(checks.get("no_errors", True)),
+        absent=tuple(checks.get("absent", ())),
+        settings=dict(checks.get("settings", {})),
+        at_most=dict(checks.get("at_most", {})),
+        scenario=str(scenario.get("key", "")),
+        expect={str(k): str(v) for k, v in scenario.get("expect", {}).items()},
+        detail_excludes=str(scenario.get("detail_excludes", "")),
+    )
+
+
+# -- checking once per text ----------------------------------------------------------------------------------
+
+_CACHE_SIZE = 128
+_cache: OrderedDict[str, Any] = OrderedDict()
+_cache_lock = Lock()
+
+
+def checked(text: str, filename: str = "template.yaml") -> Any:
+    """check_template(text) with lint, remembered per text within this process (cfn-lint takes ~0.6 s a run).
+
+    The Report is shared between callers: read it, never change it.
+    """
+    from learn.wiring import check_template
+
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    with _cache_lock:
+        if digest in _cache:
+            _cache.move_to_end(digest)
+            return _cache[digest]
+    report = check_template(text, filename=filename, lint=True)
+    with _cache_lock:
+        _cache[digest] = report
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return report
+
+
+# -- grading -------------------------------------------------------------------------------------------------
+
+
+def grade(exercise: Exercise, text: str) -> Verdict:
+    """Run every check of `exercise` on the learner's template text."""
+    report = checked(text)
+    if report.error:
+        return Verdict(report, [Check("The template can be read", False, report.error)])
+    checks: list[Check] = []
+    if exercise.no_errors:
+        errors = [f for f in report.findings if f.level == "error"]
+        detail = "; ".join(_where(f) + f.message for f in errors[:3])
+        checks.append(Check("No error-level finding", not errors, detail))
+    for code in exercise.absent:
+        finding = next((f for f in report.findings if f.code == code), None)
+        detail = _where(finding) + finding.message if finding else ""
+        checks.append(Check(f"No “{code}” finding", finding is None, detail))
+    index = next((i for i, w in enumerate(report.wirings) if w.source == exercise.source), None)
+    wiring = report.wirings[index] if index is not None else None
+    label = f"A {exercise.source} wiring to a function is found"
+    checks.append(Check(label, wiring is not None, "" if wiring else "The checker found no such wiring."))
+    if wiring is None:
+        return Verdict(report, checks)
+    for name, wanted in exercise.settings.items():
+        value = wiring.settings.get(name)
+        checks.append(Check(f"{name} is {_show(wanted)}", value == wanted, f"It is {_show(value)}."))
+    for name, most in exercise.at_most.items():
+        value = wiring.settings.get(name)
+        fine = isinstance(value, int | float) and not isinstance(value, bool) and value <= most
+        checks.append(Check(f"{name} is at most {_show(most)}", fine, f"It is {_show(value)}."))
+    trace = None
+    if exercise.scenario:
+        trace = _scenario(report, index, exercise, checks)
+    return Verdict(report, checks, trace, index)
+
+
+def _scenario(report: Any, index: int, exercise: Exercise, checks: list[Check]) -> Any:
+    from learn.wiring import simulate_template
+
+    label = f"Scenario “{engine.preset_label(exercise.scenario)}”"
+    try:
+        trace = simulate_template(report, index, exercise.scenario)
+    except (engine.EngineError, ValueError, KeyError) as error:
+        checks.append(Check(f"{label} runs", False, str(error)))
+        return None
+    for record, wanted in exercise.expect.items():
+        got = trace.dispositions.get(record)
+        fine = got is not None and got.kind == wanted
+        detail = f"It ended as: {got.label.lower()}." if got else "It has no final disposition."
+        if fine and exercise.detail_excludes and exercise.detail_excludes in got.detail:
+            fine, detail = False, got.detail
+        wanted_label = engine.DISPOSITIONS[wanted].lower()
+        checks.append(Check(f"{label}: record {record} is {wanted_label}", fine, "" if fine else detail))
+    return trace
+
+
+def _where(finding: Any) -> str:
+    return f"line {finding.line}: " if finding is not None and finding.line else ""
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "not set"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
