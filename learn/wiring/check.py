@@ -17,6 +17,7 @@ def check_template(text: str, filename: str = "template.yaml", lint: bool = True
         return report
     from .model import Template
     from .semantic import run_checks
+    from .wirings import build_wirings
 
     template = Template(data)
     if lint:
@@ -25,7 +26,7 @@ def check_template(text: str, filename: str = "template.yaml", lint: bool = True
         report.findings.extend(lint_text(text))
         report.linted = True
     report.findings.extend(run_checks(template))
-    report.wirings = template.wirings()
+    report.wirings = build_wirings(template)
     report.assumptions = template.assumptions()
     report.findings.sort(key=lambda f: (f.line if f.line is not None else 0, LEVEL_ORDER.get(f.level, 3), f.code))
     return report

@@ -1,9 +1,127 @@
-"""cfn-lint through its Python API (filled in below the stub)."""
+"""cfn-lint through its Python API: rules loaded once per process, results cached by the template's hash.
+
+cfn-lint runs the SAM transform (aws-sam-translator) offline and checks the template against the resource specs
+it ships with, for us-east-1. From cfn-lint-serverless we keep the rules that fit a wiring lesson; the others
+either teach observability rather than wiring (memory size, tracing, log retention, API logging) or are replaced
+by our semantic checks, which know more of the wiring:
+  ES1001 asks every mapping for an on-failure destination, SQS ones too, where Lambda refuses one
+         (our stream-unbounded-retries and sqs-on-failure-destination);
+  ES1007 ignores a function's dead-letter queue (our async-without-failure-target);
+  ES6000 asks the dead-letter queue itself for a redrive policy (our queue-without-redrive).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
+
 from .types import Finding
+
+REGIONS = ["us-east-1"]
+SERVERLESS_MODULE = "cfn_lint_serverless.rules"
+SERVERLESS_KEPT = {"ES1006", "ES4000", "ES7000", "WS1002", "WS1003"}
+CACHE_SIZE = 256
+DOC = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lint.html"
+
+_lock = threading.Lock()
+_runner = None
+_serverless_loaded = False
+_cache: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
+stats = {"hits": 0, "misses": 0}
+
+
+def _get_runner():
+    """The cfn-lint Runner with its rules, built once per process (loading the rules takes about a second)."""
+    global _runner, _serverless_loaded
+    if _runner is None:
+        from cfnlint.api import ManualArgs
+        from cfnlint.config import ConfigMixIn
+        from cfnlint.runner import Runner
+
+        args = ManualArgs(regions=REGIONS, append_rules=[SERVERLESS_MODULE])
+        try:
+            runner = Runner(ConfigMixIn([], **args))
+            _serverless_loaded = True
+        except Exception:  # the serverless rules could not load: lint with cfn-lint's own rules
+            runner = Runner(ConfigMixIn([], **ManualArgs(regions=REGIONS)))
+        _runner = runner
+    return _runner
+
+
+def serverless_rules_loaded() -> bool:
+    _get_runner()
+    return _serverless_loaded
+
+
+def _level(rule_id: str) -> str:
+    return {"E": "error", "W": "warning", "I": "info"}.get(rule_id[:1], "warning")
+
+
+def _plain(rule, message: str) -> str:
+    message = " ".join(str(message).split())
+    short = getattr(rule, "shortdesc", "") or ""
+    if short and short.lower() not in message.lower():
+        return f"{short}: {message}"
+    return message
+
+
+def _doc(rule) -> str:
+    url = getattr(rule, "source_url", "") or ""
+    return url if url.startswith("https://") else DOC
+
+
+def _run(text: str) -> tuple[Finding, ...]:
+    from cfnlint.decode.decode import decode_str
+
+    runner = _get_runner()
+    template, errors = decode_str(text)
+    matches = list(errors or [])
+    if not errors and template is not None:
+        matches.extend(runner.validate_template(template))
+    out: dict[tuple, Finding] = {}
+    for match in matches:
+        rule_id = getattr(match.rule, "id", "E0000")
+        if rule_id.startswith(("ES", "WS", "IS")) and rule_id not in SERVERLESS_KEPT:
+            continue
+        line = getattr(match, "linenumber", None) or None
+        finding = Finding(
+            origin="cfn-lint",
+            level=_level(rule_id),
+            code=rule_id,
+            message=_plain(match.rule, match.message),
+            line=line,
+            doc=_doc(match.rule),
+            lesson="",
+        )
+        out.setdefault((rule_id, line, finding.message), finding)
+    return tuple(out.values())
 
 
 def lint_text(text: str) -> list[Finding]:
-    return []
+    """cfn-lint's findings for this template text (cached by its hash: an LRU of the last 256 texts)."""
+    key = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+    with _lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            _cache.move_to_end(key)
+            stats["hits"] += 1
+            return list(cached)
+        stats["misses"] += 1
+        try:
+            result = _run(text)
+        except Exception as exc:  # cfn-lint itself failed: say so rather than fail the whole check
+            result = (
+                Finding(
+                    origin="cfn-lint",
+                    level="warning",
+                    code="cfn-lint-failed",
+                    message=f"cfn-lint could not check this template ({type(exc).__name__}: {exc}).",
+                    line=None,
+                    doc=DOC,
+                ),
+            )
+        _cache[key] = result
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+        return list(result)
