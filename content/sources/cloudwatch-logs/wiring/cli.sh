@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The CloudWatch Logs wiring of template.yaml with the AWS CLI. Replace the
-# CAPITALS first. Assumes the function FUNCTION_NAME exists, the log group
-# /app/checkout exists, and the queue alerts-failed exists and the execution role
-# may send messages to it.
+# The CloudWatch Logs wiring of template.yaml with the AWS CLI. Replace the CAPITALS
+# first. Assumes the function FUNCTION_NAME, the log group /app/checkout and the queue
+# alerts-failed exist, and the execution role may send messages to that queue.
 set -euo pipefail
 
 REGION=REGION
