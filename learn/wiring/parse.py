@@ -141,6 +141,14 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
     return f"line {mark.line + 1}: {text} (column {mark.column + 1})."
 
 
+def _line_dicts(value: Any) -> Any:
+    if isinstance(value, dict):
+        return LineDict({str(k): _line_dicts(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [_line_dicts(v) for v in value]
+    return value
+
+
 def load(text: str) -> LineDict:
     """The template as LineDicts and lists; ParseError with a plain message when it cannot be read."""
     if len(text.encode("utf-8", "replace")) > MAX_BYTES:
@@ -148,15 +156,20 @@ def load(text: str) -> LineDict:
         raise ParseError(f"The template is {size} KB; the checker reads templates of up to 256 KB.")
     if not text.strip():
         raise ParseError("The template is empty: paste a SAM or CloudFormation template (YAML or JSON).")
+    json_data = None
+    if text.lstrip().startswith("{"):
+        try:
+            json_data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ParseError(f"line {exc.lineno}: this is not valid JSON: {exc.msg}.") from None
+        except RecursionError:
+            raise ParseError("The template nests too deeply to be read.") from None
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
-        if text.lstrip().startswith("{"):
-            try:
-                json.loads(text)
-            except json.JSONDecodeError as jexc:
-                raise ParseError(f"line {jexc.lineno}: this is not valid JSON: {jexc.msg}.") from None
-        raise ParseError(_yaml_message(exc)) from None
+        if json_data is None:
+            raise ParseError(_yaml_message(exc)) from None
+        data = _line_dicts(json_data)  # valid JSON that YAML cannot read (tabs): no line numbers
     except RecursionError:
         raise ParseError("The template nests too deeply to be read.") from None
     if not isinstance(data, LineDict):

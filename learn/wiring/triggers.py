@@ -196,7 +196,9 @@ def _push_resources(t: Template) -> list[Trigger]:
     for lid in t.of_type("AWS::Cognito::UserPool"):
         config = t.props(lid).get("LambdaConfig")
         for key, value in config.items() if isinstance(config, dict) else []:
-            if isinstance(value, dict):  # CustomEmailSender / CustomSMSSender: {LambdaArn, LambdaVersion}
+            if (
+                isinstance(value, dict) and "LambdaArn" in value
+            ):  # CustomEmailSender / CustomSMSSender: {LambdaArn, LambdaVersion}
                 value = value.get("LambdaArn")
             fn = t.function_of(value, f"{lid} LambdaConfig.{key}") if value is not None else ""
             if fn:

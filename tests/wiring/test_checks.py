@@ -1,0 +1,404 @@
+"""The wiring checker: faulty templates give their finding and no other, bad input gets plain words, the engine
+simulates what a template wires, and `manage.py wiring check` exits 1 on an error-level finding."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from learn.wiring import Finding, Report, check_template, scenarios_for, simulate_template
+from learn.wiring import lint as wiring_lint
+from learn.wiring.semantic import CHECKS
+
+FAULTY = Path(__file__).parent / "faulty"
+FILES = sorted(FAULTY.glob("*.yaml"))
+
+
+def expected(path: Path) -> set[str]:
+    match = re.search(r"^# expect: (.+)$", path.read_text(), re.M)
+    assert match, f"{path.name} has no '# expect:' line"
+    return set(match.group(1).split())
+
+
+def test_the_table_is_large_and_covers_every_check():
+    assert len(FILES) >= 25
+    covered = set().union(*(expected(p) for p in FILES))
+    assert set(CHECKS) <= covered, f"checks without a faulty template: {set(CHECKS) - covered}"
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_faulty_template_gives_its_finding_and_no_other(path):
+    want = expected(path)
+    assert path.stem.split("--")[0] in want, "a faulty template is named after the finding it shows"
+    report = check_template(path.read_text(), filename=path.name, lint=False)
+    assert report.error is None
+    found = [f for f in report.findings if f.origin == "semantic"]
+    assert {f.code for f in found} == want
+    for f in found:
+        level, _doc, _lesson = CHECKS[f.code]
+        assert f.level == level
+        assert f.line is not None and f.line > 0
+        assert f.doc.startswith("https://docs.aws.amazon.com/")
+        assert f.lesson.startswith("/")
+        assert f.message.endswith((".", ")"))
+
+
+def test_finding_lines_point_at_the_setting():
+    text = (FAULTY / "batch-without-window.yaml").read_text()
+    report = check_template(text, lint=False)
+    (finding,) = report.findings
+    assert text.splitlines()[finding.line - 1].strip() == "BatchSize: 100"
+    text = (FAULTY / "sqs-visibility-timeout.yaml").read_text()
+    (finding,) = check_template(text, lint=False).findings
+    assert text.splitlines()[finding.line - 1].strip() == "VisibilityTimeout: 60"
+    assert "6 × Worker's timeout (180 s)" in finding.message
+
+
+def test_a_parameter_default_is_used_and_said():
+    report = check_template((FAULTY / "sqs-visibility-timeout--parameter.yaml").read_text(), lint=False)
+    assert any("FunctionTimeout" in a and "Default 30" in a for a in report.assumptions)
+    assert report.wirings[0].settings["timeout_s"] == 30
+
+
+def test_a_value_that_cannot_be_resolved_becomes_an_assumption():
+    text = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  Size:
+    Type: Number
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: !ImportValue shared-visibility
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: !Ref Size
+"""
+    report = check_template(text, lint=False)
+    assert report.error is None
+    joined = " ".join(report.assumptions)
+    assert "!ImportValue shared-visibility could not be resolved; assumed 30" in joined
+    assert "!Ref Size could not be resolved" in joined
+    assert report.wirings[0].settings["visibility_timeout_s"] == 30
+    assert "batch_size" not in report.wirings[0].settings
+
+
+def test_if_and_sub_and_globals_resolve():
+    text = """
+Transform: AWS::Serverless-2016-10-31
+Conditions:
+  IsProd: !Equals [!Ref AWS::AccountId, "111122223333"]
+Globals:
+  Function:
+    Timeout: 12
+Resources:
+  Dlq:
+    Type: AWS::SQS::Queue
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: !If [IsProd, 600, 600]
+      RedrivePolicy:
+        deadLetterTargetArn: !GetAtt Dlq.Arn
+        maxReceiveCount: !If [IsProd, 3, 10]
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !Sub "${Jobs.Arn}"
+"""
+    report = check_template(text, lint=False)
+    assert report.findings == []
+    settings = report.wirings[0].settings
+    assert settings["timeout_s"] == 12 and settings["visibility_timeout_s"] == 600
+    assert settings["max_receive_count"] == 3
+    assert any("!If IsProd" in a for a in report.assumptions)
+
+
+def test_invalid_yaml_names_the_line():
+    report = check_template("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n   Properties: {}\n  - x\n")
+    assert report.error and report.error.startswith("line ")
+    assert report.findings == [] and not report.ok
+    tab = check_template("Resources:\n  Q:\n\tType: AWS::SQS::Queue\n")
+    assert tab.error.startswith("line 3:") and "tab" in tab.error
+
+
+def test_unknown_tag_and_duplicate_key_are_plain_errors():
+    report = check_template("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      A: !Nope x\n")
+    assert report.error.startswith("line 5:") and "!Nope is not a CloudFormation function" in report.error
+    report = check_template("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n  Q:\n    Type: AWS::SNS::Topic\n")
+    assert report.error.startswith("line 4:") and "appears twice" in report.error
+
+
+def test_oversize_empty_and_not_a_template():
+    big = "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n" + "# padding\n" * 30_000
+    assert "256 KB" in check_template(big).error
+    assert "empty" in check_template("  \n").error
+    assert "not a template" in check_template("- a\n- b\n").error
+    assert "Resources" in check_template("Description: nothing\n").error
+
+
+def test_json_input_reads_with_lines():
+    text = json.dumps(
+        {
+            "Resources": {
+                "Jobs": {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 5}},
+                "Worker": {
+                    "Type": "AWS::Lambda::Function",
+                    "Properties": {"Timeout": 30, "Runtime": "python3.12", "Handler": "index.handler"},
+                },
+                "Mapping": {
+                    "Type": "AWS::Lambda::EventSourceMapping",
+                    "Properties": {
+                        "EventSourceArn": {"Fn::GetAtt": ["Jobs", "Arn"]},
+                        "FunctionName": {"Ref": "Worker"},
+                    },
+                },
+            }
+        },
+        indent=2,
+    )
+    report = check_template(text, filename="template.json", lint=False)
+    assert set(report.codes("semantic")) == {"sqs-visibility-below-timeout", "queue-without-redrive"}
+    below = next(f for f in report.findings if f.code == "sqs-visibility-below-timeout")
+    assert '"VisibilityTimeout": 5' in text.splitlines()[below.line - 1]
+    bad = check_template('{\n  "Resources": {\n    "Q": {"Type": "AWS::SQS::Queue",}\n  }\n}')
+    assert bad.error.startswith("line 3:") and "JSON" in bad.error
+
+
+def test_cfn_lint_findings_have_lines_and_rule_ids():
+    text = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: lots
+  Thing:
+    Type: AWS::Nope::Nothing
+"""
+    report = check_template(text)
+    lint = [f for f in report.findings if f.origin == "cfn-lint"]
+    by_code = {f.code: f for f in lint}
+    assert by_code["E3012"].line == 6 and by_code["E3012"].level == "error"
+    assert by_code["E3006"].line == 8
+    assert all(f.doc.startswith("https://") for f in lint)
+    assert not report.ok
+    assert [f.line for f in report.findings] == sorted(f.line or 0 for f in report.findings)
+
+
+def test_cfn_lint_results_are_cached_by_text():
+    text = (FAULTY / "queue-without-redrive.yaml").read_text() + "\n# cache probe\n"
+    before = dict(wiring_lint.stats)
+    first = check_template(text)
+    second = check_template(text)
+    assert wiring_lint.stats["misses"] == before["misses"] + 1
+    assert wiring_lint.stats["hits"] == before["hits"] + 1
+    assert first.findings == second.findings
+    assert wiring_lint.serverless_rules_loaded()
+
+
+def test_serverless_rules_that_fit_are_on():
+    text = """Resources:
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: "2012-10-17"
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: lambda.amazonaws.com
+            Action: sts:AssumeRole
+  Worker:
+    Type: AWS::Lambda::Function
+    Properties:
+      Runtime: python3.12
+      Handler: index.handler
+      Role: !GetAtt Role.Arn
+      Code:
+        ZipFile: "def handler(event, context): return None"
+"""
+    codes = check_template(text).codes("cfn-lint")
+    assert "ES1006" in codes  # no explicit timeout
+    assert "ES1005" not in codes and "WS1000" not in codes  # memory and tracing are not the lab's subject
+
+
+def test_report_as_dict_is_json():
+    report = check_template((FAULTY / "fifo-batching.yaml").read_text(), lint=False)
+    data = json.loads(json.dumps(report.as_dict()))
+    assert data["ok"] is False and data["findings"][0]["code"] == "fifo-batching"
+    assert isinstance(report, Report) and isinstance(report.findings[0], Finding)
+
+
+def kinds(trace) -> dict[str, str]:
+    return {record: d.kind for record, d in trace.dispositions.items()}
+
+
+# ---- simulate ----------------------------------------------------------------------------------------
+
+SQS_TEMPLATE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+{dlq}  Jobs:
+    Type: AWS::SQS::Queue
+    Properties:
+      VisibilityTimeout: 60
+      MessageRetentionPeriod: 3600
+{redrive}  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 10
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !GetAtt Jobs.Arn
+            BatchSize: 5
+"""
+DLQ = "  Dlq:\n    Type: AWS::SQS::Queue\n"
+REDRIVE = "      RedrivePolicy:\n        deadLetterTargetArn: !GetAtt Dlq.Arn\n        maxReceiveCount: 3\n"
+
+
+def test_simulate_sqs_poison_message_lost_without_dlq_kept_with_one():
+    without = check_template(SQS_TEMPLATE.format(dlq="", redrive=""), lint=False)
+    assert without.wirings[0].settings["redrive_policy"] is False
+    lost = simulate_template(without, 0, "poison")
+    assert kinds(lost)["2"] == "discarded-retention"
+    with_dlq = check_template(SQS_TEMPLATE.format(dlq=DLQ, redrive=REDRIVE), lint=False)
+    assert with_dlq.findings == []
+    kept = simulate_template(with_dlq, 0, "poison")
+    assert kinds(kept)["2"] == "queue-dlq"
+    assert kinds(kept)["1"] == "queue-dlq"  # without ReportBatchItemFailures the whole batch failed with it
+    rbif = (
+        SQS_TEMPLATE.format(dlq=DLQ, redrive=REDRIVE) + "            FunctionResponseTypes: [ReportBatchItemFailures]\n"
+    )
+    partial = simulate_template(check_template(rbif, lint=False), 0, "poison")
+    assert kinds(partial) == {"1": "processed", "2": "queue-dlq", "3": "processed"}
+    assert any("2" in step.records for step in kept.steps)
+
+
+def test_simulate_kinesis_unbounded_blocks_bounded_goes_to_destination():
+    blocked = check_template((FAULTY / "stream-unbounded-retries.yaml").read_text(), lint=False)
+    trace = simulate_template(blocked, 0, "poison")
+    assert kinds(trace)["2"] in ("blocking", "discarded-retention")
+    bounded = check_template((FAULTY / "missing-report-batch-item-failures--kinesis.yaml").read_text(), lint=False)
+    settings = bounded.wirings[0].settings
+    assert settings["maximum_retry_attempts"] == 3 and settings["on_failure_destination"] == "sqs"
+    trace = simulate_template(bounded, 0, "poison")
+    assert kinds(trace)["2"] == "on-failure-destination"
+
+
+def test_simulate_s3_async_with_and_without_failure_target():
+    dropped = check_template((FAULTY / "async-without-failure-target.yaml").read_text(), lint=False)
+    assert dropped.wirings[0].source == "s3"
+    assert kinds(simulate_template(dropped, 0, "function-error"))["1"] == "discarded-retries"
+    kept = check_template((FAULTY / "push-without-permission.yaml").read_text(), lint=False)
+    assert kept.wirings[0].settings["on_failure_destination"] == "sqs"
+    assert kinds(simulate_template(kept, 0, "function-error"))["1"] == "on-failure-destination"
+
+
+def test_simulate_eventbridge_target_settings():
+    text = (FAULTY / "push-without-permission--eventbridge.yaml").read_text()
+    text = text.replace(
+        "          Arn: !GetAtt Worker.Arn\n",
+        "          Arn: !GetAtt Worker.Arn\n          RetryPolicy:\n            MaximumRetryAttempts: 4\n",
+    )
+    report = check_template(text, lint=False)
+    wiring = report.wirings[0]
+    assert wiring.source == "eventbridge"
+    assert wiring.settings["target_maximum_retry_attempts"] == 4
+    assert wiring.settings["dead_letter_queue"] == "sqs"
+    trace = simulate_template(report, 0, "function-error")
+    assert kinds(trace)["1"] == "function-dlq"
+
+
+def test_scenarios_and_bad_simulate_requests():
+    keys = [s.key for s in scenarios_for("sqs")]
+    assert "poison" in keys and "partial" in keys
+    assert all(s.outcomes for s in scenarios_for("s3"))
+    from learn.engine import EngineError
+
+    report = check_template((FAULTY / "queue-without-redrive.yaml").read_text(), lint=False)
+    with pytest.raises(EngineError, match="no wiring number 3"):
+        simulate_template(report, 2, "poison")
+    with pytest.raises(EngineError, match="unknown scenario"):
+        simulate_template(report, 0, "nope")
+    with pytest.raises(EngineError, match="nothing to simulate"):
+        simulate_template(check_template("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", lint=False), 0)
+    trace = simulate_template(report, 0, outcomes=["error"], records=2)
+    assert set(trace.dispositions) == {"1", "2"}
+
+
+# ---- the command ------------------------------------------------------------------------------------
+
+
+def run(*args):
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("wiring", *args, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_command_exit_status_and_lines(tmp_path):
+    code, out, _ = run("check", str(FAULTY / "batch-without-window.yaml"), "--no-lint")
+    assert code == 1
+    assert "line 26: error [batch-without-window]" in out and "batch-without-window" in out
+    code, out, _ = run("check", str(FAULTY / "queue-without-redrive.yaml"), "--no-lint")
+    assert code == 0 and "queue-without-redrive" in out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("Resources:\n  Q:\n\tType: x\n")
+    code, out, err = run("check", str(bad))
+    assert code == 1 and "line 3" in (out + err)
+
+
+def test_command_json_and_simulate():
+    code, out, _ = run("check", str(FAULTY / "queue-without-redrive.yaml"), "--json", "--no-lint")
+    data = json.loads(out)
+    assert code == 0 and data["findings"][0]["code"] == "queue-without-redrive"
+    code, out, _ = run(
+        "check", str(FAULTY / "queue-without-redrive.yaml"), "--no-lint", "--simulate", "--scenario", "poison"
+    )
+    assert code == 0 and "Simulating SQS queue Jobs" in out and "2: Lost: expired" in out
+    code, out, _ = run(
+        "check",
+        str(FAULTY / "queue-without-redrive.yaml"),
+        "--no-lint",
+        "--simulate",
+        "--outcomes",
+        "error",
+        "--json",
+    )
+    assert json.loads(out)["simulation"]["dispositions"]
+
+
+def test_command_missing_file():
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("wiring", "check", "/nonexistent/template.yaml")
