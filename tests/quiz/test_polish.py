@@ -49,7 +49,7 @@ def _six_option_position(attempt: Attempt) -> int | None:
     )
 
 
-def test_the_exam_key_hint_stops_letters_at_e_where_f_flags(client):
+def test_the_exam_key_hint_lets_f_choose_and_g_flag(client):
     for _ in range(10):  # exams draw at random: find one with a six-option question
         attempt = _exam(client)
         position = _six_option_position(attempt)
@@ -61,7 +61,7 @@ def test_the_exam_key_hint_stops_letters_at_e_where_f_flags(client):
     hint = re.search(
         r'data-testid="key-hint">([^<]*)<', client.get(f"/quiz/a/{attempt.id}/{position}/").content.decode()
     )
-    assert hint.group(1) == "Keys: 1–6 or A–E choose · Enter saves · F flags · ← → move."
+    assert hint.group(1) == "Keys: 1–6 or A–F choose (saved at once) · Enter goes on · G flags · ← → move."
 
 
 def test_results_show_seconds_named_tasks_and_topics_linked_to_lessons(client):
