@@ -93,12 +93,20 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "related": [cat.sources[s] for s in source.related],
             "changes": cat.changes_for(slug),
             "exercises": _exercises_for(slug),
+            "wiring_code": _wiring_for(slug),
             "practice": _practice_for(slug),
             "previous": previous,
             "next": following,
             "read": progress.has_read(owner, slug),
         },
     )
+
+
+def _wiring_for(slug: str):
+    """The source's shipped SAM template, notes and CLI (learn.wiring.shipped), or None."""
+    from learn.wiring import shipped
+
+    return shipped.load(slug)
 
 
 PRACTICE_SIZE = 10
