@@ -16,11 +16,16 @@ aws lambda put-function-event-invoke-config --region "$REGION" \
   --maximum-retry-attempts 1 \
   --destination-config "{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:$REGION:$ACCOUNT_ID:release-marker-failed\"}}"
 
-# 2. Deploy the stack: CloudFormation invokes the function with a Create request
-#    and waits for its answer (ServiceTimeout 600 s).
+# 2. Upload the code (CodeUri: src/) to ARTIFACT_BUCKET, then deploy the stack:
+#    CloudFormation invokes the function with a Create request and waits for its
+#    answer (ServiceTimeout 600 s).
+aws cloudformation package --region "$REGION" \
+  --template-file template.yaml \
+  --s3-bucket ARTIFACT_BUCKET \
+  --output-template-file packaged.yaml
 aws cloudformation deploy --region "$REGION" \
   --stack-name release-marker \
-  --template-file template.yaml \
+  --template-file packaged.yaml \
   --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
   --parameter-overrides ReleaseId=2026.12.1
 
