@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
-# The AWS IoT rule wiring of template.yaml with the AWS CLI. Replace the CAPITALS
-# first. Assumes the function FUNCTION_NAME, the queues alerts-failed and
-# rule-errors, and a role RULE_ERROR_ROLE_ARN (trusted by iot.amazonaws.com, may
-# send to rule-errors) exist.
+# The AWS IoT rule wiring of template.yaml with the AWS CLI. Replace the CAPITALS first.
+# Assumes the function FUNCTION_NAME, the queues alerts-failed and rule-errors, and a role
+# RULE_ERROR_ROLE_ARN (trusted by iot.amazonaws.com, may send to rule-errors) exist.
 set -euo pipefail
 
 REGION=REGION
