@@ -44,7 +44,20 @@ SAM_EVENTS = {
 }
 MAPPING_SOURCES = ("sqs", "kinesis", "dynamodb-streams", "msk", "kafka", "mq", "documentdb")
 STREAM_SOURCES = ("kinesis", "dynamodb-streams", "msk", "kafka", "documentdb")
-ASYNC_SOURCES = ("s3", "sns", "eventbridge", "eventbridge-scheduler", "cloudwatch-logs", "iot", "codecommit", "config")
+# Sources that invoke asynchronously (the catalog's first model is async; SES unless RequestResponse)
+ASYNC_SOURCES = (
+    "s3",
+    "sns",
+    "eventbridge",
+    "eventbridge-scheduler",
+    "cloudwatch-logs",
+    "iot",
+    "codecommit",
+    "codepipeline",
+    "config",
+    "cloudformation",
+    "ses",
+)
 # Which resource type an event source mapping's EventSourceArn points at
 ARN_SOURCE_TYPES = {
     "AWS::SQS::Queue": "sqs",

@@ -49,6 +49,9 @@ CHECKS: dict[str, tuple[str, str, str]] = {
     ),
 }
 
+# Mappings with MaximumRetryAttempts / MaximumRecordAgeInSeconds (DocumentDB has neither: a failing batch is
+# retried until its change-stream events expire).
+RETRY_SOURCES = tuple(slug for slug in STREAM_SOURCES if slug != "documentdb")
 STREAM_DOCS = {
     "kinesis": LDG + "services-kinesis-parameters.html",
     "dynamodb-streams": LDG + "services-ddb-params.html",
@@ -64,7 +67,8 @@ RBIF_DOCS = {
     "kafka": LDG + "kafka-retry-configurations.html",
 }
 # How long each caller waits for a synchronous answer, in seconds (aws-facts.md: API Gateway REST 29 s by default,
-# HTTP API 30 s and not increasable, Cognito 5 s).
+# HTTP API 30 s and not increasable, Cognito 5 s, SES RequestResponse 30 s; the catalog's knobs: Connect's flow
+# block 8 s at most, Lex fulfillment 30 s by default).
 CALLER_WAITS = {
     "api-gateway-rest": (
         29,
@@ -81,8 +85,22 @@ CALLER_WAITS = {
         "Cognito waits 5 seconds for a trigger's answer",
         "https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pools-working-with-lambda-triggers.html",
     ),
+    "connect": (
+        8,
+        "an Amazon Connect flow's Lambda block waits at most 8 seconds",
+        "https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html",
+    ),
+    "lex": (
+        30,
+        "Lex waits 30 seconds for the fulfillment function by default",
+        "https://docs.aws.amazon.com/lexv2/latest/dg/streaming-progress.html",
+    ),
+    "ses": (
+        30,
+        "SES waits 30 seconds for a RequestResponse function",
+        "https://docs.aws.amazon.com/ses/latest/APIReference/API_LambdaAction.html",
+    ),
 }
-SAM_NAMES = {"sqs": "SQS", "kinesis": "Kinesis", "dynamodb-streams": "DynamoDB"}
 
 
 def _finding(code: str, message: str, line: int | None, slug: str = "", doc: str = "", level: str = "") -> Finding:
@@ -323,7 +341,7 @@ def _check_async(t: Template, triggers: list[Trigger]) -> list[Finding]:
     out = []
     seen = set()
     for trig in triggers:
-        if trig.source not in ASYNC_SOURCES or trig.function in seen:
+        if trig.source not in ASYNC_SOURCES or trig.function in seen or _sync_ses(trig):
             continue
         seen.add(trig.function)
         dlq, _ = t.dead_letter(trig.function)
@@ -343,8 +361,12 @@ def _check_async(t: Template, triggers: list[Trigger]) -> list[Finding]:
     return out
 
 
+def _sync_ses(trig: Trigger) -> bool:
+    return trig.source == "ses" and trig.extra.get("invocation_type") == "RequestResponse"
+
+
 def _check_caller_timeout(t: Template, trig: Trigger) -> list[Finding]:
-    if trig.source not in CALLER_WAITS:
+    if trig.source not in CALLER_WAITS or (trig.source == "ses" and not _sync_ses(trig)):
         return []
     waits, said, doc = CALLER_WAITS[trig.source]
     ms = trig.extra.get("timeout_ms")
@@ -413,7 +435,7 @@ def run_checks(t: Template) -> list[Finding]:
     for trig in triggers:
         if trig.source == "sqs":
             out.extend(_check_sqs(t, trig))
-        if trig.source in STREAM_SOURCES:
+        if trig.source in RETRY_SOURCES:
             out.extend(_check_stream(t, trig))
         out.extend(_check_rbif(t, trig))
         out.extend(_check_push(t, trig))

@@ -19,7 +19,13 @@ PRINCIPALS = {
     "cognito": "cognito-idp.amazonaws.com",
     "alexa": "alexa-appkit.amazon.com",
     "secrets-manager": "secretsmanager.amazonaws.com",
+    "config": "config.amazonaws.com",
+    "ses": "ses.amazonaws.com",
+    "lex": "lexv2.amazonaws.com",
+    "codecommit": "codecommit.amazonaws.com",
 }
+CUSTOM_RESOURCE = "AWS::CloudFormation::CustomResource"
+STATE_MACHINES = ("AWS::Serverless::StateMachine", "AWS::StepFunctions::StateMachine")
 
 
 def find_triggers(t: Template) -> list[Trigger]:
@@ -32,6 +38,98 @@ def find_triggers(t: Template) -> list[Trigger]:
         if trig:
             out.append(trig)
     out.extend(_push_resources(t))
+    out.extend(_more_resources(t))
+    invoked = {trig.function for trig in out}
+    out.extend(_iam_invokers(t, invoked))
+    return out
+
+
+def _functions_in(t: Template, node: Any, depth: int = 0) -> list[str]:
+    """Every function of the template a node names (by !Ref, !GetAtt or inside a !Sub), in order."""
+    found: list[str] = []
+    if depth > 30:
+        return found
+    if isinstance(node, dict):
+        if len(node) == 1 and next(iter(node)) in ("Ref", "Fn::GetAtt", "Fn::Sub"):
+            fn = t.function_of(node)
+            if fn:
+                return [fn]
+            text = t.text(node)
+            return [name for name in t.functions() if f"${{{name}.Arn}}" in text or f"${{{name}}}" in text]
+        for value in node.values():
+            found.extend(f for f in _functions_in(t, value, depth + 1) if f not in found)
+    elif isinstance(node, list):
+        for value in node:
+            found.extend(f for f in _functions_in(t, value, depth + 1) if f not in found)
+    return found
+
+
+def _more_resources(t: Template) -> list[Trigger]:
+    out: list[Trigger] = []
+    for lid in t.resources:
+        kind = t.type_of(lid)
+        if kind.startswith("Custom::") or kind == CUSTOM_RESOURCE:
+            fn = t.function_of(t.props(lid).get("ServiceToken"), f"{lid} ServiceToken")
+            if fn:
+                trig = _push(t, "cloudformation", fn, lid, t.line(lid, "ServiceToken"))
+                trig.principal = ""  # CloudFormation invokes with the stack's credentials
+                out.append(trig)
+    for lid in t.of_type("AWS::Config::ConfigRule"):
+        source = t.props(lid).get("Source")
+        if isinstance(source, dict) and source.get("SourceIdentifier") is not None:
+            fn = t.function_of(source.get("SourceIdentifier"))
+            if fn:
+                out.append(_push(t, "config", fn, lid, t.line(lid, "Source")))
+    for lid in t.of_type("AWS::SES::ReceiptRule"):
+        rule = t.props(lid).get("Rule")
+        actions = rule.get("Actions") if isinstance(rule, dict) else None
+        for action in actions if isinstance(actions, list) else []:
+            lam = action.get("LambdaAction") if isinstance(action, dict) else None
+            fn = t.function_of(lam.get("FunctionArn"), f"{lid} LambdaAction") if isinstance(lam, dict) else ""
+            if fn:
+                kind = str(t.value(lam.get("InvocationType"), f"{lid} InvocationType", "Event"))
+                out.append(_push(t, "ses", fn, lid, t.line(lid, "Rule"), invocation_type=kind))
+    for lid in t.of_type("AWS::Lex::BotAlias"):
+        for fn in _functions_in(t, t.props(lid)):
+            out.append(_push(t, "lex", fn, lid, t.line(lid, "BotAliasLocaleSettings")))
+    for lid in t.of_type("AWS::CodeCommit::Repository"):
+        triggers = t.props(lid).get("Triggers")
+        for fn in _functions_in(t, triggers):
+            out.append(_push(t, "codecommit", fn, lid, t.line(lid, "Triggers")))
+    for lid in t.of_type("AWS::SecretsManager::RotationSchedule"):
+        fn = t.function_of(t.props(lid).get("RotationLambdaARN"), f"{lid} RotationLambdaARN")
+        if fn:
+            out.append(_push(t, "secrets-manager", fn, lid, t.line(lid, "RotationLambdaARN")))
+    role_based = {
+        "AWS::KinesisFirehose::DeliveryStream": ("firehose", None),
+        "AWS::CodePipeline::Pipeline": ("codepipeline", "Stages"),
+        "AWS::CloudFront::Distribution": ("cloudfront", "DistributionConfig"),
+        "AWS::Connect::IntegrationAssociation": ("connect", "IntegrationArn"),
+        **dict.fromkeys(STATE_MACHINES, ("step-functions", None)),
+    }
+    for kind, (slug, key) in role_based.items():
+        for lid in t.of_type(kind):
+            node = t.props(lid) if key is None else t.props(lid).get(key)
+            for fn in _functions_in(t, node):
+                trig = _push(t, slug, fn, lid, t.line(lid))
+                trig.principal = ""  # invoked with the service's role, or replicated (CloudFront)
+                out.append(trig)
+    return out
+
+
+def _iam_invokers(t: Template, invoked: set[str]) -> list[Trigger]:
+    """A function nothing else triggers, that an IAM role or policy of the template may invoke: the SDK."""
+    out: list[Trigger] = []
+    for lid in t.of_type("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
+        text = repr(t.props(lid))
+        if "lambda:InvokeFunction" not in text and "lambda:*" not in text:
+            continue
+        for fn in _functions_in(t, t.props(lid)):
+            if fn not in invoked:
+                invoked.add(fn)
+                trig = _push(t, "sdk-invoke", fn, lid, t.line(lid))
+                trig.principal = ""
+                out.append(trig)
     return out
 
 

@@ -27,6 +27,18 @@ NAMES = {
     "cognito": "Cognito user pool",
     "alexa": "Alexa skill",
     "function-urls": "function URL",
+    "cloudformation": "custom resource",
+    "codecommit": "CodeCommit repository",
+    "codepipeline": "CodePipeline pipeline",
+    "config": "Config rule",
+    "connect": "Amazon Connect",
+    "firehose": "Firehose stream",
+    "lex": "Lex bot alias",
+    "sdk-invoke": "SDK caller (IAM)",
+    "ses": "SES receipt rule",
+    "step-functions": "state machine",
+    "secrets-manager": "Secrets Manager rotation",
+    "cloudfront": "CloudFront distribution",
 }
 
 
@@ -116,7 +128,9 @@ def _settings(t: Template, trig: Trigger) -> dict[str, Any]:
         engine_type = str(t.value(t.props(trig.queue).get("EngineType"), f"{trig.queue} EngineType", "")).lower()
         if engine_type in ("activemq", "rabbitmq"):
             s["broker_type"] = engine_type
-    if trig.source in ASYNC_SOURCES:
+    if trig.source == "ses":
+        s["invocation_type"] = trig.extra.get("invocation_type", "Event")
+    if trig.source in ASYNC_SOURCES and s.get("invocation_type") != "RequestResponse":
         config = t.invoke_config(trig.function)
         s["maximum_retry_attempts"] = config.get("MaximumRetryAttempts")
         s["maximum_event_age_s"] = config.get("MaximumEventAgeInSeconds")
