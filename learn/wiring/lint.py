@@ -25,6 +25,8 @@ CACHE_SIZE = 256
 DOC = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lint.html"
 
 _lock = threading.Lock()
+_init_lock = threading.Lock()
+_run_lock = threading.Lock()
 _runner = None
 _serverless_loaded = False
 _cache: OrderedDict[str, tuple[Finding, ...]] = OrderedDict()
@@ -34,19 +36,42 @@ stats = {"hits": 0, "misses": 0}
 def _get_runner():
     """The cfn-lint Runner with its rules, built once per process (loading the rules takes about a second)."""
     global _runner, _serverless_loaded
-    if _runner is None:
-        from cfnlint.api import ManualArgs
-        from cfnlint.config import ConfigMixIn
-        from cfnlint.runner import Runner
-
-        args = ManualArgs(regions=REGIONS, append_rules=[SERVERLESS_MODULE])
-        try:
-            runner = Runner(ConfigMixIn([], **args))
-            _serverless_loaded = True
-        except Exception:  # the serverless rules could not load: lint with cfn-lint's own rules
-            runner = Runner(ConfigMixIn([], **ManualArgs(regions=REGIONS)))
-        _runner = runner
+    with _init_lock:
+        if _runner is None:
+            _runner, _serverless_loaded = _build_runner()
     return _runner
+
+
+def _build_runner():
+    from cfnlint.api import ManualArgs
+    from cfnlint.config import ConfigMixIn
+    from cfnlint.runner import Runner
+
+    args = ManualArgs(regions=REGIONS, append_rules=[SERVERLESS_MODULE])
+    try:
+        return Runner(ConfigMixIn([], **args)), True
+    except Exception:  # the serverless rules could not load: lint with cfn-lint's own rules
+        return Runner(ConfigMixIn([], **ManualArgs(regions=REGIONS))), False
+
+
+WARM_UP = """Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 3
+"""
+
+
+def warm_up() -> None:
+    """Load cfn-lint's rules and the SAM translator now (a few seconds), so the first learner does not wait.
+
+    Call it from a background thread at start-up in a web process; tests and commands need not.
+    """
+    lint_text(WARM_UP)
 
 
 def serverless_rules_loaded() -> bool:
@@ -108,6 +133,7 @@ def lint_text(text: str) -> list[Finding]:
             stats["hits"] += 1
             return list(cached)
         stats["misses"] += 1
+    with _run_lock:  # one cfn-lint run at a time: its template runner keeps state while it works
         try:
             result = _run(text)
         except Exception as exc:  # cfn-lint itself failed: say so rather than fail the whole check
@@ -121,7 +147,8 @@ def lint_text(text: str) -> list[Finding]:
                     doc=DOC,
                 ),
             )
+    with _lock:
         _cache[key] = result
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
-        return list(result)
+    return list(result)

@@ -74,6 +74,7 @@ def lab(request: HttpRequest) -> HttpResponse:
         "wirings": _wirings(outcome.report, request, simulation) if outcome and outcome.report else [],
         "simulation": simulation,
         "error_line": _error_line(outcome.report if outcome else None),
+        "tally": _tally(outcome.report if outcome else None),
         "shipped_sources": _shipped_sources(cat),
         "max_kb": 256,
     }
@@ -129,6 +130,7 @@ def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
         "flow_html": flow_html,
         "failed_count": sum(not check.passed for check in verdict.checks) if verdict else 0,
         "error_line": _error_line(verdict.report if verdict else None),
+        "tally": _tally(verdict.report if verdict else None),
         "max_kb": 256,
     }
     partial = request.method == "POST" and htmx.wants_partial(request) and request.POST.get("action") != "reset"
@@ -271,6 +273,20 @@ def _error_line(report) -> int | str:
     if report is None:
         return ""
     return next((f.line for f in report.findings if f.level == "error" and f.line), "")
+
+
+def _tally(report) -> str:
+    """ "1 error and 2 warnings": the findings counted by level, in words."""
+    if report is None:
+        return ""
+    words = {"error": ("error", "errors"), "warning": ("warning", "warnings"), "info": ("note", "notes")}
+    parts = []
+    for level, (one, many) in words.items():
+        count = sum(f.level == level for f in report.findings)
+        if count:
+            parts.append(f"{count} {one if count == 1 else many}")
+    text = " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
+    return text[:1].upper() + text[1:]
 
 
 def _scenario_title(exercise) -> str:

@@ -217,6 +217,8 @@ def test_cfn_lint_results_are_cached_by_text():
     assert wiring_lint.stats["hits"] == before["hits"] + 1
     assert first.findings == second.findings
     assert wiring_lint.serverless_rules_loaded()
+    wiring_lint.warm_up()  # a web process calls it at start; twice is harmless
+    wiring_lint.warm_up()
 
 
 def test_serverless_rules_that_fit_are_on():
