@@ -37,14 +37,14 @@ aws lambda put-function-event-invoke-config --region "$REGION" \
   --maximum-retry-attempts 1 \
   --destination-config "{\"OnFailure\":{\"Destination\":\"arn:aws:sqs:$REGION:$ACCOUNT_ID:report-failed\"}}"
 
-# 4. The schedule: 02:00 Paris time, 15-minute flexible window, 10 delivery
+# 4. The schedule: 02:00 Paris time, 15-minute flexible window, 5 delivery
 #    retries within an hour, then the dead-letter queue.
 cat > target.json <<JSON
 {
   "Arn": "$FUNCTION_ARN",
   "RoleArn": "arn:aws:iam::$ACCOUNT_ID:role/report-scheduler",
   "Input": "{\"scheduledTime\": \"<aws.scheduler.scheduled-time>\", \"executionId\": \"<aws.scheduler.execution-id>\", \"attempt\": \"<aws.scheduler.attempt-number>\"}",
-  "RetryPolicy": {"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 3600},
+  "RetryPolicy": {"MaximumRetryAttempts": 5, "MaximumEventAgeInSeconds": 3600},
   "DeadLetterConfig": {"Arn": "$DLQ_ARN"}
 }
 JSON

@@ -44,11 +44,11 @@ aws lambda add-permission --region "$REGION" \
   --principal events.amazonaws.com \
   --source-arn "$RULE_ARN"
 
-# 5. The target, with its retry policy (20 attempts, 2 hours) and dead-letter queue.
+# 5. The target, with its retry policy (10 retries, 2 hours) and dead-letter queue.
 aws events put-targets --region "$REGION" --rule order-placed \
   --targets "[{
     \"Id\": \"order-function\",
     \"Arn\": \"$FUNCTION_ARN\",
-    \"RetryPolicy\": {\"MaximumRetryAttempts\": 20, \"MaximumEventAgeInSeconds\": 7200},
+    \"RetryPolicy\": {\"MaximumRetryAttempts\": 10, \"MaximumEventAgeInSeconds\": 7200},
     \"DeadLetterConfig\": {\"Arn\": \"$UNDELIVERED_ARN\"}
   }]"
