@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 MAX_BYTES = 256 * 1024
+MAX_NODES = 200_000  # values once YAML aliases are expanded: a 256 KB template has far fewer
 
 INTRINSICS = (
     "And",
@@ -132,6 +133,7 @@ def _yaml_message(exc: yaml.YAMLError) -> str:
         "it allows",
         "expected <block end>, but found '-'": "a list item '-' at an indentation YAML did not expect",
         "could not find expected ':'": "a key without its ':' (or a line that continues an unquoted value)",
+        "found unconstructable recursive node": "an alias (*name) used inside its own anchor (&name)",
     }
     text = plain.get(problem, problem)
     if context and problem not in plain and "while" not in context:
@@ -147,6 +149,37 @@ def _line_dicts(value: Any) -> Any:
     if isinstance(value, list):
         return [_line_dicts(v) for v in value]
     return value
+
+
+def _expanded_size(root: Any) -> int:
+    """How many values the template holds with every alias expanded; a node that contains itself is too many."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        if not isinstance(node, dict | list):
+            continue
+        key = id(node)
+        children = [c for c in (node.values() if isinstance(node, dict) else node) if isinstance(c, dict | list)]
+        if not done:
+            if key in sizes:
+                continue
+            if key in open_nodes:
+                return MAX_NODES + 1  # an alias inside its own anchor: endless
+            open_nodes.add(key)
+            stack.append((node, True))
+            for child in children:
+                if id(child) in open_nodes:
+                    return MAX_NODES + 1
+                stack.append((child, False))
+            continue
+        open_nodes.discard(key)
+        total = len(node) + 1 - len(children)
+        for child in children:
+            total += sizes.get(id(child), 1)
+        sizes[key] = min(total, MAX_NODES + 1)
+    return sizes.get(id(root), 1)
 
 
 def load(text: str) -> LineDict:
@@ -172,6 +205,11 @@ def load(text: str) -> LineDict:
         data = _line_dicts(json_data)  # valid JSON that YAML cannot read (tabs): no line numbers
     except RecursionError:
         raise ParseError("The template nests too deeply to be read.") from None
+    if _expanded_size(data) > MAX_NODES:
+        raise ParseError(
+            "The template expands to too many values through YAML aliases (*name): the checker reads templates "
+            f"of up to {MAX_NODES:,} values."
+        )
     if not isinstance(data, LineDict):
         raise ParseError("This is not a template: a template is a mapping with a Resources section.")
     resources = data.get("Resources")

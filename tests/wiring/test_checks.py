@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from learn.engine import EngineError
 from learn.wiring import Finding, Report, check_template, scenarios_for, simulate_template
 from learn.wiring import lint as wiring_lint
 from learn.wiring.semantic import CHECKS
@@ -343,8 +344,6 @@ def test_scenarios_and_bad_simulate_requests():
     keys = [s.key for s in scenarios_for("sqs")]
     assert "poison" in keys and "partial" in keys
     assert all(s.outcomes for s in scenarios_for("s3"))
-    from learn.engine import EngineError
-
     report = check_template((FAULTY / "queue-without-redrive.yaml").read_text(), lint=False)
     with pytest.raises(EngineError, match="no wiring number 3"):
         simulate_template(report, 2, "poison")
@@ -404,3 +403,37 @@ def test_command_json_and_simulate():
 def test_command_missing_file():
     with pytest.raises(CommandError, match="cannot read"):
         call_command("wiring", "check", "/nonexistent/template.yaml")
+
+
+def test_yaml_alias_bombs_are_refused_fast():
+    levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for prev, name in zip("abcdefg", "bcdefgh", strict=True):
+        levels.append(f"{name}: &{name} [{', '.join(['*' + prev] * 9)}]")
+    text = "\n".join(levels) + "\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties:\n      Tags: *h\n"
+    report = check_template(text)
+    assert "too many values through YAML aliases" in report.error
+    loop = check_template("x: &x [1, *x]\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n")
+    assert loop.error.startswith("line 1:") and "its own anchor" in loop.error
+
+
+MUTATIONS = ["[]", "{}", "!Ref Nope", "null", "-1", "abc", "!GetAtt Nope.Arn", "{Ref: Jobs}", "!If [C, 1]", "99999999"]
+
+
+@pytest.mark.parametrize("path", FILES[::3], ids=lambda p: p.stem)
+def test_odd_values_never_raise(path):
+    """Any value replaced by a list, a mapping, an unknown reference or an odd number: findings, never an exception."""
+    lines = path.read_text().splitlines()
+    for i, line in enumerate(lines):
+        match = re.match(r"^(\s*-?\s*[A-Za-z]+:)\s+(\S.*)$", line)
+        if not match:
+            continue
+        for value in MUTATIONS[i % 3 :: 3]:
+            text = "\n".join([*lines[:i], f"{match.group(1)} {value}", *lines[i + 1 :]])
+            report = check_template(text, lint=False)
+            assert report.error is None or isinstance(report.error, str)
+            for index, wiring in enumerate(report.wirings):
+                key = "poison" if wiring.source in ("sqs", "kinesis", "dynamodb-streams") else "function-error"
+                try:
+                    simulate_template(report, index, key)
+                except EngineError as exc:  # a wiring AWS refuses (FIFO with a window...) is refused in plain words
+                    assert str(exc).endswith(".")
