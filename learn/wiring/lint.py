@@ -13,6 +13,7 @@ by our semantic checks, which know more of the wiring:
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 
@@ -83,12 +84,39 @@ def _level(rule_id: str) -> str:
     return {"E": "error", "W": "warning", "I": "info"}.get(rule_id[:1], "warning")
 
 
-def _plain(rule, message: str) -> str:
-    message = " ".join(str(message).split())
-    short = getattr(rule, "shortdesc", "") or ""
-    if short and short.lower() not in message.lower():
-        return f"{short}: {message}"
-    return message
+PLAIN = (
+    (re.compile(r"^(.+) is not of type '(integer|number)'$"), r"\1 should be a number"),
+    (re.compile(r"^(.+) is not of type 'boolean'$"), r"\1 should be true or false"),
+    (re.compile(r"^(.+) is not of type '(\w+)'$"), r"\1 should be of type \2"),
+    (re.compile(r"^Additional properties are not allowed \('(.+)' was unexpected\)$"), r"\1 is not a property here"),
+    (re.compile(r"^'(.+)' is a required property$"), r"the required property \1 is missing"),
+    (re.compile(r"^Resource type '(.+)' does not exist in '(.+)'$"), r"there is no resource type \1 (checked in \2)"),
+    (re.compile(r"^(.+) is greater than the maximum of (.+)$"), r"\1 is above the maximum, \2"),
+    (re.compile(r"^(.+) is less than the minimum of (.+)$"), r"\1 is below the minimum, \2"),
+    (re.compile(r"^(.+) is not one of (\[.+\])$"), r"\1 is not one of the allowed values \2"),
+)
+
+
+def _where(match) -> str:
+    """Resources/Jobs/Properties/VisibilityTimeout -> "Jobs.VisibilityTimeout"."""
+    path = [str(p) for p in (getattr(match, "path", None) or [])]
+    if len(path) >= 2 and path[0] in ("Resources", "Parameters", "Outputs", "Conditions", "Mappings"):
+        rest = [p for p in path[2:] if p != "Properties"]
+        return ".".join([path[1], *rest])
+    return ""
+
+
+def _plain(match) -> str:
+    message = " ".join(str(match.message).split())
+    for pattern, replacement in PLAIN:
+        if pattern.match(message):
+            message = pattern.sub(replacement, message)
+            break
+    message = message[:1].upper() + message[1:]
+    where = _where(match)
+    if where and where not in message:
+        message = f"{where}: {message}"
+    return message if message.endswith((".", ")", "]", "'")) else message + "."
 
 
 def _doc(rule) -> str:
@@ -114,7 +142,7 @@ def _run(text: str) -> tuple[Finding, ...]:
             origin="cfn-lint",
             level=_level(rule_id),
             code=rule_id,
-            message=_plain(match.rule, match.message),
+            message=_plain(match),
             line=line,
             doc=_doc(match.rule),
             lesson="",
