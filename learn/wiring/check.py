@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from . import parse
-from .types import Report
+from .types import Finding, Report
 
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -25,8 +25,22 @@ def check_template(text: str, filename: str = "template.yaml", lint: bool = True
 
         report.findings.extend(lint_text(text))
         report.linted = True
-    report.findings.extend(run_checks(template))
-    report.wirings = build_wirings(template)
+    try:
+        report.findings.extend(run_checks(template))
+        report.wirings = build_wirings(template)
+    except Exception as exc:  # a template shape the checker did not foresee: say so, never fail the page
+        report.findings.append(
+            Finding(
+                origin="semantic",
+                level="warning",
+                code="checker-failed",
+                message=f"The wiring checks stopped on this template ({type(exc).__name__}); the cfn-lint findings "
+                "above still apply. Please report the template.",
+                line=None,
+                doc="",
+                lesson="/wiring/",
+            )
+        )
     report.assumptions = template.assumptions()
     report.findings.sort(key=lambda f: (f.line if f.line is not None else 0, LEVEL_ORDER.get(f.level, 3), f.code))
     return report

@@ -105,6 +105,14 @@ def _settings(t: Template, trig: Trigger) -> dict[str, Any]:
         scaling = p.get("ScalingConfig")
         if isinstance(scaling, dict):
             s["maximum_concurrency"] = t.number(scaling.get("MaximumConcurrency"), f"{where} MaximumConcurrency", None)
+    if trig.source in ("sqs", "kinesis") and not (trig.queue and trig.queue in t.resources):
+        t.assume(
+            f"{where}: its {NAMES[trig.source]} is not defined in this template; its own settings (visibility "
+            "timeout, redrive policy, retention) were not checked, and the simulation uses their defaults."
+            if trig.source == "sqs"
+            else f"{where}: its {NAMES[trig.source]} is not defined in this template; the simulation assumes the "
+            "default retention of 24 hours."
+        )
     if trig.source == "sqs" and trig.queue and t.type_of(trig.queue) == "AWS::SQS::Queue":
         from .semantic import is_fifo
 

@@ -437,3 +437,39 @@ def test_odd_values_never_raise(path):
                     simulate_template(report, index, key)
                 except EngineError as exc:  # a wiring AWS refuses (FIFO with a window...) is refused in plain words
                     assert str(exc).endswith(".")
+
+
+def test_a_queue_outside_the_template_is_an_assumption():
+    text = """
+Transform: AWS::Serverless-2016-10-31
+Parameters:
+  QueueArn:
+    Type: String
+Resources:
+  Worker:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Events:
+        FromJobs:
+          Type: SQS
+          Properties:
+            Queue: !Ref QueueArn
+"""
+    report = check_template(text, lint=False)
+    assert report.findings == []
+    assert any("not defined in this template" in a for a in report.assumptions)
+    assert report.wirings[0].source == "sqs"
+
+
+def test_an_unforeseen_failure_becomes_a_finding(monkeypatch):
+    from learn.wiring import semantic
+
+    def broken(template):
+        raise KeyError("surprise")
+
+    monkeypatch.setattr(semantic, "run_checks", broken)
+    report = check_template((FAULTY / "queue-without-redrive.yaml").read_text(), lint=False)
+    assert report.codes() == ["checker-failed"] and report.error is None
