@@ -12,7 +12,7 @@ FUNCTION_NAME=FUNCTION_NAME
 aws sqs create-queue --region "$REGION" --queue-name orders-dlq \
   --attributes MessageRetentionPeriod=1209600
 
-# 2. The source queue: visibility timeout 6 x 30 s + 10 s window, and a redrive
+# 2. The source queue: visibility timeout above 6 x 30 s (AWS's advice), and a redrive
 #    policy that moves a message to the DLQ after 5 receives.
 aws sqs create-queue --region "$REGION" --queue-name orders \
   --attributes '{
