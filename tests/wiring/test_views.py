@@ -212,3 +212,20 @@ def test_exercise_start_over_brings_the_starter_back(client):
 
 def test_unknown_exercise_is_not_found(client):
     assert client.get("/wiring/exercises/nope/").status_code == 404
+
+
+def test_simulate_works_without_javascript(client):
+    solution = exercises.get("sqs-dlq-after-five").solution
+    data = {"template": solution, "simulate": "0", "scenario-0": "poison"}
+    page = html(client.post("/wiring/", data))
+    assert "<nav" in page and 'data-testid="wiring-simulation"' in page
+    assert "Moved to the queue" in page
+    assert "RedrivePolicy" in editor_text(page)
+
+
+def test_simulating_a_wiring_that_is_gone_says_so(client):
+    data = {"template": FAULTY, "simulate": "7"}
+    page = html(client.post("/wiring/", data, HTTP_HX_REQUEST="true"))
+    assert "BatchSise" in page  # the findings still show
+    assert "data-flow" not in page
+    assert "no longer in the template" in page
