@@ -41,6 +41,7 @@ CHECKS: dict[str, tuple[str, str, str]] = {
         LDG + "invocation-async-retain-records.html",
         "/sources/{slug}/#failures",
     ),
+    "fifo-failure-target": ("error", LDG + "invocation-async-retain-records.html", "/sources/{slug}/#failures"),
     "timeout-above-caller": ("warning", LDG + "configuration-timeout.html", "/sources/{slug}/#limits"),
     "unknown-resource-type": (
         "warning",
@@ -361,6 +362,65 @@ def _check_async(t: Template, triggers: list[Trigger]) -> list[Finding]:
     return out
 
 
+def _is_fifo_target(t: Template, lid: str) -> bool:
+    props = t.props(lid)
+    if t.type_of(lid) == "AWS::SQS::Queue":
+        name = t.value(props.get("QueueName"), f"{lid} QueueName", "")
+        return t.boolean(props.get("FifoQueue"), f"{lid} FifoQueue") or str(name).endswith(".fifo")
+    if t.type_of(lid) == "AWS::SNS::Topic":
+        name = t.value(props.get("TopicName"), f"{lid} TopicName", "")
+        return t.boolean(props.get("FifoTopic"), f"{lid} FifoTopic") or str(name).endswith(".fifo")
+    return False
+
+
+def _failure_targets(t: Template, fn: str) -> list[tuple[str, object, int | None]]:
+    """(what, ARN value, line) of the function's dead-letter queue and asynchronous destinations."""
+    out: list[tuple[str, object, int | None]] = []
+    sam = t.type_of(fn) == "AWS::Serverless::Function"
+    dlq = t.fn_prop(fn, "DeadLetterQueue") if sam else None
+    if isinstance(dlq, dict):
+        out.append(("dead-letter queue", dlq.get("TargetArn"), t.line(fn, "DeadLetterQueue")))
+    dlc = t.props(fn).get("DeadLetterConfig")
+    if isinstance(dlc, dict):
+        out.append(("dead-letter queue", dlc.get("TargetArn"), t.line(fn, "DeadLetterConfig")))
+    configs: list[tuple[dict, int | None]] = []
+    sam_config = t.fn_prop(fn, "EventInvokeConfig") if sam else None
+    if isinstance(sam_config, dict):
+        configs.append((sam_config, t.line(fn, "EventInvokeConfig")))
+    for lid in t.of_type("AWS::Lambda::EventInvokeConfig"):
+        props = t.props(lid)
+        if t.function_of(props.get("FunctionName")) == fn:
+            configs.append((props, t.line(lid, "DestinationConfig")))
+    for config, line in configs:
+        dest = config.get("DestinationConfig")
+        for side, what in (("OnFailure", "on-failure destination"), ("OnSuccess", "on-success destination")):
+            node = dest.get(side) if isinstance(dest, dict) else None
+            if isinstance(node, dict):
+                out.append((what, node.get("Destination"), line))
+    return out
+
+
+def _check_fifo_targets(t: Template, triggers: list[Trigger]) -> list[Finding]:
+    out = []
+    for fn in dict.fromkeys(tr.function for tr in triggers if tr.source in ASYNC_SOURCES and not _sync_ses(tr)):
+        for what, raw, line in _failure_targets(t, fn):
+            target = t.target(raw) if raw is not None else ""
+            if target and _is_fifo_target(t, target):
+                slug = next(tr.source for tr in triggers if tr.function == fn)
+                kind = "queue" if t.type_of(target) == "AWS::SQS::Queue" else "topic"
+                out.append(
+                    _finding(
+                        "fifo-failure-target",
+                        f"{fn}'s {what} is {target}, a FIFO {kind}: "
+                        "Lambda cannot deliver asynchronous failures or results to a FIFO queue or topic, so those "
+                        "records are lost. Use a standard queue or topic.",
+                        line,
+                        slug,
+                    )
+                )
+    return out
+
+
 def _sync_ses(trig: Trigger) -> bool:
     return trig.source == "ses" and trig.extra.get("invocation_type") == "RequestResponse"
 
@@ -442,6 +502,7 @@ def run_checks(t: Template) -> list[Finding]:
         out.extend(_check_caller_timeout(t, trig))
     out.extend(_check_permissions(t))
     out.extend(_check_async(t, triggers))
+    out.extend(_check_fifo_targets(t, triggers))
     out.extend(_check_function_dlq(t, triggers))
     unique: dict[tuple, Finding] = {}
     for f in out:
