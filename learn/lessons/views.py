@@ -94,6 +94,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "changes": cat.changes_for(slug),
             "exercises": _exercises_for(slug),
             "wiring_code": _wiring_for(slug),
+            "wiring_exercises": _wiring_exercises_for(slug),
             "practice": _practice_for(slug),
             "previous": previous,
             "next": following,
@@ -107,6 +108,12 @@ def _wiring_for(slug: str):
     from learn.wiring import shipped
 
     return shipped.load(slug)
+
+
+def _wiring_exercises_for(slug: str) -> list:
+    from learn.wiring import exercises
+
+    return [exercise for exercise in exercises.load().values() if exercise.source == slug]
 
 
 PRACTICE_SIZE = 10

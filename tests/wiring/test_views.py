@@ -229,3 +229,8 @@ def test_simulating_a_wiring_that_is_gone_says_so(client):
     assert "BatchSise" in page  # the findings still show
     assert "data-flow" not in page
     assert "no longer in the template" in page
+
+
+def test_lesson_lists_its_wiring_exercises(client):
+    page = html(client.get("/sources/sqs/"))
+    assert 'href="/wiring/exercises/sqs-dlq-after-five/"' in page
