@@ -180,7 +180,7 @@ def grade(exercise: Exercise, text: str) -> Verdict:
         checks.append(Check(f"No “{code}” finding", finding is None, detail))
     index = next((i for i, w in enumerate(report.wirings) if w.source == exercise.source), None)
     wiring = report.wirings[index] if index is not None else None
-    label = f"A {exercise.source} wiring to a function is found"
+    label = f"The template wires {_source_name(exercise.source)} to a function"
     checks.append(Check(label, wiring is not None, "" if wiring else "The checker found no such wiring."))
     if wiring is None:
         return Verdict(report, checks)
@@ -215,6 +215,13 @@ def _scenario(report: Any, index: int, exercise: Exercise, checks: list[Check]) 
         wanted_label = engine.DISPOSITIONS[wanted].lower()
         checks.append(Check(f"{label}: record {record} is {wanted_label}", fine, "" if fine else detail))
     return trace
+
+
+def _source_name(slug: str) -> str:
+    from learn.engine.simulate import default_catalog
+
+    source = default_catalog().sources.get(slug)
+    return source.short_name if source else slug
 
 
 def _where(finding: Any) -> str:

@@ -50,7 +50,7 @@ def test_a_template_without_the_sources_wiring_fails():
     text = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n'
     verdict = exercises.grade(exercise, text)
     assert not verdict.passed
-    assert any("wiring" in c.label and not c.passed for c in verdict.checks)
+    assert any("wires" in c.label and not c.passed for c in verdict.checks)
 
 
 def test_checked_lints_the_same_text_once(monkeypatch):

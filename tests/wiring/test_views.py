@@ -234,3 +234,24 @@ def test_simulating_a_wiring_that_is_gone_says_so(client):
 def test_lesson_lists_its_wiring_exercises(client):
     page = html(client.get("/sources/sqs/"))
     assert 'href="/wiring/exercises/sqs-dlq-after-five/"' in page
+
+
+@pytest.mark.parametrize(
+    ("text", "extra"),
+    [
+        ("[" * 5000, {}),
+        ('{"Resources": {"Q": {"Type": "AWS::SQS::Queue"}}}', {"simulate": "-1"}),
+        ("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n", {"simulate": "abc", "scenario-0": "<script>"}),
+        ("just a sentence", {}),
+        ("Resources: !Ref Nothing\n", {"simulate": "0"}),
+    ],
+)
+def test_odd_input_never_fails_the_server(client, text, extra):
+    response = client.post("/wiring/", {"template": text, **extra}, HTTP_HX_REQUEST="true")
+    assert response.status_code < 500
+    assert 'id="feedback"' in html(response)
+
+
+def test_nul_bytes_are_refused_by_the_site_not_a_crash(client):
+    response = client.post("/wiring/", {"template": "Resources:\x00"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400
