@@ -23,6 +23,7 @@ REGIONS = ["us-east-1"]
 SERVERLESS_MODULE = "cfn_lint_serverless.rules"
 SERVERLESS_KEPT = {"ES1006", "ES4000", "ES7000", "WS1002", "WS1003"}
 CACHE_SIZE = 256
+MAX_MESSAGE = 400
 DOC = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cfn-lint.html"
 
 _lock = threading.Lock()
@@ -116,7 +117,38 @@ def _plain(match) -> str:
     where = _where(match)
     if where and where not in message:
         message = f"{where}: {message}"
+    if len(message) > MAX_MESSAGE:
+        message = message[: MAX_MESSAGE - 30].rstrip() + " … (shortened)"
     return message if message.endswith((".", ")", "]", "'")) else message + "."
+
+
+def _merge_alternatives(findings: list[Finding]) -> list[Finding]:
+    """cfn-lint says "X is not one of the allowed values [A]" once per alternative schema: say it once."""
+    out: list[Finding] = []
+    merged: dict[tuple, int] = {}
+    pattern = re.compile(r"^(.*) is not one of the allowed values \[(.*)\]\.?$")
+    for finding in findings:
+        match = pattern.match(finding.message)
+        if not match:
+            out.append(finding)
+            continue
+        key = (finding.code, finding.line, match.group(1))
+        if key not in merged:
+            merged[key] = len(out)
+            out.append(finding)
+            continue
+        first = out[merged[key]]
+        values = pattern.match(first.message).group(2) + ", " + match.group(2)
+        out[merged[key]] = Finding(
+            origin=first.origin,
+            level=first.level,
+            code=first.code,
+            message=f"{match.group(1)} is not one of the allowed values [{values}]",
+            line=first.line,
+            doc=first.doc,
+            lesson=first.lesson,
+        )
+    return out
 
 
 def _doc(rule) -> str:
@@ -132,23 +164,35 @@ def _run(text: str) -> tuple[Finding, ...]:
     matches = list(errors or [])
     if not errors and template is not None:
         matches.extend(runner.validate_template(template))
+    # "not valid under any of the given schemas" (E3017) at a path: cfn-lint then also reports what each
+    # alternative schema missed inside it. Keep the summary and the wrong Type, drop the alternatives' noise.
+    no_shape = {tuple(map(str, m.path or ())) for m in matches if getattr(m.rule, "id", "") == "E3017"}
     out: dict[tuple, Finding] = {}
     for match in matches:
         rule_id = getattr(match.rule, "id", "E0000")
         if rule_id.startswith(("ES", "WS", "IS")) and rule_id not in SERVERLESS_KEPT:
             continue
+        path = tuple(map(str, getattr(match, "path", None) or ()))
+        inside = any(path[: len(p)] == p for p in no_shape)
+        if inside and rule_id in ("E3002", "E3003", "E3012") and path[-1:] != ("Type",):
+            continue
+        message = _plain(match)
+        if rule_id == "E3017" and "is not valid under any of the given schemas" in str(match.message):
+            where = _where(match)
+            prefix = f"{where}: " if where else ""
+            message = f"{prefix}This matches none of the forms allowed here: check its Type and properties."
         line = getattr(match, "linenumber", None) or None
         finding = Finding(
             origin="cfn-lint",
             level=_level(rule_id),
             code=rule_id,
-            message=_plain(match),
+            message=message,
             line=line,
             doc=_doc(match.rule),
             lesson="",
         )
         out.setdefault((rule_id, line, finding.message), finding)
-    return tuple(out.values())
+    return tuple(_merge_alternatives(list(out.values())))
 
 
 def lint_text(text: str) -> list[Finding]:

@@ -41,6 +41,7 @@ CHECKS: dict[str, tuple[str, str, str]] = {
         LDG + "invocation-async-retain-records.html",
         "/sources/{slug}/#failures",
     ),
+    "mapping-timeout-limit": ("error", LDG + "with-kafka-configure.html", "/sources/{slug}/#limits"),
     "fifo-failure-target": ("error", LDG + "invocation-async-retain-records.html", "/sources/{slug}/#failures"),
     "timeout-above-caller": ("warning", LDG + "configuration-timeout.html", "/sources/{slug}/#limits"),
     "unknown-resource-type": (
@@ -448,6 +449,30 @@ def _check_caller_timeout(t: Template, trig: Trigger) -> list[Finding]:
     ]
 
 
+FOURTEEN_MINUTE_SOURCES = {
+    "msk": "Amazon MSK",
+    "kafka": "self-managed Apache Kafka",
+    "mq": "Amazon MQ",
+    "documentdb": "Amazon DocumentDB",
+}
+
+
+def _check_mapping_timeout(t: Template, trig: Trigger) -> list[Finding]:
+    name = FOURTEEN_MINUTE_SOURCES.get(trig.source)
+    timeout = t.timeout(trig.function)
+    if not name or timeout <= 14 * 60:
+        return []
+    return [
+        _finding(
+            "mapping-timeout-limit",
+            f"{trig.function} has a timeout of {timeout} s, but event source mappings for {name} only support "
+            "functions with a timeout of at most 14 minutes (840 s).",
+            t.line(trig.function, "Timeout") or trig.line,
+            trig.source,
+        )
+    ]
+
+
 def _check_function_dlq(t: Template, triggers: list[Trigger]) -> list[Finding]:
     out = []
     for fn in t.functions():
@@ -500,6 +525,7 @@ def run_checks(t: Template) -> list[Finding]:
         out.extend(_check_rbif(t, trig))
         out.extend(_check_push(t, trig))
         out.extend(_check_caller_timeout(t, trig))
+        out.extend(_check_mapping_timeout(t, trig))
     out.extend(_check_permissions(t))
     out.extend(_check_async(t, triggers))
     out.extend(_check_fifo_targets(t, triggers))

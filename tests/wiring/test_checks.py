@@ -473,3 +473,13 @@ def test_an_unforeseen_failure_becomes_a_finding(monkeypatch):
     monkeypatch.setattr(semantic, "run_checks", broken)
     report = check_template((FAULTY / "queue-without-redrive.yaml").read_text(), lint=False)
     assert report.codes() == ["checker-failed"] and report.error is None
+
+
+def test_a_wrong_event_type_is_said_once_not_per_alternative():
+    text = (FAULTY / "mapping-timeout-limit.yaml").read_text().replace("Type: MQ", "Type: Nope")
+    lint = [f for f in check_template(text).findings if f.origin == "cfn-lint"]
+    assert {f.code for f in lint} <= {"E3017", "E3030"}
+    (wrong_type,) = [f for f in lint if f.code == "E3030"]
+    assert wrong_type.message.startswith("Consumer.Events.FromInvoices.Type: 'Nope' is not one of the allowed values")
+    assert "'SQS'" in wrong_type.message and "'Kinesis'" in wrong_type.message
+    assert all(len(f.message) <= 420 for f in lint)
