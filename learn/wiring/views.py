@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from learn import catalog, engine, ratelimit
 from learn.diagrams import layout
 from learn.diagrams.flows import replay_context
+from learn.engine.types import span
 from learn.lessons import htmx
 from learn.lessons.views import not_found
 
@@ -234,6 +235,8 @@ def _settings_rows(wiring) -> list[tuple[str, str, str]]:
         shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         if knob is not None and knob.unit and not isinstance(value, bool):
             shown = f"{shown} {knob.unit}"
+            if knob.unit == "seconds" and isinstance(value, int) and value >= 120:
+                shown = f"{value:,} seconds ({span(value * 1000)})"  # 345,600 seconds (4 d)
         rows.append((knob.label if knob else name.replace("_", " "), shown, knob.api_name if knob else ""))
     return rows
 
