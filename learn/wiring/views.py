@@ -98,7 +98,7 @@ def source_template(request: HttpRequest, slug: str) -> HttpResponse:
 def exercise_index(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     items = [(exercise, cat.sources.get(exercise.source)) for exercise in exercises.load().values()]
-    return render(request, "wiring/exercises.html", {"items": items})
+    return render(request, "wiring/exercises.html", {"items": items, "passed": _passed(request)})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -119,10 +119,13 @@ def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
             verdict, outcome.report = outcome.report, getattr(outcome.report, "report", None)
             if verdict is not None and verdict.report.error:
                 outcome.status = 422
+            if verdict is not None and verdict.passed:
+                _remember_pass(request, exercise.id)
     flow_html = ""
     if verdict is not None and verdict.trace is not None:
         flow_html = _flow_html(request, verdict.trace, exercise.source, "exercise", _scenario_title(exercise))
     context = {
+        "passed": exercise.id in _passed(request),
         "exercise": exercise,
         "source": catalog.load().sources.get(exercise.source),
         "text": text,
@@ -269,6 +272,20 @@ def _simulation(request: HttpRequest, report, index: int | None) -> dict | None:
 def _flow_html(request: HttpRequest, trace, slug: str, uid: str, title: str) -> str:
     diagram = layout.build(trace, title)
     return render_to_string("diagrams/flow.html#flow", replay_context(diagram, slug, uid, trace), request=request)
+
+
+PASSED = "wiring:passed"
+
+
+def _passed(request: HttpRequest) -> set[str]:
+    """The wiring exercises this browser session has passed (kept in the session, nothing in the database)."""
+    return set(request.session.get(PASSED, []))
+
+
+def _remember_pass(request: HttpRequest, exercise_id: str) -> None:
+    done = _passed(request)
+    if exercise_id not in done:
+        request.session[PASSED] = sorted(done | {exercise_id})
 
 
 def _error_line(report) -> int | str:

@@ -255,3 +255,11 @@ def test_odd_input_never_fails_the_server(client, text, extra):
 def test_nul_bytes_are_refused_by_the_site_not_a_crash(client):
     response = client.post("/wiring/", {"template": "Resources:\x00"}, HTTP_HX_REQUEST="true")
     assert response.status_code == 400
+
+
+def test_a_passed_exercise_is_marked_in_the_index(client):
+    exercise = exercises.get("sqs-dlq-after-five")
+    assert "Passed</span>" not in html(client.get("/wiring/exercises/"))
+    client.post("/wiring/exercises/sqs-dlq-after-five/", {"template": exercise.solution, "action": "check"})
+    index = html(client.get("/wiring/exercises/"))
+    assert index.count("Passed</span>") == 1
