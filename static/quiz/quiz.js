@@ -67,6 +67,9 @@
           markPalette(f, body.answered, body.answered_count);
           setState(body.answered ? "saved" : "draft",
             body.answered ? "Saved" : "Saved: choose " + f.dataset.choose + " to answer");
+        } else if (response.status === 403 && body.csrf) {
+          // the session's security token is gone (expired, cleared, another tab): a retry can never succeed
+          setState("refused", "Not saved: your session expired. Reload the page to go on; the answers already saved are kept.");
         } else if (response.status >= 400 && response.status < 500 && body.message) {
           setState("refused", "Not saved: " + body.message);
           if (body.results) window.location.assign(body.results);
@@ -123,9 +126,17 @@
       var submit = f.querySelector('button[value="answer"]');
       if (submit) { event.preventDefault(); submit.click(); }
     } else if (key === "ArrowRight" || key === "ArrowLeft") {
-      if (target && target.type === "radio") return; // arrows move between radio options
+      // ← → always move to the previous or next question, as the hint says. On a radio the browser would pick the
+      // neighbouring option instead (and an exam would autosave it): prevent that first (walk finding 1).
       var link = document.querySelector(key === "ArrowRight" ? 'a[rel="next"]' : 'a[rel="prev"]');
-      if (link) { event.preventDefault(); link.click(); }
+      if (link || (target && target.type === "radio")) event.preventDefault();
+      if (link) link.click();
+    } else if ((key === "ArrowUp" || key === "ArrowDown") && target && target.type === "radio") {
+      // ↑ ↓ on an option move the focus only, never the choice: 1–6, A–F, Space or a click choose
+      event.preventDefault();
+      var radios = Array.prototype.slice.call(document.querySelectorAll('input[type="radio"][name="' + target.name + '"]'));
+      var next = radios[radios.indexOf(target) + (key === "ArrowDown" ? 1 : -1)];
+      if (next) next.focus();
     }
   });
   document.addEventListener("submit", function (event) {
@@ -139,11 +150,22 @@
       pending.then(resend, resend);
     }
   }, true);
-  document.addEventListener("htmx:afterSwap", function () { started = Date.now(); });
-
   // -- the palette: open on a wide screen, folded on a phone (the summary says how far the learner got) ---------
-  var palette = document.querySelector("details[data-palette]");
-  if (palette && !palette.open && window.matchMedia("(min-width: 768px)").matches) palette.open = true;
+  // After an htmx swap (practice "Check my answer") the new palette keeps the state the old one had (walk 11).
+  var paletteOpen = null;
+  function openPalette() {
+    var palette = document.querySelector("details[data-palette]");
+    if (!palette) return;
+    var wanted = paletteOpen === null ? window.matchMedia("(min-width: 768px)").matches : paletteOpen;
+    if (wanted && !palette.open) palette.open = true;
+    palette.addEventListener("toggle", function () { paletteOpen = palette.open; });
+  }
+  openPalette();
+  document.addEventListener("htmx:beforeSwap", function () {
+    var palette = document.querySelector("details[data-palette]");
+    if (palette) paletteOpen = palette.open;
+  });
+  document.addEventListener("htmx:afterSwap", function () { started = Date.now(); openPalette(); });
 
   // -- submit confirmation: the counts are in the dialog; without JavaScript the review lists say the same -----
   document.querySelectorAll("button[data-confirm]").forEach(function (button) {
