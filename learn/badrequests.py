@@ -18,9 +18,11 @@ import logging
 
 from django.core.exceptions import ValidationError
 from django.db import DataError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 
 log = logging.getLogger("triggerlab.requests")
 
@@ -31,6 +33,20 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the security token was missing or stale (cookie expired or cleared, another tab).
+
+    A site page that says saved answers are safe and how to go on; the exam's autosave (it asks for JSON) gets
+    JSON that quiz.js turns into "your session expired, reload". Reads nothing of the request body."""
+    if "application/json" in request.headers.get("Accept", ""):
+        message = "Your session expired, so this was not saved. Reload the page: the answers already saved are kept."
+        return JsonResponse({"saved": False, "csrf": True, "message": message}, status=403)
+    back = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = ""
+    return render(request, "403_csrf.html", {"back": back or reverse("lessons:home")}, status=403)
 
 
 def _has_nul(data) -> bool:

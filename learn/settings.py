@@ -281,6 +281,7 @@ PROBLEM_REPORTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("PROBLEM_REPORTS_PER_A
 LOGIN_FAILURES_PER_ADDRESS_AND_NAME = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_AND_NAME", "5"))
 LOGIN_FAILURES_PER_NAME = int(os.environ.get("LOGIN_FAILURES_PER_NAME", "10"))
 LOGIN_FAILURES_PER_ADDRESS_FREE = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_FREE", "30"))
+CSRF_FAILURE_VIEW = "learn.badrequests.csrf_failure"  # a site page (JSON for autosave), not a bare 403
 LOGIN_ADDRESS_MAX_DELAY_S = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_S", "60"))
 
 # WhiteNoise serves static files in every profile (runserver's own handler is off, see INSTALLED_APPS); with
