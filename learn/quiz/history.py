@@ -71,10 +71,45 @@ def past_attempts(owner: services.Owner, limit: int = HISTORY_LENGTH) -> list[At
     )
 
 
-def exam_chart(attempts: list[Attempt]) -> dict:
-    """The score-over-time chart of the exam simulations among `attempts`, oldest first, with the pass line."""
+def exam_chart(attempts: list[Attempt], blueprint: str = "") -> dict:
+    """The score-over-time chart of one exam blueprint's simulations among `attempts`, oldest first, with the pass
+    line: DVA-C02 and SAA-C03 are different exams, so one line never joins them (walk 14). `blueprint` defaults to
+    the newest exam's; the chart's "blueprints" lists every blueprint taken, for a choice above the chart."""
     exams = sorted((a for a in attempts if a.is_exam), key=lambda a: a.submitted_at)
-    return score_chart([(a.submitted_at, a.score or 0.0, a.blueprint or "exam") for a in exams])
+    taken = sorted({a.blueprint or "DVA-C02" for a in exams})
+    if blueprint not in taken:
+        blueprint = (exams[-1].blueprint or "DVA-C02") if exams else ""
+    chosen = [a for a in exams if (a.blueprint or "DVA-C02") == blueprint]
+    chart = score_chart([(a.submitted_at, a.score or 0.0, blueprint) for a in chosen])
+    chart.update(blueprint=blueprint, blueprints=taken)
+    return chart
+
+
+@dataclass(frozen=True)
+class OpenPractice:
+    attempt: Attempt
+    answered: int
+    total: int
+    next_number: int
+
+
+def unfinished_practice(owner: services.Owner, limit: int = 5) -> list[OpenPractice]:
+    """Practice, drill and review sessions not finished yet, newest first, with where to resume (walk 15)."""
+    if not owner.known:
+        return []
+    attempts = (
+        Attempt.objects.filter(owner.filter(), submitted_at__isnull=True)
+        .exclude(mode__in=[Attempt.Mode.EXAM, Attempt.Mode.CHECKPOINT])
+        .order_by("-started_at")
+        .prefetch_related("answers")[:limit]
+    )
+    found = []
+    for attempt in attempts:
+        answered = {a.item_id for a in attempt.answers.all() if a.answered_at}
+        done = [i in answered for i in attempt.item_ids]
+        next_number = done.index(False) + 1 if False in done else len(done)
+        found.append(OpenPractice(attempt, sum(done), len(done), max(next_number, 1)))
+    return found
 
 
 # -- results ----------------------------------------------------------------------------------------
@@ -88,6 +123,13 @@ class ResultRow:
     @property
     def seconds(self) -> int:
         return round(self.answer.time_spent_ms / 1000)
+
+    @property
+    def steps(self) -> list[tuple]:
+        """An ordering question's steps in the right order: (option, right position, the learner's position or
+        None, whether the learner put it there), so results show the right order (walk 2)."""
+        given = {key: n for n, key in enumerate(self.answer.choice or [], start=1)}
+        return [(o, n, given.get(o.key), given.get(o.key) == n) for n, o in enumerate(self.item.options, start=1)]
 
 
 def result_rows(attempt: Attempt, bank: Bank, blueprint: Blueprint, hidden: set[str]) -> list[ResultRow]:
@@ -109,13 +151,17 @@ def average_seconds(rows: list[ResultRow]) -> int | None:
     return round(sum(timed) / len(timed) / 1000) if timed else None
 
 
-def results_filters(rows: list[ResultRow], domains: list[services.DomainScore]) -> list[tuple[str, str, int]]:
-    """The filters a results page offers: (query value, label, how many questions it shows)."""
+def results_filters(
+    rows: list[ResultRow], domains: list[services.DomainScore], *, flags: bool = True
+) -> list[tuple[str, str, int]]:
+    """The filters a results page offers: (query value, label, how many questions it shows). Practice cannot
+    flag, so its results offer no Flagged filter (flags=False, walk 10)."""
     filters = [
         ("all", "All", len(rows)),
         ("wrong", "Wrong or unanswered", sum(1 for r in rows if not r.answer.correct)),
-        ("flagged", "Flagged", sum(1 for r in rows if r.answer.flagged)),
     ]
+    if flags:
+        filters.append(("flagged", "Flagged", sum(1 for r in rows if r.answer.flagged)))
     for d in domains:
         filters.append((f"domain-{d.number}", f"Domain {d.number}", sum(1 for r in rows if r.domain == d.number)))
     return filters
@@ -161,4 +207,25 @@ def save_draft(
         answer.correct = None
         answer.answered_at = None
         answer.save(update_fields=["choice", "dont_know", "correct", "answered_at"])
+    return answer
+
+
+def clear_answer(owner: services.Owner, attempt: Attempt, bank: Bank, item: Item, now: dt.datetime) -> Answer:
+    """ "I don't know" posted to an exam (the exam screen no longer offers it, walk 3/19): the question goes back to
+    unanswered, as on the real exam, so the palette, the review lists and the submit dialog count it so."""
+    if not services.owns(owner, attempt):
+        raise services.NotYours("This attempt does not belong to you.")
+    if not attempt.is_exam:
+        raise InvalidAnswer("Only an exam question can be left unanswered.")
+    if services.expired(attempt, now):
+        services.finish(attempt, bank, now)
+        raise services.Closed("Time is up: the exam was submitted with the answers saved before the deadline.")
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if locked.submitted_at:
+            raise services.Closed("This attempt has already been submitted; your answers are saved.")
+        answer = Answer.objects.select_for_update().get(attempt=locked, item_id=item.id)
+        answer.choice, answer.dont_know, answer.correct, answer.answered_at = None, False, None, None
+        answer.confidence = ""
+        answer.save(update_fields=["choice", "dont_know", "correct", "answered_at", "confidence"])
     return answer

@@ -343,6 +343,17 @@ def open_exam_items(owner: Owner, now: dt.datetime) -> set[str]:
     return {item_id for ids in running.values_list("item_ids", flat=True) for item_id in ids}
 
 
+def running_exams(owner: Owner, now: dt.datetime) -> list[Attempt]:
+    """The learner's exams neither submitted nor out of time (normally at most one: start asks first)."""
+    if not owner.known:
+        return []
+    return list(
+        Attempt.objects.filter(owner.filter(), mode=Attempt.Mode.EXAM, submitted_at__isnull=True).filter(
+            Q(deadline__isnull=True) | Q(deadline__gt=now)
+        )
+    )
+
+
 def close_expired(owner: Owner, bank: Bank, now: dt.datetime) -> int:
     """Submit the learner's exams whose time ran out (answers can no longer change), so they count now."""
     if not owner.known:

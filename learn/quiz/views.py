@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -30,6 +31,7 @@ def home(request: HttpRequest) -> HttpResponse:
     owner = owner_of(request, create=False)  # a GET stores no session for a visitor (W6)
     services.close_expired(owner, bank, now)
     past = history.past_attempts(owner)
+    running = history.running_exam(owner, now)
     counts: dict[str, int] = {}
     for item in bank.items.values():
         for slug in item.sources:
@@ -47,9 +49,11 @@ def home(request: HttpRequest) -> HttpResponse:
             "exam_forms": sorted(services.EXAM_FORMS.items()),
             "blueprints": [(e.code, e.name) for e in questions.blueprint().exams.values()],
             "task_names": {code: task.title for code, task in questions.blueprint().tasks.items()},
-            "running": history.running_exam(owner, now),
+            "running": running,
+            "replace": _replacement(request, running),
+            "open_practice": history.unfinished_practice(owner),
             "history": past,
-            "chart": history.exam_chart(past),
+            "chart": history.exam_chart(past, request.GET.get("chart", "")),
             "pass_mark": round(services.PASS_MARK * 100),
             "pass_ratio": services.PASS_MARK,
         },
@@ -66,6 +70,16 @@ def start(request: HttpRequest) -> HttpResponse:
     except InvalidAnswer as error:
         return _error(request, str(error), 400)
     mode, size = wanted["mode"], int(wanted["size"])
+    if mode == "exam" and owner.known:
+        services.close_expired(owner, bank, now)
+        if history.running_exam(owner, now):
+            if request.POST.get("confirm") != "submit-running":
+                # never orphan a running exam (walk 4): the quiz home offers to resume it or to submit it first
+                messages.warning(request, "You already have an exam running: resume it, or submit it and start anew.")
+                query = urlencode({"replace": "exam", "blueprint": wanted["blueprint"], "size": size})
+                return redirect(f"{reverse('quiz:home')}?{query}#resume-h")
+            for running in services.running_exams(owner, now):
+                services.finish(running, bank, now)
     seed = f"{owner.session_key or owner.user_id or uuid.uuid4().hex}-{now.timestamp()}"
     minutes = None
     if mode == "exam":
@@ -100,6 +114,17 @@ def start(request: HttpRequest) -> HttpResponse:
         limits.charge(request, owner, exam=mode == "exam", address_too=False)
     attempt = services.start(owner, mode, item_ids, title, minutes=minutes, now=now, blueprint=wanted["blueprint"])
     return redirect("quiz:question", attempt_id=attempt.id, number=1)
+
+
+def _replacement(request: HttpRequest, running) -> dict | None:
+    """The exam a learner asked to start while another runs (from start's redirect), if the query is sound."""
+    if not running or request.GET.get("replace") != "exam":
+        return None
+    try:
+        wanted = forms.start_request({"mode": "exam", **request.GET.dict()}, set(), set())
+    except InvalidAnswer:
+        return None
+    return {"blueprint": wanted["blueprint"], "size": wanted["size"]}
 
 
 def _load(request: HttpRequest, attempt_id):
@@ -143,6 +168,8 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
                 raise InvalidAnswer("Save an answer or flag the question: nothing else can be sent here.")
             if action == "flag":
                 services.set_flag(owner_of(request), attempt, item_id, not answer.flagged)
+            elif attempt.is_exam and request.POST.get("dont_know"):
+                history.clear_answer(owner_of(request), attempt, bank, item, now)
             else:
                 keys = forms.answer_keys(item, request.POST)
                 spent = _int(request.POST.get("spent_ms"))
@@ -193,10 +220,94 @@ def question(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         "deadline_iso": attempt.deadline.isoformat() if attempt.deadline else "",
         "seconds_left": max(0, int((attempt.deadline - now).total_seconds())) if attempt.deadline else None,
         "misconceptions": [bank.misconceptions[m] for m in item.misconceptions if m in bank.misconceptions],
+        "doc_links": [(url, doc_label(url)) for url in item.docs],
+        "steps": _steps(item, answer, presented_options(item, attempt.seed)) if item.type == "ordering" else {},
     }
     partial = htmx.wants_partial(request)
     template = "quiz/question.html#question" if partial else "quiz/question.html"
     return htmx.finish(request, render(request, template, context, status=status), partial)
+
+
+def _steps(item, answer, shown) -> dict[str, dict]:
+    """An ordering question's feedback per step (walk 2): where it belongs, where the learner put it, and whether
+    that is right. Keyed by option key; positions are 1-based, None when the learner gave none."""
+    given = {key: n for n, key in enumerate(answer.choice or [], start=1)}
+    steps = {}
+    for position, option in enumerate(item.options, start=1):
+        mine = given.get(option.key)
+        steps[option.key] = {"correct": position, "given": mine, "right": mine == position}
+    return steps
+
+
+# Readable names for AWS documentation links (walk 16): the bank stores URLs only, so a label is made from the
+# guide and the page. Pages whose file name reads badly get a name of their own.
+GUIDE_KINDS = {"dg": "Developer Guide", "ug": "User Guide", "api": "API Reference", "APIReference": "API Reference"}
+PAGE_NAMES = {
+    "gettingstarted-limits": "Quotas",
+    "urls-auth": "Function URL auth",
+    "urls-invocation": "Invoking function URLs",
+    "urls-configuration": "Creating function URLs",
+    "invocation-async": "Asynchronous invocation",
+    "invocation-sync": "Synchronous invocation",
+    "invocation-eventsourcemapping": "Event source mappings",
+    "invocation-retries": "Retries",
+    "access-control-resource-based": "Resource-based policies",
+    "lambda-invocation": "Invoking functions",
+}
+WORDS = {
+    "urls": "function URLs",
+    "url": "URL",
+    "sqs": "SQS",
+    "sns": "SNS",
+    "msk": "MSK",
+    "s3": "S3",
+    "iam": "IAM",
+    "api": "API",
+    "apis": "APIs",
+    "http": "HTTP",
+    "rest": "REST",
+    "ddb": "DynamoDB",
+    "dynamodb": "DynamoDB",
+    "esm": "event source mapping",
+    "async": "asynchronous",
+    "sync": "synchronous",
+    "kms": "KMS",
+    "cfn": "CloudFormation",
+    "alb": "ALB",
+    "elb": "ELB",
+    "dlq": "DLQ",
+    "ses": "SES",
+    "eventbridge": "EventBridge",
+    "kinesis": "Kinesis",
+    "cognito": "Cognito",
+    "mq": "MQ",
+    "gettingstarted": "getting started",
+    "limits": "quotas",
+    "config": "Config",
+}
+
+
+def doc_label(url: str) -> str:
+    """'…/lambda/latest/dg/urls-auth.html' -> 'Lambda Developer Guide: Function URL auth'; never a bare slug."""
+    from learn.lessons.templatetags.lesson_tags import GUIDES
+
+    parts = [p for p in str(url).split("#")[0].split("?")[0].split("/") if p]
+    if len(parts) < 3:
+        return "AWS documentation"
+    service = next((GUIDES[p] for p in parts[2:-1] if p in GUIDES), "AWS")
+    kind = next((GUIDE_KINDS[p] for p in parts[2:-1] if p in GUIDE_KINDS), "documentation")
+    slug = parts[-1].removesuffix(".html")
+    if slug.startswith("API_"):
+        page = slug.removeprefix("API_") + " (API)"
+    elif slug in PAGE_NAMES:
+        page = PAGE_NAMES[slug]
+    else:
+        words = [WORDS.get(w.lower(), w) for w in slug.replace("_", "-").split("-") if w]
+        if words[:1] == ["with"]:
+            words = ["using", service, "with", *words[1:]]
+        page = " ".join(words) or "overview"
+        page = page[:1].upper() + page[1:]
+    return f"{service} {kind}: {page}"
 
 
 HELD_BY_EXAM = (
@@ -240,7 +351,10 @@ def autosave(request: HttpRequest, attempt_id, number: int) -> HttpResponse:
         return _refused("This question was retired from the bank.", 410)
     try:
         choice = request.POST.getlist("choice")
-        if item.type == "multiple" and len(choice) < item.choose and not request.POST.get("dont_know"):
+        if request.POST.get("dont_know"):
+            history.clear_answer(owner, attempt, bank, item, now)  # an exam has no "I don't know" (walk 3)
+            complete = False
+        elif item.type == "multiple" and len(choice) < item.choose and not request.POST.get("dont_know"):
             history.save_draft(owner, attempt, bank, item, choice, now)
             complete = False
         else:
@@ -336,7 +450,7 @@ def results(request: HttpRequest, attempt_id) -> HttpResponse:
             "domains": [(d, round(d.ratio * 100), [(s, names.get(s, s)) for s in d.missed_sources]) for d in domains],
             "rows": shown,
             "show": show if show else "all",
-            "filters": history.results_filters(rows, domains),
+            "filters": history.results_filters(rows, domains, flags=attempt.is_exam),
             "pass_mark": int(services.PASS_MARK * 100),
             "source_names": names,
             "task_names": {code: task.title for code, task in blueprint.tasks.items()},

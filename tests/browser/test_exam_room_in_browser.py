@@ -290,3 +290,141 @@ def test_reordered_steps_and_an_incomplete_multiple_choice_are_saved_too(page):
     page.reload()
     expect(page.locator('input[name="choice"]').first).to_be_checked()
     expect(page.locator('a.qnum[data-number="2"]')).not_to_have_class(re.compile(r"\banswered\b"))
+
+
+# -- exam walk fixes (exam-room-walk.md, December 2026) ---------------------------------------------
+def fix_shot(page, name: str, *, full: bool = True) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"fix-{name}.png"), full_page=full)
+
+
+def test_arrow_keys_move_between_questions_and_never_change_the_saved_answer(page):
+    from learn.quiz.models import Answer
+
+    owner = log_in(page)
+    attempt = exam(owner, 3, singles_first=3)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    page.keyboard.press("2")
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    chosen = Answer.objects.get(attempt=attempt, item_id=attempt.item_ids[0]).choice
+    expect(page.locator('input[name="choice"][data-index="2"]')).to_be_focused()
+    page.keyboard.press("ArrowDown")  # on a radio: the focus moves, the choice does not
+    expect(page.locator('input[name="choice"][data-index="2"]')).to_be_checked()
+    expect(page.locator('input[name="choice"][data-index="3"]')).to_be_focused()
+    page.keyboard.press("ArrowRight")  # as the hint says: the next question
+    page.wait_for_url(f"**/quiz/a/{attempt.id}/2/")
+    ready(page)
+    assert Answer.objects.get(attempt=attempt, item_id=attempt.item_ids[0]).choice == chosen
+    page.locator(".question-card .option label").first.click()  # after a click on a label too
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    second = Answer.objects.get(attempt=attempt, item_id=attempt.item_ids[1]).choice
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url(f"**/quiz/a/{attempt.id}/1/")
+    ready(page)
+    expect(page.locator('input[name="choice"][data-index="2"]')).to_be_checked()
+    assert Answer.objects.get(attempt=attempt, item_id=attempt.item_ids[1]).choice == second
+    expect(page.get_by_role("button", name="I don't know")).to_have_count(0)
+    expect(page.get_by_label("How sure are you?")).to_have_count(0)
+    fix_shot(page, "desktop-exam-question")
+
+
+def test_a_submitted_ordering_question_shows_the_right_order_in_light_dark_and_on_a_phone(page, browser, live_server):
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    owner = log_in(page)
+    item = next(i for i in questions.load().items.values() if i.type == "ordering")
+    attempt = services.start(owner, "exam", [item.id], "Exam", minutes=30, now=timezone.now(), blueprint="DVA-C02")
+    keys = [o.key for o in item.options]
+    services.record_answer(owner, attempt, questions.load(), item.id, [keys[1], keys[0], *keys[2:]], now=timezone.now())
+    services.finish(attempt, questions.load(), timezone.now())
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    steps = page.get_by_test_id("step-feedback")
+    expect(steps).to_have_count(len(keys))
+    expect(page.locator(".option.is-wrong")).to_have_count(2)
+    expect(page.locator(".option.is-correct")).to_have_count(len(keys) - 2)
+    expect(page.get_by_text("✗ Belongs at step 1, you put it at 2.")).to_be_visible()
+    order = page.get_by_test_id("correct-order").locator("li")
+    expect(order).to_have_count(len(keys))
+    expect(order.first).to_contain_text(re.sub(r"<[^>]+>", "", item.options[0].html)[:30])
+    assert axe_violations(page) == []
+    fix_shot(page, "desktop-ordering-feedback")
+    page.get_by_role("button", name="Dark mode").click()
+    expect(page.locator("html")).to_have_attribute("data-bs-theme", "dark")
+    assert axe_violations(page) == []
+    fix_shot(page, "dark-ordering-feedback")
+    page.goto("/quiz/")
+    fix_shot(page, "dark-quiz-home")
+    page.goto(f"/quiz/a/{attempt.id}/results/")
+    page.get_by_test_id("result-row").first.locator("summary").click()
+    expect(page.get_by_test_id("result-order")).to_be_visible()
+    fix_shot(page, "dark-results-ordering")
+
+
+def test_the_practice_map_stays_open_after_checking_an_answer(page):
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    owner = log_in(page)
+    items = [i for i in questions.load().items.values() if i.type == "single"][:3]
+    practice = services.start(owner, "practice", [i.id for i in items], "Practice", now=timezone.now())
+    page.goto(f"/quiz/a/{practice.id}/1/")
+    ready(page)
+    palette = page.locator("details[data-palette]")
+    expect(palette).to_have_attribute("open", "")
+    expect(page.locator(".palette-legend")).not_to_contain_text("Flagged")
+    page.locator(".question-card .option label").first.click()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".rationale").first).to_be_visible()
+    expect(palette).to_have_attribute("open", "")
+    fix_shot(page, "desktop-practice-feedback")
+
+
+def test_on_a_phone_the_history_shows_the_score_and_no_key_hint(browser, live_server):
+    from django.utils import timezone
+
+    from learn.quiz import questions, services
+
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844},
+        base_url=live_server.url,
+        is_mobile=True,
+        has_touch=True,
+        color_scheme="dark",
+        bypass_csp=True,
+    )
+    phone = context.new_page()
+    try:
+        owner = log_in(phone, "phone-history")
+        bank = questions.load()
+        for blueprint in ("DVA-C02", "SAA-C03"):
+            attempt = exam(owner, 4, singles_first=4)
+            attempt.blueprint = blueprint
+            attempt.save(update_fields=["blueprint"])
+            services.finish(attempt, bank, timezone.now())
+        running = exam(owner, 3, singles_first=3)
+        phone.goto(f"/quiz/a/{running.id}/1/")
+        ready(phone)
+        expect(phone.get_by_test_id("key-hint")).to_be_hidden()
+        fix_shot(phone, "phone-exam-question")
+        phone.goto(f"/quiz/a/{attempt.id}/results/")
+        expect(phone.get_by_test_id("short-stem").first).to_be_visible()
+        fix_shot(phone, "phone-results")
+        phone.goto("/quiz/")
+        table = phone.locator(".history-table")
+        box, wrapper = table.bounding_box(), phone.locator(".history-table").locator("..").bounding_box()
+        assert box["width"] <= wrapper["width"] + 1, f"the attempts table scrolls sideways ({box['width']}px)"
+        score = phone.locator(".history-table td.text-end").first
+        assert score.bounding_box()["x"] + score.bounding_box()["width"] <= 390
+        expect(phone.get_by_test_id("chart-legend")).to_be_visible()
+        assert axe_violations(phone) == []
+        fix_shot(phone, "phone-quiz-home")
+        phone.locator("form:has(input[name=blueprint]) button[type=submit]").click()
+        expect(phone.get_by_test_id("replace-exam")).to_be_visible()
+        fix_shot(phone, "phone-replace-exam", full=False)
+    finally:
+        context.close()

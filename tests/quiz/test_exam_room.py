@@ -401,3 +401,222 @@ def test_a_draft_saved_after_the_deadline_is_refused_and_the_exam_submitted(clie
     response = save(client, attempt, 1, {"choice": item.options[0].key})
     assert response.status_code == 409 and "Time is up" in json.loads(response.content)["message"]
     assert Attempt.objects.get(id=attempt.id).submitted_at is not None
+
+
+# -- exam walk fixes (exam-room-walk.md, December 2026) ---------------------------------------------
+def test_an_exam_question_offers_no_i_dont_know_and_no_confidence_but_practice_does(client, learner):
+    item = first_of("single")
+    html = client.get(f"/quiz/a/{exam(learner, [item]).id}/1/").content.decode()
+    assert 'name="dont_know"' not in html and 'name="confidence"' not in html
+    practice = services.start(learner, "practice", [item.id], "Practice", now=timezone.now())
+    html = client.get(f"/quiz/a/{practice.id}/1/").content.decode()
+    assert 'name="dont_know"' in html and 'name="confidence"' in html
+
+
+def test_i_dont_know_posted_to_an_exam_clears_the_answer_and_counts_as_unanswered(client, learner):
+    items = [i for i in some_items(40) if i.type == "single"][:3]
+    attempt = exam(learner, items)
+    save(client, attempt, 1, {"choice": items[0].options[0].key})
+    save(client, attempt, 2, {"choice": items[1].options[0].key})
+    assert client.post(f"/quiz/a/{attempt.id}/1/", {"dont_know": "1"}).status_code == 302
+    response = save(client, attempt, 2, {"dont_know": "1"})
+    assert json.loads(response.content) == {"saved": True, "answered": False, "answered_count": 0, "total": 3}
+    for answer in Answer.objects.filter(attempt=attempt):
+        assert answer.answered_at is None and answer.choice is None and not answer.dont_know
+    review = client.get(f"/quiz/a/{attempt.id}/review/")
+    assert review.context["unanswered"] == [1, 2, 3]
+    assert 'data-testid="confirm-unanswered">3 unanswered<' in review.content.decode()
+    html = client.get(f"/quiz/a/{attempt.id}/1/").content.decode()
+    assert 'aria-label="Question 1, unanswered"' in html and "0</span> of 3 answered" in html
+
+
+def ordering_exam(client, learner, *, submit: bool = True):
+    item = first_of("ordering")
+    attempt = exam(learner, [item])
+    keys = [o.key for o in item.options]
+    wrong = [keys[1], keys[0], *keys[2:]]  # the first two steps swapped
+    save(client, attempt, 1, {f"position-{k}": str(wrong.index(k) + 1) for k in keys})
+    if submit:
+        client.post(f"/quiz/a/{attempt.id}/submit/")
+    return attempt, item
+
+
+def test_a_submitted_ordering_question_shows_each_steps_right_position_and_the_right_order(client, learner):
+    attempt, item = ordering_exam(client, learner)
+    html = client.get(f"/quiz/a/{attempt.id}/1/").content.decode()
+    assert html.count('data-testid="step-feedback"') == len(item.options)
+    assert "Correct:" not in html
+    assert "✗ Belongs at step 1, you put it at 2." in html and "✗ Belongs at step 2, you put it at 1." in html
+    assert html.count("✓ Right: step") == len(item.options) - 2
+    order = re.search(r'data-testid="correct-order".*?</ol>', html, re.S).group(0)
+    positions = [order.index(o.html) for o in item.options]
+    assert positions == sorted(positions)
+    results = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
+    assert "(✗ you put it at step 2)" in results and "(✓ you put it here)" in results
+
+
+def test_practice_ordering_feedback_marks_steps_too(client, learner):
+    item = first_of("ordering")
+    practice = services.start(learner, "practice", [item.id], "Practice", now=timezone.now())
+    keys = [o.key for o in item.options]
+    wrong = [keys[1], keys[0], *keys[2:]]
+    client.post(f"/quiz/a/{practice.id}/1/", {f"position-{k}": str(wrong.index(k) + 1) for k in keys})
+    html = client.get(f"/quiz/a/{practice.id}/1/").content.decode()
+    assert "✗ Belongs at step 1, you put it at 2." in html and 'data-testid="correct-order"' in html
+
+
+def test_starting_an_exam_while_one_runs_asks_first(client, learner):
+    running = exam(learner, some_items(2), minutes=60)
+    response = client.post("/quiz/start/", {"mode": "exam", "size": "15", "blueprint": "SAA-C03"})
+    assert response.status_code == 302 and response["Location"].startswith("/quiz/?")
+    assert Attempt.objects.filter(mode="exam").count() == 1  # nothing started, nothing orphaned
+    home = client.get(response["Location"])
+    html = home.content.decode()
+    assert "You already have an exam running" in html and 'data-testid="replace-exam"' in html
+    assert f'href="/quiz/a/{running.id}/1/">Resume at question 1<' in html
+    assert 'name="confirm" value="submit-running"' in html and "Submit it and start the new one" in html
+    assert 'name="blueprint" value="SAA-C03"' in html and 'name="size" value="15"' in html
+
+
+def test_confirming_submits_the_running_exam_and_starts_the_new_one(client, learner):
+    running = exam(learner, some_items(2), minutes=60)
+    data = {"mode": "exam", "size": "15", "blueprint": "SAA-C03", "confirm": "submit-running"}
+    response = client.post("/quiz/start/", data)
+    assert response.status_code == 302 and "/quiz/a/" in response["Location"]
+    running.refresh_from_db()
+    assert running.submitted_at is not None and running.score == 0.0
+    new = Attempt.objects.filter(mode="exam", submitted_at__isnull=True).get()
+    assert new.blueprint == "SAA-C03" and new.pk != running.pk
+    assert running in list(Attempt.objects.filter(submitted_at__isnull=False))  # in the history
+
+
+def test_a_tampered_replace_query_shows_the_plain_banner(client, learner):
+    exam(learner, some_items(2), minutes=60)
+    html = client.get("/quiz/?replace=exam&blueprint=XYZ&size=7").content.decode()
+    assert "Resume your exam" in html and "replace-exam" not in html
+
+
+def test_a_csrf_failure_is_a_friendly_site_page(settings, django_user_model):
+    settings.DEBUG = False
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/quiz/start/", {"mode": "practice"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Your session expired" in html and "saved answers are safe" in html
+    assert 'href="/quiz/"' in html and "<nav" in html  # the site layout, and a way back
+    assert "CSRF verification failed" not in html
+
+
+def test_a_csrf_failure_on_autosave_answers_json_saying_to_reload(settings, django_user_model):
+    settings.DEBUG = False
+    user = django_user_model.objects.create_user("csrf-taker", password="a-long-enough-password")
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(user)
+    attempt = exam(services.Owner(user.id, ""), [first_of("single")])
+    response = strict.post(f"/quiz/a/{attempt.id}/1/save/", {"choice": "a"}, HTTP_ACCEPT="application/json")
+    assert response.status_code == 403
+    body = json.loads(response.content)
+    assert body["saved"] is False and body["csrf"] is True and "Reload the page" in body["message"]
+
+
+def test_the_exam_card_and_results_say_the_scope_is_lambda_invocation_only(client, learner):
+    html = client.get("/quiz/").content.decode()
+    scope = re.search(r'data-testid="exam-scope">(.*?)</p>', html, re.S).group(1)
+    assert "how Lambda is invoked" in scope and "not a full mock exam" in scope and "this topic only" in scope
+    attempt, _ = submitted_exam(client, learner)
+    results = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
+    assert "estimate for this topic, how Lambda is invoked" in results
+
+
+def test_on_a_phone_the_history_shows_title_and_score_only(client, learner):
+    attempt, _ = submitted_exam(client, learner)
+    html = client.get("/quiz/").content.decode()
+    table = re.search(r'<table class="table table-sm align-middle mb-0 history-table">.*?</table>', html, re.S).group(0)
+    assert '<th scope="col" class="d-none d-sm-table-cell">Finished</th>' in table
+    assert '<th scope="col" class="d-none d-sm-table-cell">Mode</th>' in table
+    assert 'data-testid="phone-meta"' in table and '<th scope="col" class="text-end">Score</th>' in table
+
+
+def test_practice_shows_no_flagged_legend_or_filter(client, learner):
+    item = first_of("single")
+    practice = services.start(learner, "practice", [item.id], "Practice", now=timezone.now())
+    assert "</span> Flagged</li>" not in client.get(f"/quiz/a/{practice.id}/1/").content.decode()
+    client.post(f"/quiz/a/{practice.id}/1/", {"choice": item.options[0].key})
+    results = client.get(f"/quiz/a/{practice.id}/results/").content.decode()
+    assert 'data-filter="flagged"' not in results and 'data-filter="wrong"' in results
+
+
+def test_the_key_hint_is_marked_to_hide_on_touch_screens(client, learner):
+    html = client.get(f"/quiz/a/{exam(learner, [first_of('single')]).id}/1/").content.decode()
+    assert 'class="small text-body-secondary mt-2 key-hint" data-testid="key-hint"' in html
+    from django.contrib.staticfiles import finders
+
+    with open(finders.find("quiz/quiz.css"), encoding="utf-8") as file:
+        css = file.read()
+    assert "(hover: none) and (pointer: coarse) { .key-hint { display: none; } }" in css
+
+
+def test_results_rows_carry_a_short_stem_for_phones(client, learner):
+    attempt, items = submitted_exam(client, learner)
+    html = client.get(f"/quiz/a/{attempt.id}/results/").content.decode()
+    shorts = re.findall(r'data-testid="short-stem">([^<]*)<', html)
+    assert len(shorts) == len(items) and all(0 < len(s) <= 60 for s in shorts)
+
+
+def test_the_score_chart_draws_one_blueprint_with_a_legend_and_a_choice(client, learner):
+    now = timezone.now()
+    for blueprint, score in (("DVA-C02", 0.5), ("SAA-C03", 0.9), ("DVA-C02", 0.6), ("SAA-C03", 0.8)):
+        attempt = exam(learner, some_items(2), blueprint=blueprint)
+        now += dt.timedelta(minutes=1)
+        Attempt.objects.filter(id=attempt.id).update(submitted_at=now, score=score)
+    html = client.get("/quiz/").content.decode()  # the newest exam's blueprint: SAA-C03
+    svg = re.search(r'<svg class="score-chart exam-chart".*?</svg>', html, re.S).group(0)
+    assert svg.count('class="score-dot"') == 2 and "(SAA-C03): 90%" in svg and "(DVA-C02)" not in svg
+    assert 'data-testid="chart-legend"' in html and 'data-chart="DVA-C02"' in html
+    html = client.get("/quiz/?chart=DVA-C02").content.decode()
+    svg = re.search(r'<svg class="score-chart exam-chart".*?</svg>', html, re.S).group(0)
+    assert svg.count('class="score-dot"') == 2 and "Exam 1 (DVA-C02): 50%" in svg and "(SAA-C03)" not in svg
+
+
+def test_unfinished_practice_is_listed_with_a_resume_link(client, learner):
+    items = [i for i in some_items(40) if i.type == "single"][:3]
+    practice = services.start(learner, "practice", [i.id for i in items], "Practice: SQS", now=timezone.now())
+    client.post(f"/quiz/a/{practice.id}/1/", {"choice": items[0].options[0].key})
+    html = client.get("/quiz/").content.decode()
+    section = re.search(r'data-testid="open-practice".*?</section>', html, re.S).group(0)
+    assert "Practice: SQS" in section and "1 of 3 answered" in section
+    assert f'href="/quiz/a/{practice.id}/2/">Resume at question 2' in section
+    client.get(f"/quiz/a/{practice.id}/results/")  # finishing it takes it off the list
+    assert 'data-testid="open-practice"' not in client.get("/quiz/").content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "label"),
+    [
+        ("https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html", "Lambda Developer Guide: Function URL auth"),
+        ("https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html", "Lambda Developer Guide: Quotas"),
+        (
+            "https://docs.aws.amazon.com/lambda/latest/dg/with-msk-permissions.html",
+            "Lambda Developer Guide: Using Lambda with MSK permissions",
+        ),
+        (
+            "https://docs.aws.amazon.com/lambda/latest/api/API_FunctionUrlConfig.html",
+            "Lambda API Reference: FunctionUrlConfig (API)",
+        ),
+    ],
+)
+def test_read_more_labels_are_readable(url, label):
+    from learn.quiz.views import doc_label
+
+    assert doc_label(url) == label
+
+
+def test_no_read_more_label_in_the_bank_is_slug_like():
+    from learn.quiz.views import doc_label
+
+    for item in questions.load().items.values():
+        for url in item.docs:
+            label = doc_label(url)
+            page = label.partition(": ")[2]
+            assert "-" not in page.replace("Step-", "") or " " in page, label
+            assert page[:1].isupper(), label

@@ -14,7 +14,7 @@ from django.test import Client
 from learn.quiz.models import Answer, Attempt
 
 pytestmark = pytest.mark.django_db
-EXAM = {"mode": "exam", "size": "15"}
+EXAM = {"mode": "exam", "size": "15", "confirm": "submit-running"}  # each start replaces the running exam
 PRACTICE = {"mode": "practice", "size": "5"}
 
 
