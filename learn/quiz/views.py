@@ -241,7 +241,25 @@ def _steps(item, answer, shown) -> dict[str, dict]:
 
 # Readable names for AWS documentation links (walk 16): the bank stores URLs only, so a label is made from the
 # guide and the page. Pages whose file name reads badly get a name of their own.
-GUIDE_KINDS = {"dg": "Developer Guide", "ug": "User Guide", "api": "API Reference", "APIReference": "API Reference"}
+GUIDE_KINDS = {
+    "dg": "Developer Guide",
+    "developerguide": "Developer Guide",
+    "DeveloperGuide": "Developer Guide",
+    "SQSDeveloperGuide": "Developer Guide",
+    "dev": "Developer Guide",
+    "ug": "User Guide",
+    "userguide": "User Guide",
+    "UserGuide": "User Guide",
+    "api": "API Reference",
+    "APIReference": "API Reference",
+}
+SERVICES = {
+    "AWSSimpleQueueService": "SQS",
+    "AmazonCloudWatch": "CloudWatch Logs",
+    "AmazonCloudWatchLogs": "CloudWatch Logs",
+    "codepipeline": "CodePipeline",
+    "eventbridgev2": "EventBridge Scheduler",
+}
 PAGE_NAMES = {
     "gettingstarted-limits": "Quotas",
     "urls-auth": "Function URL auth",
@@ -253,10 +271,16 @@ PAGE_NAMES = {
     "invocation-retries": "Retries",
     "access-control-resource-based": "Resource-based policies",
     "lambda-invocation": "Invoking functions",
+    "lambda-services": "Invoking Lambda with events from other services",
+    "config-rs-invoke-furls": "Resource-based policy for function URLs",
+    "apig-http-invoke-decision": "Choosing an HTTP invoke method",
+    "crpg-ref": "Custom resource reference",
 }
+# Lower-case words of file names as the guides write them; a word of "" is dropped.
 WORDS = {
     "urls": "function URLs",
     "url": "URL",
+    "furls": "function URLs",
     "sqs": "SQS",
     "sns": "SNS",
     "msk": "MSK",
@@ -281,20 +305,59 @@ WORDS = {
     "kinesis": "Kinesis",
     "cognito": "Cognito",
     "mq": "MQ",
+    "sms": "SMS",
     "gettingstarted": "getting started",
     "limits": "quotas",
     "config": "Config",
+    "lambda": "Lambda",
+    "lamda": "Lambda",
+    "aws": "AWS",
+    "iot": "IoT",
+    "sql": "SQL",
+    "apig": "API Gateway",
+    "apigateway": "API Gateway",
+    "documentdb": "DocumentDB",
+    "kafka": "Kafka",
+    "cloudfront": "CloudFront",
+    "cloudwatchlogs": "CloudWatch Logs",
+    "ops": "Operations",
+    "id": "ID",
+    "eb": "",
+    "crpg": "custom resource",
+    "ref": "reference",
+    "rs": "resource",
+    "envvars": "environment variables",
+    "eventfiltering": "event filtering",
+    "params": "parameters",
+    "errorhandling": "error handling",
+    "batchfailurereporting": "batch failure reporting",
+    "requesttypes": "request type",
+    "cfnresponsemodule": "cfn-response module",
+    "eventinvokeconfig": "EventInvokeConfig",
+    "eventsourcemapping": "EventSourceMapping",
+    "customresource": "CustomResource",
+    "configrule": "ConfigRule",
+    "subscriptionfilter": "SubscriptionFilter",
+    "dependson": "DependsOn",
+    "authorizer": "Authorizer",
+    "permission": "Permission",
+    "cloudformation": "CloudFormation",
+    "gateway": "Gateway",
+    "vs": "vs.",
 }
 
 
 def doc_label(url: str) -> str:
-    """'…/lambda/latest/dg/urls-auth.html' -> 'Lambda Developer Guide: Function URL auth'; never a bare slug."""
+    """'…/lambda/latest/dg/urls-auth.html' -> 'Lambda Developer Guide: Function URL auth'; never a bare slug.
+
+    The bank stores URLs only (no page titles), so a label is the guide plus the page's words made readable."""
     from learn.lessons.templatetags.lesson_tags import GUIDES
 
     parts = [p for p in str(url).split("#")[0].split("?")[0].split("/") if p]
     if len(parts) < 3:
         return "AWS documentation"
-    service = next((GUIDES[p] for p in parts[2:-1] if p in GUIDES), "AWS")
+    names = {**GUIDES, **SERVICES}
+    service = next((names[p] for p in parts[2:-1] if p in names), "AWS")
     kind = next((GUIDE_KINDS[p] for p in parts[2:-1] if p in GUIDE_KINDS), "documentation")
     slug = parts[-1].removesuffix(".html")
     if slug.startswith("API_"):
@@ -302,9 +365,16 @@ def doc_label(url: str) -> str:
     elif slug in PAGE_NAMES:
         page = PAGE_NAMES[slug]
     else:
-        words = [WORDS.get(w.lower(), w) for w in slug.replace("_", "-").split("-") if w]
+        raw = [w for w in slug.replace("_", "-").split("-") if w]
+        if raw[:2] == ["aws", "resource"]:  # CloudFormation: aws-resource-lambda-permission
+            raw = [*raw[2:], "resource"]
+        elif raw[:2] == ["aws", "attribute"]:
+            raw = [*raw[2:], "attribute"]
+        elif raw[:1] == ["services"] and service == "Lambda":  # Lambda: services-sqs-configure
+            raw = ["with", *raw[1:]]
+        words = [w for w in (WORDS.get(w.lower(), w) for w in raw) if w]
         if words[:1] == ["with"]:
-            words = ["using", service, "with", *words[1:]]
+            words = ["using", "Lambda", "with", *words[1:]]
         page = " ".join(words) or "overview"
         page = page[:1].upper() + page[1:]
     return f"{service} {kind}: {page}"
