@@ -428,3 +428,27 @@ def test_on_a_phone_the_history_shows_the_score_and_no_key_hint(browser, live_se
         fix_shot(phone, "phone-replace-exam", full=False)
     finally:
         context.close()
+
+
+def test_a_lost_csrf_cookie_gives_a_clear_message_and_a_friendly_page(page):
+    owner = log_in(page, "csrf-learner")
+    attempt = exam(owner, 2, singles_first=2)
+    page.goto(f"/quiz/a/{attempt.id}/1/")
+    ready(page)
+    page.locator(".question-card .option label").first.click()
+    expect(page.locator("#save-state")).to_have_text("Saved")
+    cookies = [c for c in page.context.cookies() if c["name"] != "csrftoken"]
+    page.context.clear_cookies()
+    page.context.add_cookies(cookies)
+    page.locator(".question-card .option label").nth(1).click()
+    expect(page.locator("#save-state")).to_contain_text("your session expired. Reload the page")
+    expect(page.get_by_role("button", name="Retry saving")).to_be_hidden()
+    fix_shot(page, "desktop-autosave-session-expired", full=False)
+    page.get_by_role("button", name="Flag for review").click()  # a plain form post: the friendly page
+    expect(page.get_by_role("heading", name="Your session expired")).to_be_visible()
+    expect(page.get_by_text("Your saved answers are safe.")).to_be_visible()
+    assert axe_violations(page) == []
+    fix_shot(page, "desktop-csrf-page")
+    page.get_by_role("link", name="Go back and reload").click()
+    ready(page)
+    expect(page.locator('input[name="choice"]').first).to_be_checked()  # the answer saved before is kept
