@@ -26,7 +26,7 @@ from learn.engine.types import span
 from learn.lessons import htmx
 from learn.lessons.views import not_found
 
-from . import exercises, shipped
+from . import exercises, lint, shipped
 from .forms import TemplateForm
 
 log = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class Outcome:
 @require_http_methods(["GET", "HEAD", "POST"])
 @htmx.varies_on_htmx
 def lab(request: HttpRequest) -> HttpResponse:
+    _warm_lint_once()
     cat = catalog.load()
     text, origin = _opening_text(request, cat)
     outcome, simulation = None, None
@@ -104,6 +105,7 @@ def exercise_index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @htmx.varies_on_htmx
 def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
+    _warm_lint_once()
     exercise = exercises.get(exercise_id)
     if exercise is None:
         return not_found(request)
@@ -143,6 +145,21 @@ def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
 
 
 # -- helpers -------------------------------------------------------------------------------------------------
+
+
+_warming = threading.Lock()
+_warmed = False
+
+
+def _warm_lint_once() -> None:
+    """The first visit to a page with a Check button loads cfn-lint's rules in the background (about 5 s), so
+    the learner's first check does not pay for it."""
+    global _warmed
+    with _warming:
+        if _warmed:
+            return
+        _warmed = True
+    threading.Thread(target=lint.warm_up, name="cfn-lint-warm-up", daemon=True).start()
 
 
 def _respond(request: HttpRequest, template: str, context: dict, outcome: Outcome | None, partial: bool):
