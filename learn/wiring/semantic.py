@@ -28,7 +28,7 @@ CHECKS: dict[str, tuple[str, str, str]] = {
     ),
     "queue-without-redrive": ("warning", LDG + "services-sqs-configure.html", "/sources/sqs/#failures"),
     "stream-unbounded-retries": ("warning", LDG + "services-kinesis-parameters.html", "/sources/{slug}/#failures"),
-    "sqs-on-failure-destination": ("error", LDG + "services-sqs-errorhandling.html", "/sources/sqs/#failures"),
+    "sqs-on-failure-destination": ("error", LAPI + "API_CreateEventSourceMapping.html", "/sources/sqs/#failures"),
     "function-dlq-for-sqs": ("warning", LDG + "invocation-async-retain-records.html", "/sources/sqs/#failures"),
     "push-without-permission": ("error", LDG + "access-control-resource-based.html", "/sources/{slug}/#wiring"),
     "permission-without-source-condition": (
@@ -70,7 +70,7 @@ RBIF_DOCS = {
 }
 # How long each caller waits for a synchronous answer, in seconds (aws-facts.md: API Gateway REST 29 s by default,
 # HTTP API 30 s and not increasable, Cognito 5 s, SES RequestResponse 30 s; the catalog's knobs: Connect's flow
-# block 8 s at most, Lex fulfillment 30 s by default).
+# block 8 s at most in synchronous mode and 60 s in asynchronous mode, Lex fulfillment 30 s by default).
 CALLER_WAITS = {
     "api-gateway-rest": (
         29,
@@ -89,7 +89,7 @@ CALLER_WAITS = {
     ),
     "connect": (
         8,
-        "an Amazon Connect flow's Lambda block waits at most 8 seconds",
+        "in synchronous mode an Amazon Connect Lambda block waits at most 8 seconds (asynchronous mode: up to 60 s)",
         "https://docs.aws.amazon.com/connect/latest/adminguide/invoke-lambda-function-block.html",
     ),
     "lex": (
@@ -103,6 +103,10 @@ CALLER_WAITS = {
         "https://docs.aws.amazon.com/ses/latest/APIReference/API_LambdaAction.html",
     ),
 }
+
+
+# An Amazon Connect flow's Lambda block in asynchronous mode waits up to 60 s; only above that is the finding a warning.
+ASYNC_CONNECT_WAIT = 60
 
 
 def _finding(code: str, message: str, line: int | None, slug: str = "", doc: str = "", level: str = "") -> Finding:
@@ -198,8 +202,10 @@ def _check_sqs(t: Template, trig: Trigger) -> list[Finding]:
                 _finding(
                     "sqs-visibility-timeout",
                     f"Queue {trig.queue} has a visibility timeout of {vt} s{given}, under 6 × {trig.function}'s "
-                    f"timeout ({6 * timeout} s): a batch that is throttled or slow can reappear while it is still "
-                    "being processed, and be processed twice. Set it to at least six times the function timeout.",
+                    f"timeout ({6 * timeout} s): AWS recommends six times the function timeout so Lambda has time "
+                    "to retry a batch that was throttled; otherwise its messages can become visible again and be "
+                    "received again (counting toward maxReceiveCount). Set it to at least six times the function "
+                    "timeout.",
                     vt_line,
                 )
             )
@@ -238,6 +244,19 @@ def _check_stream(t: Template, trig: Trigger) -> list[Finding]:
     bisect = t.boolean(p.get("BisectBatchOnFunctionError"), f"{where} BisectBatchOnFunctionError")
     if has_dest and trig.source in ("msk", "kafka"):
         return []  # Lambda caps retries at 10 when a Kafka mapping has an on-failure destination
+    if trig.source in ("msk", "kafka"):
+        return [
+            _finding(
+                "stream-unbounded-retries",
+                f"{where} retries a failing batch without limit (MaximumRetryAttempts and MaximumRecordAgeInSeconds "
+                "are -1, the default): one poison record holds up its partition until the records leave the topic. "
+                "Retry/age limits, batch splitting and partial batch responses require provisioned mode "
+                "(ProvisionedPollerConfig); set them with an on-failure destination.",
+                trig.line,
+                trig.source,
+                doc=STREAM_DOCS.get(trig.source, ""),
+            )
+        ]
     if has_dest or bisect:
         extra = (
             " The on-failure destination only receives a batch once retries or record age run out, which never "
@@ -436,6 +455,9 @@ def _check_caller_timeout(t: Template, trig: Trigger) -> list[Finding]:
     timeout = t.timeout(trig.function)
     if timeout <= waits:
         return []
+    level = ""
+    if trig.source == "connect" and timeout <= ASYNC_CONNECT_WAIT:
+        level = "info"  # a template cannot show whether the flow's Lambda block runs synchronously or not
     return [
         _finding(
             "timeout-above-caller",
@@ -445,6 +467,7 @@ def _check_caller_timeout(t: Template, trig: Trigger) -> list[Finding]:
             t.line(trig.function, "Timeout") or trig.line,
             trig.source,
             doc=doc,
+            level=level,
         )
     ]
 

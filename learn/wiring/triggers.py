@@ -165,6 +165,9 @@ def _sam_events(t: Template, fn: str) -> list[Trigger]:
             if key in props:
                 queue = t.target(props[key])
                 break
+        extra: dict[str, Any] = {"sam_type": kind}
+        if kind in ("Api", "HttpApi"):
+            extra["timeout_ms"] = t.number(props.get("TimeoutInMillis"), f"{fn} {name} TimeoutInMillis", None)
         out.append(
             Trigger(
                 source=slug,
@@ -176,7 +179,7 @@ def _sam_events(t: Template, fn: str) -> list[Trigger]:
                 creates_permission=slug not in ("eventbridge-scheduler",),
                 principal=PRINCIPALS.get(slug, ""),
                 queue=queue,
-                extra={"sam_type": kind},
+                extra=extra,
             )
         )
     return out
@@ -264,6 +267,9 @@ def _push_resources(t: Template) -> list[Trigger]:
             if fn:
                 trig = _push(t, "api-gateway-rest", fn, lid, t.line(lid, "Integration"))
                 trig.extra["timeout_ms"] = t.number(integ.get("TimeoutInMillis"), f"{lid} TimeoutInMillis", None)
+                if integ.get("Credentials") is not None:
+                    trig.principal = ""  # API Gateway invokes with this IAM role: no resource-based policy needed
+                    trig.extra["credentials"] = True
                 out.append(trig)
     for lid in t.of_type("AWS::ApiGatewayV2::Integration"):
         props = t.props(lid)
@@ -271,6 +277,9 @@ def _push_resources(t: Template) -> list[Trigger]:
         if fn:
             trig = _push(t, "api-gateway-http", fn, lid, t.line(lid))
             trig.extra["timeout_ms"] = t.number(props.get("TimeoutInMillis"), f"{lid} TimeoutInMillis", None)
+            if props.get("CredentialsArn") is not None:
+                trig.principal = ""  # API Gateway invokes with this IAM role: no resource-based policy needed
+                trig.extra["credentials"] = True
             out.append(trig)
     for lid in t.of_type("AWS::ElasticLoadBalancingV2::TargetGroup"):
         props = t.props(lid)

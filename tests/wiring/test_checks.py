@@ -483,3 +483,97 @@ def test_a_wrong_event_type_is_said_once_not_per_alternative():
     assert wrong_type.message.startswith("Consumer.Events.FromInvoices.Type: 'Nope' is not one of the allowed values")
     assert "'SQS'" in wrong_type.message and "'Kinesis'" in wrong_type.message
     assert all(len(f.message) <= 420 for f in lint)
+
+
+# ---- fixes from the fact audit of issue 15 ------------------------------------------------------------
+
+REST_WITH_ROLE = """
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      Handler: app.handler
+      CodeUri: src/
+      Timeout: 10
+  Api:
+    Type: AWS::ApiGateway::RestApi
+    Properties:
+      Name: orders
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Statement:
+          - Effect: Allow
+            Principal:
+              Service: apigateway.amazonaws.com
+            Action: sts:AssumeRole
+      Policies:
+        - PolicyName: invoke
+          PolicyDocument:
+            Statement:
+              - Effect: Allow
+                Action: lambda:InvokeFunction
+                Resource: !GetAtt Fn.Arn
+  Method:
+    Type: AWS::ApiGateway::Method
+    Properties:
+      RestApiId: !Ref Api
+      ResourceId: !GetAtt Api.RootResourceId
+      HttpMethod: GET
+      AuthorizationType: NONE
+      Integration:
+        Type: AWS_PROXY
+        IntegrationHttpMethod: POST
+{credentials}        Uri: !Sub arn:aws:apigateway:${{AWS::Region}}:lambda:path/2015-03-31/functions/${{Fn.Arn}}/invocations
+"""
+
+
+def test_an_api_gateway_integration_with_a_role_needs_no_resource_based_policy():
+    with_role = check_template(REST_WITH_ROLE.format(credentials="        Credentials: !GetAtt Role.Arn\n"), lint=False)
+    assert with_role.codes("semantic") == []
+    without = check_template(REST_WITH_ROLE.format(credentials=""), lint=False)
+    assert without.codes("semantic") == ["push-without-permission"]
+
+
+def test_an_http_api_integration_with_credentials_arn_needs_no_resource_based_policy():
+    text = (FAULTY / "timeout-above-caller--integration.yaml").read_text()
+    start, end = text.index("  ApiPermission:"), text.index("  Worker:")
+    text = text[:start] + text[end:]
+    assert set(check_template(text, lint=False).codes("semantic")) == {
+        "timeout-above-caller",
+        "push-without-permission",
+    }
+    role = "      CredentialsArn: arn:aws:iam::111122223333:role/invoke\n"
+    text = text.replace("      TimeoutInMillis: 10000\n", "      TimeoutInMillis: 10000\n" + role)
+    assert check_template(text, lint=False).codes("semantic") == ["timeout-above-caller"]
+
+
+def test_a_sam_api_event_timeout_that_covers_the_function_is_fine():
+    text = (FAULTY / "timeout-above-caller--sam-api-timeout.yaml").read_text()
+    assert check_template(text.replace("TimeoutInMillis: 5000", "TimeoutInMillis: 25000"), lint=False).findings == []
+    http = (FAULTY / "timeout-above-caller--sam-http-api-timeout.yaml").read_text()
+    assert check_template(http.replace("TimeoutInMillis: 10000", "TimeoutInMillis: 20000"), lint=False).findings == []
+
+
+def test_connect_limit_depends_on_sync_or_async_mode():
+    text = (FAULTY / "timeout-above-caller--connect.yaml").read_text()
+    (warning,) = check_template(text, lint=False).findings
+    assert warning.level == "warning" and "synchronous mode" in warning.message and "60 s" in warning.message
+    (info,) = check_template(text.replace("Timeout: 90", "Timeout: 30"), lint=False).findings
+    assert info.code == "timeout-above-caller" and info.level == "info"
+    assert check_template(text.replace("Timeout: 90", "Timeout: 8"), lint=False).findings == []
+
+
+def test_kafka_unbounded_retries_speaks_of_partitions_and_provisioned_mode():
+    (finding,) = check_template((FAULTY / "stream-unbounded-retries--msk.yaml").read_text(), lint=False).findings
+    assert "partition" in finding.message and "ProvisionedPollerConfig" in finding.message
+    assert "shard" not in finding.message
+
+
+def test_sqs_visibility_timeout_gives_the_documented_reason():
+    (finding,) = check_template((FAULTY / "sqs-visibility-timeout.yaml").read_text(), lint=False).findings
+    assert "throttled" in finding.message and "maxReceiveCount" in finding.message
+    assert "slow" not in finding.message
