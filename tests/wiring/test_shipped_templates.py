@@ -55,6 +55,8 @@ def test_every_note_matches_a_template_line(folder):
     for note in entries:
         match = str(note.get("match", ""))
         assert match and any(match in line for line in lines), f"no template line contains {match!r}"
+        hits = sum(match in line for line in lines)
+        assert hits == 1, f"{match!r} is on {hits} template lines: a note is pinned to exactly one"
         assert str(note.get("text", "")).strip()
         assert str(note.get("doc", "")).startswith("https://"), f"the note on {match!r} needs its AWS page"
 
