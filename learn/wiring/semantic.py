@@ -28,6 +28,11 @@ CHECKS: dict[str, tuple[str, str, str]] = {
     ),
     "queue-without-redrive": ("warning", LDG + "services-sqs-configure.html", "/sources/sqs/#failures"),
     "stream-unbounded-retries": ("warning", LDG + "services-kinesis-parameters.html", "/sources/{slug}/#failures"),
+    "stream-discards-failed-records": (
+        "warning",
+        LDG + "kinesis-on-failure-destination.html",
+        "/sources/{slug}/#failures",
+    ),
     "sqs-on-failure-destination": ("error", LAPI + "API_CreateEventSourceMapping.html", "/sources/sqs/#failures"),
     "function-dlq-for-sqs": ("warning", LDG + "invocation-async-retain-records.html", "/sources/sqs/#failures"),
     "push-without-permission": ("error", LDG + "access-control-resource-based.html", "/sources/{slug}/#wiring"),
@@ -237,10 +242,10 @@ def _check_stream(t: Template, trig: Trigger) -> list[Finding]:
     where = trig.sam_event or trig.resource
     retries = t.number(p.get("MaximumRetryAttempts"), f"{where} MaximumRetryAttempts", -1)
     age = t.number(p.get("MaximumRecordAgeInSeconds"), f"{where} MaximumRecordAgeInSeconds", -1)
-    if retries not in (-1, None) or age not in (-1, None):
-        return []
     dest = p.get("DestinationConfig")
     has_dest = isinstance(dest, dict) and isinstance(dest.get("OnFailure"), dict)
+    if retries not in (-1, None) or age not in (-1, None):
+        return [] if has_dest else _discarded(t, trig, retries, age)
     bisect = t.boolean(p.get("BisectBatchOnFunctionError"), f"{where} BisectBatchOnFunctionError")
     if has_dest and trig.source in ("msk", "kafka"):
         return []  # Lambda caps retries at 10 when a Kafka mapping has an on-failure destination
@@ -276,6 +281,31 @@ def _check_stream(t: Template, trig: Trigger) -> list[Finding]:
             trig.line,
             trig.source,
             doc=STREAM_DOCS.get(trig.source, ""),
+        )
+    ]
+
+
+def _discarded(t: Template, trig: Trigger, retries: object, age: object) -> list[Finding]:
+    """Bounded retries or record age with no on-failure destination: the failed records are thrown away."""
+    if trig.source not in ("kinesis", "dynamodb-streams"):
+        return []  # Kafka's bounded retries need provisioned mode: its own check covers that
+    where = trig.sam_event or trig.resource
+    limits = []
+    if retries not in (-1, None):
+        limits.append(f"after {retries} retr{'y' if retries == 1 else 'ies'} (MaximumRetryAttempts)")
+    if age not in (-1, None):
+        limits.append(f"once a record is {age} s old (MaximumRecordAgeInSeconds)")
+    key = "MaximumRetryAttempts" if retries not in (-1, None) else "MaximumRecordAgeInSeconds"
+    return [
+        _finding(
+            "stream-discards-failed-records",
+            f"{where} gives up on a failing batch {' or '.join(limits)}, but it has no on-failure destination: "
+            "Lambda then skips the batch and its records are discarded, with no copy anywhere. Add "
+            "DestinationConfig: OnFailure: Destination: with an SQS queue, SNS topic or S3 bucket ARN, which "
+            "receives the batch's details (shard, sequence numbers) so you can read the records again.",
+            _prop_line(t, trig, key),
+            trig.source,
+            doc=LDG + "kinesis-on-failure-destination.html" if trig.source == "kinesis" else STREAM_DOCS[trig.source],
         )
     ]
 
