@@ -161,6 +161,78 @@ def checked(text: str, filename: str = "template.yaml") -> Any:
     return report
 
 
+# -- plain words -----------------------------------------------------------------------------------------------
+
+# The engine's setting names, as the template spells them (the learner never sees the engine's names).
+PROPERTIES = {
+    "max_receive_count": "The queue's RedrivePolicy maxReceiveCount",
+    "redrive_policy": "The queue has a RedrivePolicy (a dead-letter queue)",
+    "report_batch_item_failures": "FunctionResponseTypes lists ReportBatchItemFailures",
+    "timeout_s": "The function's Timeout",
+    "batch_size": "BatchSize",
+    "maximum_batching_window_s": "MaximumBatchingWindowInSeconds",
+    "max_retry_attempts": "MaximumRetryAttempts",
+    "maximum_record_age_s": "MaximumRecordAgeInSeconds",
+    "bisect_batch_on_function_error": "BisectBatchOnFunctionError",
+    "visibility_timeout_s": "The queue's VisibilityTimeout",
+}
+UNITS = {"timeout_s": " seconds", "visibility_timeout_s": " seconds", "maximum_batching_window_s": " seconds"}
+
+# What a check code's absence means, in the learner's words.
+ABSENT = {
+    "queue-without-redrive": "The queue sends messages it cannot deliver to a dead-letter queue",
+    "stream-unbounded-retries": "Lambda stops retrying a failing batch (MaximumRetryAttempts or "
+    "MaximumRecordAgeInSeconds)",
+    "stream-discards-failed-records": "Records Lambda gives up on go to an on-failure destination "
+    "(DestinationConfig OnFailure)",
+    "timeout-above-caller": "The function's Timeout fits within what the caller waits",
+    "async-without-failure-target": "Events that fail every retry go to an on-failure destination or a "
+    "dead-letter queue",
+    "permission-without-source-condition": "The invoke permission names the one bucket allowed to invoke (SourceArn)",
+    "function-dlq-for-sqs": "No function DeadLetterQueue (SQS's own RedrivePolicy handles failed messages)",
+    "missing-report-batch-item-failures": "The mapping honours the batchItemFailures the code returns",
+    "sqs-visibility-timeout": "The queue's VisibilityTimeout is at least 6 times the function's Timeout",
+    "sqs-visibility-below-timeout": "The queue's VisibilityTimeout is not shorter than the function's Timeout",
+}
+
+
+def property_label(name: str) -> str:
+    return PROPERTIES.get(name, name.replace("_", " "))
+
+
+def absent_label(code: str) -> str:
+    return ABSENT.get(code, "The checker has no warning about this")
+
+
+def requirements(exercise: Exercise) -> list[str]:
+    """The 'What is checked' list, in the template's words."""
+    out = [absent_label(code) + "." for code in exercise.absent]
+    for name, wanted in exercise.settings.items():
+        out.append(_setting_check(name, wanted, wanted).label + ".")
+    for name, most in exercise.at_most.items():
+        out.append(f"{property_label(name)} is at most {_show(most)}{UNITS.get(name, '')}.")
+    return out
+
+
+def _is_flag(value: Any) -> bool:
+    return isinstance(value, bool)
+
+
+def _setting_check(name: str, wanted: Any, value: Any) -> Check:
+    label = property_label(name)
+    if _is_flag(wanted):
+        if wanted:
+            return Check(label, value is True, "" if value is True else "Yours does not yet.")
+        return Check(f"Not: {label[0].lower()}{label[1:]}", value is False, "" if value is False else "Yours does.")
+    unit = UNITS.get(name, "")
+    passed = value == wanted
+    return Check(
+        f"{label} is {_show(wanted)}{unit}",
+        passed,
+        "" if passed else f"Yours: {_show(value)}{unit if value is not None else ''}.",
+    )
+
+
 # -- grading -------------------------------------------------------------------------------------------------
 
 
@@ -177,7 +249,7 @@ def grade(exercise: Exercise, text: str) -> Verdict:
     for code in exercise.absent:
         finding = next((f for f in report.findings if f.code == code), None)
         detail = _where(finding) + finding.message if finding else ""
-        checks.append(Check(f"No “{code}” finding", finding is None, detail))
+        checks.append(Check(absent_label(code), finding is None, detail))
     index = next((i for i, w in enumerate(report.wirings) if w.source == exercise.source), None)
     wiring = report.wirings[index] if index is not None else None
     label = f"The template wires {_source_name(exercise.source)} to a function"
@@ -186,11 +258,13 @@ def grade(exercise: Exercise, text: str) -> Verdict:
         return Verdict(report, checks)
     for name, wanted in exercise.settings.items():
         value = wiring.settings.get(name)
-        checks.append(Check(f"{name} is {_show(wanted)}", value == wanted, f"It is {_show(value)}."))
+        checks.append(_setting_check(name, wanted, value))
     for name, most in exercise.at_most.items():
         value = wiring.settings.get(name)
         fine = isinstance(value, int | float) and not isinstance(value, bool) and value <= most
-        checks.append(Check(f"{name} is at most {_show(most)}", fine, f"It is {_show(value)}."))
+        unit = UNITS.get(name, "")
+        shown = f"{_show(value)}{unit if value is not None else ''}"
+        checks.append(Check(f"{property_label(name)} is at most {_show(most)}{unit}", fine, f"Yours: {shown}."))
     trace = None
     if exercise.scenario:
         trace = _scenario(report, index, exercise, checks)

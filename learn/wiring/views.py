@@ -129,6 +129,8 @@ def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
     context = {
         "passed": exercise.id in _passed(request),
         "exercise": exercise,
+        "requirements": exercises.requirements(exercise),
+        "scenario_label": engine.preset_label(exercise.scenario).lower() if exercise.scenario else "",
         "source": catalog.load().sources.get(exercise.source),
         "text": text,
         "outcome": outcome,

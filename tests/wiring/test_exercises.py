@@ -78,3 +78,36 @@ def test_a_broken_exercise_folder_is_named(tmp_path):
     (folder / "solution.yaml").write_text("Resources: {}\n")
     with pytest.raises(exercises.ExerciseError, match="broken"):
         exercises.load(tmp_path)
+
+
+def test_kinesis_retries_alone_do_not_pass_the_poison_record_exercise():
+    exercise = exercises.get("kinesis-poison-record")
+    half = exercise.starter.replace("StartingPosition:", "MaximumRetryAttempts: 2\n            StartingPosition:", 1)
+    assert half != exercise.starter
+    verdict = exercises.grade(exercise, half)
+    failed = [c.label for c in verdict.checks if not c.passed]
+    assert any("on-failure destination" in label for label in failed), failed
+    assert not verdict.passed
+
+
+def test_checks_speak_the_templates_words_not_the_engines():
+    exercise = exercises.get("sqs-dlq-after-five")
+    wrong = exercise.solution.replace("maxReceiveCount: 5", "maxReceiveCount: 3")
+    assert wrong != exercise.solution
+    verdict = exercises.grade(exercise, wrong)
+    labels = " ".join(c.label + " " + c.detail for c in verdict.checks)
+    assert "RedrivePolicy maxReceiveCount is 5" in labels
+    assert "Yours: 3." in labels
+    for engine_word in ("max_receive_count", "redrive_policy", "queue-without-redrive"):
+        assert engine_word not in labels
+    for item in exercises.requirements(exercise):
+        assert "_" not in item and "-without-" not in item
+
+
+@pytest.mark.parametrize("exercise_id", sorted(exercises.load()))
+def test_every_exercise_check_has_plain_words(exercise_id):
+    exercise = exercises.get(exercise_id)
+    for code in exercise.absent:
+        assert code in exercises.ABSENT
+    for name in [*exercise.settings, *exercise.at_most]:
+        assert name in exercises.PROPERTIES
