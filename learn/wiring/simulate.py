@@ -46,3 +46,24 @@ def simulate_template(
         outcomes = chosen.outcomes
         records = chosen.records if records is None else records
     return engine.simulate(wiring.source, wiring.settings, records if records is not None else 1, outcomes)
+
+
+def error_caveat(report: Report) -> str:
+    """What a simulation of a template with error-level findings takes for granted, in plain words ("" if none)."""
+    errors = [f for f in report.findings if f.level == "error"]
+    if not errors:
+        return ""
+    first = errors[0]
+    where = f"line {first.line}: " if first.line else ""
+    count = f"{len(errors)} errors" if len(errors) > 1 else "an error"
+    if any(f.code == "push-without-permission" for f in errors):
+        assumed = (
+            "This simulation assumes the missing invoke permission (AWS::Lambda::Permission) exists. On AWS, as "
+            "written, the source's invocation is refused and the function never runs."
+        )
+    else:
+        assumed = (
+            "This simulation assumes those errors are fixed. On AWS, as written, the stack may not deploy or the "
+            "wiring may not work at all."
+        )
+    return f"The checker found {count} in this template ({where}{first.message.rstrip('.')}). {assumed}"

@@ -268,6 +268,7 @@ def _simulation(request: HttpRequest, report, index: int | None) -> dict | None:
     if index is None:
         return None
     from learn.wiring import simulate_template
+    from learn.wiring.simulate import error_caveat
 
     if not 0 <= index < len(report.wirings):
         return {"index": index, "problem": "That wiring is no longer in the template: check it again."}
@@ -284,6 +285,7 @@ def _simulation(request: HttpRequest, report, index: int | None) -> dict | None:
     return {
         "index": index,
         "scenario": key,
+        "caveat": error_caveat(report),
         "html": _flow_html(request, trace, wiring.source, f"wiring-{index}", title),
     }
 

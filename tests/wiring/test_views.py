@@ -263,3 +263,19 @@ def test_a_passed_exercise_is_marked_in_the_index(client):
     client.post("/wiring/exercises/sqs-dlq-after-five/", {"template": exercise.solution, "action": "check"})
     index = html(client.get("/wiring/exercises/"))
     assert index.count("Passed</span>") == 1
+
+
+def test_simulating_a_wiring_with_an_error_says_what_it_assumes(client):
+    text = (Path(__file__).parent / "faulty" / "push-without-permission.yaml").read_text()
+    page = html(client.post("/wiring/", {"template": text, "simulate": "0", "scenario-0": "function-error"}))
+    assert 'data-testid="simulation-caveat"' in page
+    assert page.index("simulation-caveat") < page.index("data-flow")  # above the diagram
+    assert "assumes the missing invoke permission" in page
+    assert "invocation is refused" in page
+
+
+def test_simulating_a_clean_wiring_has_no_caveat(client):
+    solution = (EXERCISES / "sqs-dlq-after-five" / "solution.yaml").read_text()
+    page = html(client.post("/wiring/", {"template": solution, "simulate": "0", "scenario-0": "poison"}))
+    assert 'data-testid="wiring-simulation"' in page
+    assert "simulation-caveat" not in page

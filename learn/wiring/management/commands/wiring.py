@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from learn.engine import EngineError, cli
 from learn.wiring import check_template, fastcatalog, simulate_template
 from learn.wiring.parse import MAX_BYTES
+from learn.wiring.simulate import error_caveat
 
 
 class Command(BaseCommand):
@@ -60,12 +61,16 @@ class Command(BaseCommand):
             data = report.as_dict()
             if simulate:
                 data["simulation"] = trace.to_dict() if trace is not None else {"error": sim_error}
+                if trace is not None and (caveat := error_caveat(report)):
+                    data["simulation"]["caveat"] = caveat
             self.stdout.write(jsonlib.dumps(data, indent=2))
         else:
             self.stdout.write(self._text(report, file))
             if trace is not None:
                 wiring = report.wirings[opts["wiring"] - 1]
                 self.stdout.write(f"\nSimulating {wiring.label} with {wiring.settings}:\n")
+                if caveat := error_caveat(report):
+                    self.stdout.write(f"Note: {caveat}\n")
                 self.stdout.write(cli.as_text(trace))
             elif sim_error:
                 self.stderr.write(f"Cannot simulate: {sim_error}")
