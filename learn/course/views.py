@@ -39,9 +39,16 @@ def home(request: HttpRequest) -> HttpResponse:
             "paths": list(zip(paths.all_paths().values(), path_rows, strict=True)),
             "current": current,
             "exercise_count": len(_exercises()),
+            "wiring_exercise_count": len(_wiring_exercises()),
             "question_count": len(questions.load().items),
         },
     )
+
+
+def _wiring_exercises() -> dict:
+    from learn.wiring import exercises
+
+    return exercises.load()
 
 
 def _exercises() -> dict:

@@ -279,3 +279,11 @@ def test_simulating_a_clean_wiring_has_no_caveat(client):
     page = html(client.post("/wiring/", {"template": solution, "simulate": "0", "scenario-0": "poison"}))
     assert 'data-testid="wiring-simulation"' in page
     assert "simulation-caveat" not in page
+
+
+def test_the_home_page_has_cards_for_the_wiring_lab_and_its_exercises(client):
+    page = html(client.get("/"))
+    hands_on = page[page.index('id="hands-on-heading"') : page.index('id="models-heading"')]
+    assert 'href="/wiring/"' in hands_on
+    assert 'href="/wiring/exercises/"' in hands_on
+    assert f"{len(exercises.load())} wiring exercises" in hands_on
