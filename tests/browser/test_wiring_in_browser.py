@@ -145,3 +145,27 @@ def test_phone_width(phone):
     assert note_box["y"] >= code_box["y"] + code_box["height"] - 1  # stacked under its lines
     assert no_sideways_scroll(phone)
     shot(phone, "source-phone")
+
+
+def test_lab_keeps_a_draft_and_open_asks_before_replacing_it(enforced):
+    page, problems = enforced
+    page.goto("/wiring/")
+    editor_ready(page)
+    page.locator("#code").fill(FAULTY)
+    page.reload()
+    editor_ready(page)
+    assert page.locator("#code").input_value() == FAULTY  # the draft came back
+    page.get_by_label("Template of").select_option("kinesis")
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.get_by_role("button", name="Open", exact=True).click()
+    page.wait_for_timeout(300)
+    assert asked and "Replace the template you edited" in asked[0]
+    assert "from=" not in page.url and page.locator("#code").input_value() == FAULTY
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Open", exact=True).click()
+    page.wait_for_url("**from=kinesis**")
+    editor_ready(page)
+    assert "Kinesis" in page.locator("#code").input_value()  # the shipped template, not the draft
+    expect(page.get_by_role("button", name="Restore draft")).to_be_visible()
+    assert problems == []

@@ -287,3 +287,12 @@ def test_the_home_page_has_cards_for_the_wiring_lab_and_its_exercises(client):
     assert 'href="/wiring/"' in hands_on
     assert 'href="/wiring/exercises/"' in hands_on
     assert f"{len(exercises.load())} wiring exercises" in hands_on
+
+
+def test_the_lab_keeps_a_draft_and_open_asks_first(client):
+    page = html(client.get("/wiring/"))
+    assert 'data-draft-key="wiring-lab"' in page
+    assert "data-draft-restore" not in page  # the plain lab restores the learner's draft
+    assert "data-confirm-replace" in page and "wiring/lab.js" in page
+    chosen = html(client.get("/wiring/?from=kinesis"))
+    assert 'data-draft-key="wiring-lab" data-draft-restore="offer"' in chosen  # a chosen template wins; draft offered
