@@ -57,6 +57,14 @@ class Shipped:
             out.append(Segment(start, tuple(lines[start - 1 : end - 1]), tuple(by_line.get(start, ()))))
         return [segment for segment in out if segment.lines]
 
+    def listing(self) -> list[tuple[int, str, tuple[Note, ...]]]:
+        """Every template line as (number, text, the notes placed on it): one continuous listing."""
+        by_line: dict[int, list[Note]] = {}
+        for note in self.notes:
+            if note.line:
+                by_line.setdefault(note.line, []).append(note)
+        return [(i, text, tuple(by_line.get(i, ()))) for i, text in enumerate(self.template.splitlines(), start=1)]
+
     @property
     def unplaced(self) -> list[Note]:
         return [note for note in self.notes if not note.line]

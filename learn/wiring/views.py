@@ -96,6 +96,20 @@ def source_template(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_safe
+def source_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    """A shipped template.yaml or cli.sh as a plain-text download (the name comes from urls.py, never the request)."""
+    wiring = shipped.load(slug) if slug in catalog.load().sources else None
+    text = None if wiring is None else wiring.template if name == "template.yaml" else wiring.cli
+    if not text:
+        return not_found(request)
+    kind = "application/yaml" if name.endswith(".yaml") else "text/x-shellscript"
+    response = HttpResponse(text, content_type=f"{kind}; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{slug}-{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_safe
 def exercise_index(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
     items = [(exercise, cat.sources.get(exercise.source)) for exercise in exercises.load().values()]

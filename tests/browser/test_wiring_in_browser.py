@@ -139,10 +139,10 @@ def test_phone_width(phone):
     assert no_sideways_scroll(phone)
     shot(phone, "lab-phone")
     phone.goto("/wiring/kinesis/")
-    note = phone.locator(".wiring-row.has-note").first
-    code_box = note.locator(".wiring-code").bounding_box()
-    note_box = note.locator(".wiring-notes").bounding_box()
-    assert note_box["y"] >= code_box["y"] + code_box["height"] - 1  # stacked under its lines
+    note = phone.locator(".wiring-note").first
+    line = phone.locator("#L" + note.get_attribute("data-line"))
+    code_box, note_box = line.bounding_box(), note.bounding_box()
+    assert note_box["y"] >= code_box["y"] + code_box["height"] - 1  # stacked under its line
     assert no_sideways_scroll(phone)
     shot(phone, "source-phone")
 
@@ -169,3 +169,35 @@ def test_lab_keeps_a_draft_and_open_asks_before_replacing_it(enforced):
     assert "Kinesis" in page.locator("#code").input_value()  # the shipped template, not the draft
     expect(page.get_by_role("button", name="Restore draft")).to_be_visible()
     assert problems == []
+
+
+def test_source_page_puts_notes_beside_their_lines_and_copies(browser, live_server):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto("/wiring/sqs/")
+    listing = page.locator("[data-wiring-listing]")
+    expect(listing).to_have_class("wiring-listing is-aligned")
+    boxes = page.evaluate(
+        """() => [...document.querySelectorAll('.wiring-note')].map(n => {
+            const line = document.getElementById('L' + n.dataset.line).getBoundingClientRect();
+            const note = n.getBoundingClientRect();
+            return {lineTop: line.top, lineRight: line.right, noteTop: note.top, noteLeft: note.left};
+        })"""
+    )
+    assert boxes
+    for box in boxes:
+        assert box["noteLeft"] >= box["lineRight"] - 1  # beside the code, not over it
+        assert box["noteTop"] >= box["lineTop"] - 1  # never above its line
+    assert boxes[0]["noteTop"] - boxes[0]["lineTop"] < 2  # the first note starts at its line
+    heights = page.evaluate("[...document.querySelectorAll('.wiring-line')].map(l => l.getBoundingClientRect().height)")
+    assert max(heights) < 6 * min(heights)  # no big gaps between lines (a wrapped line is a few rows at most)
+    assert no_sideways_scroll(page)
+    page.get_by_role("button", name="Copy template.yaml").click()
+    expect(page.locator('[data-copy-status="template-raw"]')).to_have_text("Copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    from learn.wiring import shipped
+
+    assert copied.strip() == shipped.load("sqs").template.strip()
+    shot(page, "source-sqs-desktop")
+    context.close()

@@ -296,3 +296,29 @@ def test_the_lab_keeps_a_draft_and_open_asks_first(client):
     assert "data-confirm-replace" in page and "wiring/lab.js" in page
     chosen = html(client.get("/wiring/?from=kinesis"))
     assert 'data-draft-key="wiring-lab" data-draft-restore="offer"' in chosen  # a chosen template wins; draft offered
+
+
+def test_source_page_is_one_numbered_listing_with_copy_and_download(client):
+    from learn.wiring import shipped
+
+    wiring = shipped.load("sqs")
+    page = html(client.get("/wiring/sqs/"))
+    assert page.count("data-wiring-listing") == 1 and '<pre class="wiring-code"' not in page
+    lines = wiring.template.splitlines()
+    assert page.count('class="wiring-line') == len(lines)
+    assert f'id="L{len(lines)}"' in page
+    assert 'data-copy="template-raw"' in page and 'data-copy="cli-raw"' in page
+    assert 'href="/wiring/sqs/template.yaml" download' in page and 'href="/wiring/sqs/cli.sh" download' in page
+    assert "wiring/source.js" in page and "<script>" not in page and " style=" not in page
+
+
+def test_shipped_files_download_as_plain_text(client):
+    from learn.wiring import shipped
+
+    response = client.get("/wiring/sqs/template.yaml")
+    assert response.status_code == 200
+    assert response.content.decode() == shipped.load("sqs").template
+    assert "attachment" in response["Content-Disposition"] and "sqs-template.yaml" in response["Content-Disposition"]
+    cli = client.get("/wiring/sqs/cli.sh")
+    assert cli.status_code == 200 and cli.content.decode() == shipped.load("sqs").cli
+    assert client.get("/wiring/no-such-source/template.yaml").status_code == 404
