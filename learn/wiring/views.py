@@ -9,6 +9,7 @@ page without JavaScript sends the text back in the editor).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -327,6 +328,9 @@ def _error_line(report) -> int | str:
     """The first error's line, for the editor to mark (editor.js reads #feedback[data-error-line])."""
     if report is None:
         return ""
+    if report.error:  # a parse error names its line: "line 6: ..."
+        match = re.match(r"line (\d+):", report.error)
+        return int(match.group(1)) if match else ""
     return next((f.line for f in report.findings if f.level == "error" and f.line), "")
 
 

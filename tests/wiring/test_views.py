@@ -322,3 +322,10 @@ def test_shipped_files_download_as_plain_text(client):
     cli = client.get("/wiring/sqs/cli.sh")
     assert cli.status_code == 200 and cli.content.decode() == shipped.load("sqs").cli
     assert client.get("/wiring/no-such-source/template.yaml").status_code == 404
+
+
+def test_a_parse_error_marks_and_links_its_line(client):
+    text = "Resources:\n  Queue:\n    Type: AWS::SQS::Queue\n\tProperties: {}\n"
+    page = html(client.post("/wiring/", {"template": text}))
+    assert 'data-error-line="4"' in page
+    assert 'data-goto-line="4">Line 4</a>' in page
