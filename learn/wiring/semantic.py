@@ -271,14 +271,16 @@ def _check_stream(t: Template, trig: Trigger) -> list[Finding]:
         )
     else:
         extra = " Failed records are then lost without a trace: there is no on-failure destination either."
+    explicit = [key for key in ("MaximumRetryAttempts", "MaximumRecordAgeInSeconds") if p.get(key) is not None]
+    how = "set to -1 here" if len(explicit) == 2 else "-1, the default" if not explicit else "both -1"
     return [
         _finding(
             "stream-unbounded-retries",
             f"{where} retries a failing batch without limit (MaximumRetryAttempts and MaximumRecordAgeInSeconds are "
-            "-1, the default): one poison record blocks its shard until it expires from the stream."
+            f"{how}): one poison record blocks its shard until it expires from the stream."
             + extra
             + " Set MaximumRetryAttempts or MaximumRecordAgeInSeconds, with an on-failure destination.",
-            trig.line,
+            _prop_line(t, trig, explicit[0]) if explicit else trig.line,
             trig.source,
             doc=STREAM_DOCS.get(trig.source, ""),
         )

@@ -577,3 +577,11 @@ def test_sqs_visibility_timeout_gives_the_documented_reason():
     (finding,) = check_template((FAULTY / "sqs-visibility-timeout.yaml").read_text(), lint=False).findings
     assert "throttled" in finding.message and "maxReceiveCount" in finding.message
     assert "slow" not in finding.message
+
+
+def test_unbounded_retries_set_explicitly_point_at_the_setting():
+    text = (FAULTY / "stream-unbounded-retries.yaml").read_text() + "            MaximumRetryAttempts: -1\n"
+    (finding,) = check_template(text, lint=False).findings
+    assert finding.code == "stream-unbounded-retries"
+    assert "the default" not in finding.message
+    assert finding.line == len(text.splitlines())  # the MaximumRetryAttempts line, not the event's
