@@ -96,6 +96,17 @@ def source_template(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "wiring/source.html", {"source": source, "wiring": wiring})
 
 
+def _next_exercise(request: HttpRequest, current: str):
+    """The first exercise after this one (in index order, wrapping) not yet passed; None when all are."""
+    ids = list(exercises.load())
+    done = _passed(request) | {current}
+    start = ids.index(current) + 1 if current in ids else 0
+    for exercise_id in ids[start:] + ids[:start]:
+        if exercise_id not in done:
+            return exercises.get(exercise_id)
+    return None
+
+
 @require_safe
 def source_file(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     """A shipped template.yaml or cli.sh as a plain-text download (the name comes from urls.py, never the request)."""
@@ -145,6 +156,7 @@ def exercise_detail(request: HttpRequest, exercise_id: str) -> HttpResponse:
         "passed": exercise.id in _passed(request),
         "exercise": exercise,
         "requirements": exercises.requirements(exercise),
+        "next_exercise": _next_exercise(request, exercise.id),
         "scenario_label": engine.preset_label(exercise.scenario).lower() if exercise.scenario else "",
         "source": catalog.load().sources.get(exercise.source),
         "text": text,

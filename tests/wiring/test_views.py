@@ -329,3 +329,11 @@ def test_a_parse_error_marks_and_links_its_line(client):
     page = html(client.post("/wiring/", {"template": text}))
     assert 'data-error-line="4"' in page
     assert 'data-goto-line="4">Line 4</a>' in page
+
+
+def test_a_pass_links_to_the_next_exercise(client):
+    ids = list(exercises.load())
+    first = exercises.get(ids[0])
+    page = html(client.post(f"/wiring/exercises/{first.id}/", {"template": first.solution}))
+    assert 'data-testid="wiring-next"' in page
+    assert f'href="/wiring/exercises/{ids[1]}/"' in page[page.index("wiring-next") :]
