@@ -95,6 +95,17 @@ PLAIN = (
     (re.compile(r"^(.+) is greater than the maximum of (.+)$"), r"\1 is above the maximum, \2"),
     (re.compile(r"^(.+) is less than the minimum of (.+)$"), r"\1 is below the minimum, \2"),
     (re.compile(r"^(.+) is not one of (\[.+\])$"), r"\1 is not one of the allowed values \2"),
+    (
+        re.compile(r"^Circular Dependencies for resource (\S+)\. Circular dependency with \[(.+?)\](.*)$"),
+        r"\1 and \2 depend on each other, so CloudFormation cannot create either one first (a circular "
+        r"dependency). Break the loop: for example build a bucket's ARN with !Sub from its name instead of "
+        r"!GetAtt, or drop a DependsOn\3",
+    ),
+    (
+        re.compile(r"^Source queue type '(\w+)' does not match destination queue type '(\w+)'$"),
+        r"the queue is \1 but its dead-letter queue is \2: a FIFO queue needs a FIFO dead-letter queue, and a "
+        r"standard queue a standard one",
+    ),
 )
 
 

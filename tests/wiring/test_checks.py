@@ -585,3 +585,25 @@ def test_unbounded_retries_set_explicitly_point_at_the_setting():
     assert finding.code == "stream-unbounded-retries"
     assert "the default" not in finding.message
     assert finding.line == len(text.splitlines())  # the MaximumRetryAttempts line, not the event's
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (
+            "Circular Dependencies for resource S3InvokePermission. Circular dependency with [UploadsBucket]",
+            "S3InvokePermission and UploadsBucket depend on each other",
+        ),
+        (
+            "Source queue type 'FIFO' does not match destination queue type 'standard'",
+            "a FIFO queue needs a FIFO dead-letter queue",
+        ),
+    ],
+)
+def test_cfn_lint_messages_get_plain_words(raw, words):
+    from types import SimpleNamespace
+
+    from learn.wiring import lint
+
+    message = lint._plain(SimpleNamespace(message=raw, path=[]))
+    assert words in message, message
