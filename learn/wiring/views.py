@@ -272,8 +272,19 @@ def _scenarios(slug: str) -> list:
         return []
 
 
+# Engine settings worth showing even when the template leaves them out (the row says "(default)").
+DEFAULT_ROWS = (
+    "batch_size",
+    "maximum_batching_window_s",
+    "maximum_retry_attempts",
+    "maximum_record_age_s",
+    "bisect_batch_on_function_error",
+)
+
+
 def _settings_rows(wiring) -> list[tuple[str, str, str]]:
-    """(label, value, the template's property) for each engine setting the template gave this wiring."""
+    """(label, value, the template's property) for each engine setting the template gave this wiring, then the
+    defaults that apply to the main batching and retry settings it left out."""
     try:
         knobs = {knob.name: knob for knob in engine.knobs_for(wiring.source)}
     except (KeyError, engine.EngineError):
@@ -281,13 +292,23 @@ def _settings_rows(wiring) -> list[tuple[str, str, str]]:
     rows = []
     for name, value in wiring.settings.items():
         knob = knobs.get(name)
-        shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-        if knob is not None and knob.unit and not isinstance(value, bool):
-            shown = f"{shown} {knob.unit}"
-            if knob.unit == "seconds" and isinstance(value, int) and value >= 120:
-                shown = f"{value:,} seconds ({span(value * 1000)})"  # 345,600 seconds (4 d)
-        rows.append((knob.label if knob else name.replace("_", " "), shown, knob.api_name if knob else ""))
+        rows.append(
+            (knob.label if knob else name.replace("_", " "), _shown(knob, value), knob.api_name if knob else "")
+        )
+    for name in DEFAULT_ROWS:
+        knob = knobs.get(name)
+        if knob is not None and name not in wiring.settings and knob.default is not None:
+            rows.append((knob.label, f"{_shown(knob, knob.default)} (default)", knob.api_name))
     return rows
+
+
+def _shown(knob, value) -> str:
+    shown = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    if knob is not None and knob.unit and not isinstance(value, bool):
+        shown = f"{shown} {knob.unit}"
+        if knob.unit == "seconds" and isinstance(value, int) and value >= 120:
+            shown = f"{value:,} seconds ({span(value * 1000)})"  # 345,600 seconds (4 d)
+    return shown
 
 
 def _simulation(request: HttpRequest, report, index: int | None) -> dict | None:

@@ -337,3 +337,11 @@ def test_a_pass_links_to_the_next_exercise(client):
     page = html(client.post(f"/wiring/exercises/{first.id}/", {"template": first.solution}))
     assert 'data-testid="wiring-next"' in page
     assert f'href="/wiring/exercises/{ids[1]}/"' in page[page.index("wiring-next") :]
+
+
+def test_the_settings_table_shows_defaults_the_template_leaves_out(client):
+    page = html(client.post("/wiring/", {"template": FAULTY}))  # the mapping misspells BatchSize
+    table = page[page.index("wiring-settings") :]
+    assert "(default)" in table
+    row = table[table.index('<code class="small">BatchSize</code>') :]
+    assert "10" in row[: row.index("</tr>")] and "(default)" in row[: row.index("</tr>")]
