@@ -15,3 +15,23 @@
     if (!window.confirm(question)) event.preventDefault();
   });
 })();
+
+// After "Simulate", bring the diagram's top into view (on a phone the swap otherwise leaves the page scrolled
+// past it, at the step controls).
+(function () {
+  "use strict";
+  var simulated = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail && event.detail.elt;
+    simulated = !!(elt && elt.getAttribute && elt.getAttribute("name") === "simulate");
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!simulated) return;
+    simulated = false;
+    // after the diagram's player has set itself up (it may move focus to its controls)
+    setTimeout(function () {
+      var diagram = document.getElementById("simulation");
+      if (diagram) diagram.scrollIntoView({ block: "start" });
+    }, 150);
+  });
+})();

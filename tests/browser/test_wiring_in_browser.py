@@ -136,6 +136,8 @@ def test_phone_width(phone):
     expect(phone.locator("#feedback")).to_contain_text("Wirings found", timeout=30_000)
     phone.get_by_role("button", name="Simulate this configuration").first.click()
     expect(phone.get_by_test_id("wiring-simulation").locator("[data-flow]")).to_be_visible(timeout=30_000)
+    # the diagram's top is brought into view, not scrolled past
+    phone.wait_for_function("() => Math.abs(document.getElementById('simulation').getBoundingClientRect().top) < 200")
     assert no_sideways_scroll(phone)
     shot(phone, "lab-phone")
     phone.goto("/wiring/kinesis/")
