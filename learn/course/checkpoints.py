@@ -28,13 +28,11 @@ def _rank(slug: str, item: Item) -> str:
     return hashlib.sha256(f"{slug}:{item.id}".encode()).hexdigest()
 
 
-def choose_items(bank: Bank, slug: str, size: int = SIZE, retired: frozenset[str] = frozenset()) -> list[Item]:
+def choose_items(bank: Bank, slug: str, size: int = SIZE) -> list[Item]:
     """The same questions for everyone, for as long as the bank does not change: single-answer items first (one per
     engine template family), in an order fixed by a hash of the source and the item; ordering items never (they
-    need the quiz's own form), retired items never."""
-    candidates = sorted(
-        (i for i in bank.for_source(slug) if i.type != "ordering" and i.id not in retired), key=lambda i: _rank(slug, i)
-    )
+    need the quiz's own form)."""
+    candidates = sorted((i for i in bank.for_source(slug) if i.type != "ordering"), key=lambda i: _rank(slug, i))
     singles = [i for i in candidates if i.type == "single"]
     pool = singles if len(singles) >= MIN_SINGLE else singles + [i for i in candidates if i.type != "single"]
     chosen: list[Item] = []
@@ -123,7 +121,7 @@ def state(owner: Owner, bank: Bank, slug: str, now: dt.datetime) -> State:
         items = [bank.items[i] for i in attempt.item_ids if i in bank.items]
         answers = {a.item_id: a for a in attempt.answers.all()}
     else:
-        items, answers = choose_items(bank, slug, retired=frozenset(quiz.retired_ids())), {}
+        items, answers = choose_items(bank, slug), {}
     seed = seed_for(slug)
     questions = [
         Question(n, item, list(zip("ABCDEF", presented_options(item, seed), strict=False)), answers.get(item.id))
@@ -134,7 +132,7 @@ def state(owner: Owner, bank: Bank, slug: str, now: dt.datetime) -> State:
 
 def begin(owner: Owner, bank: Bank, slug: str, title: str, now: dt.datetime) -> Attempt:
     """Store a new checkpoint attempt on `slug` (its first answer, or a retake)."""
-    items = choose_items(bank, slug, retired=frozenset(quiz.retired_ids()))
+    items = choose_items(bank, slug)
     with transaction.atomic():
         attempt = quiz.start(owner, Attempt.Mode.CHECKPOINT, [i.id for i in items], title, now=now)
         attempt.seed = seed_for(slug)

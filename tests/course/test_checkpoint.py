@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.template.loader import render_to_string
-from django.test import Client, RequestFactory
+from django.test import RequestFactory
 
 from learn import catalog
 from learn.course import checkpoints
@@ -188,13 +188,3 @@ def test_the_checkpoint_shows_one_new_question_at_a_time(client):
     answer_all(client, "sqs")
     done = client.get("/course/checkpoint/sqs/", HTTP_HX_REQUEST="true").content.decode()
     assert not any("hidden" in _opening_tag(done, n) for n in range(1, total + 1))
-
-
-def test_a_retired_item_leaves_the_checkpoint():
-    from learn.quiz.models import ItemStatus
-
-    bank = questions.load()
-    first = checkpoints.choose_items(bank, "sqs")
-    ItemStatus.objects.create(item_id=first[0].id, status=ItemStatus.Status.RETIRED)
-    page = Client().get("/course/checkpoint/sqs/", HTTP_HX_REQUEST="true").content.decode()
-    assert first[0].id not in page and first[1].id in page
