@@ -18,12 +18,14 @@ def check_bank(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         loaded = questions.load()
     except CatalogInvalid as invalid:
         return [checks.Error(str(error), id="quiz.E001") for error in invalid.errors]
-    plan = questions.blueprint()
-    found: list[checks.CheckMessage] = [
-        checks.Error(str(problem), hint="See content/quiz/README.md, 'No cue gives the answer'.", id="quiz.E002")
-        for problem in audit.problems(loaded, plan)
-    ]
-    found += [checks.Warning(f"question bank goal unmet: {goal}", id="quiz.W002") for goal in audit.goals(loaded, plan)]
+    # A content tree without exam blueprints (a test's partial copy) has nothing to audit against.
+    has_plan = (catalog.content_dir() / "quiz" / "blueprint.toml").exists()
+    plan = questions.blueprint() if has_plan else None
+    found: list[checks.CheckMessage] = []
+    if plan is not None:
+        hint = "See content/quiz/README.md, 'No cue gives the answer'."
+        found += [checks.Error(str(p), hint=hint, id="quiz.E002") for p in audit.problems(loaded, plan)]
+        found += [checks.Warning(f"question bank goal unmet: {g}", id="quiz.W002") for g in audit.goals(loaded, plan)]
     flagged = factrows.flagged_in(catalog.content_dir() / "quiz", loaded.items.values())
     return found + [
         checks.Warning(

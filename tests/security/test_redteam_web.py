@@ -136,8 +136,9 @@ def test_r5_the_exam_clock_comes_from_the_server_only():
     exam.refresh_from_db()
     assert exam.deadline == before and exam.submitted_at is None and exam.score is None
     assert item.id in exam.item_ids
-    # a second start while one runs is another attempt with its own clock, never an extension of the first
-    second = start(learner, mode="exam", size="65")
+    # a second start while one runs is refused until the learner confirms; then it is another attempt with its own
+    # clock, never an extension of the first
+    second = start(learner, mode="exam", size="65", confirm="submit-running")
     assert second.id != exam.id and Attempt.objects.get(id=exam.id).deadline == before
 
 
