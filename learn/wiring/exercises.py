@@ -53,6 +53,7 @@ class Exercise:
     scenario: str = ""
     expect: dict[str, str] = field(default_factory=dict)
     detail_excludes: str = ""
+    docs: tuple[str, ...] = ()  # the AWS pages that document what the exercise teaches
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,16 @@ def load(root: Path = ROOT) -> dict[str, Exercise]:
     for folder in sorted(p for p in root.iterdir() if p.is_dir()):
         exercises[folder.name] = _read(folder)
     return exercises
+
+
+def _docs(where: Path, docs) -> tuple[str, ...]:
+    if (
+        not isinstance(docs, list)
+        or not docs
+        or not all(isinstance(d, str) and d.startswith("https://docs.aws.amazon.com/") for d in docs)
+    ):
+        raise ExerciseError(f"{where}: docs: list at least one AWS documentation page (https://docs.aws.amazon.com/…)")
+    return tuple(docs)
 
 
 def get(exercise_id: str) -> Exercise | None:
@@ -131,6 +142,7 @@ def _read(folder: Path) -> Exercise:
         scenario=str(scenario.get("key", "")),
         expect={str(k): str(v) for k, v in scenario.get("expect", {}).items()},
         detail_excludes=str(scenario.get("detail_excludes", "")),
+        docs=_docs(where, data.get("docs", [])),
     )
 
 

@@ -80,6 +80,17 @@ def test_a_broken_exercise_folder_is_named(tmp_path):
         exercises.load(tmp_path)
 
 
+def test_an_exercise_without_an_aws_docs_link_is_refused(tmp_path):
+    folder = tmp_path / "nodocs"
+    folder.mkdir()
+    (folder / "exercise.toml").write_text('title = "T"\nsource = "sqs"\ngoal = "G"\ndocs = ["https://example.com/"]\n')
+    (folder / "starter.yaml").write_text("Resources: {}\n")
+    (folder / "solution.yaml").write_text("Resources: {}\n")
+    with pytest.raises(exercises.ExerciseError, match="docs"):
+        exercises.load(tmp_path)
+    assert all(e.docs for e in exercises.load().values())
+
+
 def test_kinesis_retries_alone_do_not_pass_the_poison_record_exercise():
     exercise = exercises.get("kinesis-poison-record")
     half = exercise.starter.replace("StartingPosition:", "MaximumRetryAttempts: 2\n            StartingPosition:", 1)
