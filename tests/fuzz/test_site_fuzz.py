@@ -205,6 +205,44 @@ def test_quiz_answers_with_tampered_keys_and_positions_never_5xx(client, attempt
     check(get(client, f"/quiz/a/{attempt.id}/{number}/", items, htmx))
 
 
+@fuzz(100)
+@given(
+    mode=st.sampled_from(["practice", "exam"]),
+    number=st.one_of(st.integers(min_value=0, max_value=20), st.sampled_from([10**23])),
+    items=pairs(names(*ANSWER_KEYS), known_values(*ANSWER_VALUES), max_size=8),
+)
+def test_exam_autosave_with_tampered_fields_never_5xx(client, attempts, mode, number, items):
+    check(post(client, f"/quiz/a/{attempt_id(attempts, mode)}/{number}/save/", items))
+
+
+def attempt_id(attempts, mode: str) -> str:
+    return str(attempts[mode].id)
+
+
+WIRING_KEYS = ("template", "simulate", "scenario", "wiring", "source")
+WIRING_VALUES = (
+    "Resources: {}",
+    "a: [",
+    "{}",
+    "0",
+    "1",
+    "poison",
+    "sqs",
+    "Resources:\n  Q:\n    Type: AWS::SQS::Queue\n",
+)
+
+
+@fuzz(40)
+@given(
+    path=st.sampled_from(["/wiring/", "/wiring/exercises/sqs-partial-batch/", "/wiring/exercises/api-timeout/"]),
+    items=pairs(names(*WIRING_KEYS), known_values(*WIRING_VALUES), max_size=5),
+    htmx=st.booleans(),
+)
+def test_wiring_lab_and_exercise_forms_never_5xx(client, path, items, htmx):
+    check(post(client, path, items, htmx))
+    check(get(client, path, items, htmx))
+
+
 def well_formed(item) -> list[tuple[bytes, bytes]]:
     if item.type == "ordering":
         return [(f"position-{o.key}".encode(), str(n).encode()) for n, o in enumerate(item.options, start=1)]
