@@ -41,17 +41,19 @@ dev: install $(VENV)/run-secret
 	  echo "Triggerlab (DEBUG on, developers only) is starting at http://127.0.0.1:8000 (Ctrl+C to stop)" && \
 	  exec $(BIN)/python manage.py runserver 127.0.0.1:8000'
 
-## Run the whole suite: lint, content validation, unit, HTTP and browser tests
+## Run the whole suite: lint, content validation, unit, HTTP and browser tests. TEST_JOBS pytest-xdist workers
+## (one per core here): whole files go to one worker (--dist loadfile), so a file's fixtures are made once.
+TEST_JOBS ?= 2
 test: install $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
 	@# With TEST_DATABASE_URL set (CI sets it), the suite runs again on that database (PostgreSQL);
 	@# pytest-django creates and drops a throw-away test database next to it. Only the tests that reach the
 	@# database run again (DB_TESTS_ONLY, tests/conftest.py): the others run the same code on either engine.
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== The database tests again on $${TEST_DATABASE_URL%%@*}@… (browser tests excluded)"; \
-		DB_TESTS_ONLY=1 DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest --ignore=tests/browser -q; \
+		DB_TESTS_ONLY=1 DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/browser -q; \
 	fi
 
 # axe-core for the accessibility scans comes from the npm registry at test set-up; it is never committed.
