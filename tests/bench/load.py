@@ -19,6 +19,16 @@ again would; the server must record them once.
 
 Run: `.venv/bin/python tests/bench/load.py --profile sqlite --learners 50 --seconds 60 [--fault web-worker]`
      `.venv/bin/python tests/bench/load.py --profile postgres --learners 200 --seconds 60 [--fault redis]`
+
+That is the closed loop (`--mode closed`, the default: each learner acts again as soon as it has its answer).
+Two more modes live in tests/bench/openloop.py (see its docstring):
+- `--mode open`: learners arrive at `--arrival-rate` per second until `--learners` are on the site, each acting
+  on its own schedule with exponential think times (`--think-mean`, 10 s) whatever the server's speed; steady
+  state measured for `--seconds` after the ramp; p50/p95/p99, errors and late requests per endpoint, the sandbox
+  apart, the exactly-once answer check, the client's CPU and event-loop lag:
+  `.venv/bin/python tests/bench/load.py --mode open --profile sqlite --learners 1000 --seconds 45`
+- `--mode saturate`: req/s and req/s per web core for a static file, a cached lesson and the answer POST:
+  `.venv/bin/python tests/bench/load.py --mode saturate --profile sqlite [--concurrency 64 --client-procs 2]`
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ from tests.deploy.servers import Stack  # noqa: E402
 
 LESSONS = ["sqs", "s3", "kinesis", "api-gateway-http", "eventbridge", "sns", "dynamodb-streams", "alb"]
 HANDLER = "import json\ndef handler(event, context):\n    print(len(event.get('Records', [])))\n    return {'batchItemFailures': []}\n"
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 EVENT = '{"Records": [{"messageId": "m-1", "body": "{}", "attributes": {"ApproximateReceiveCount": "1"}}]}'
 
 
@@ -69,12 +80,13 @@ class Learner:
         # do, so a request never races the server closing an idle connection
         self.client = httpx.AsyncClient(timeout=60, follow_redirects=False, limits=httpx.Limits(keepalive_expiry=2))
         self.random = random.Random(n)
+        self.token = ""  # the CSRF token parsed from a page, when the csrftoken cookie is not there
 
     def url(self, path: str) -> str:
         return self.random.choice(self.urls) + path
 
     def csrf(self) -> dict[str, str]:
-        return {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
+        return {"X-CSRFToken": self.client.cookies.get("csrftoken") or self.token}
 
     async def call(self, name: str, method: str, path: str, ok=(200, 302), **kw) -> httpx.Response | None:
         started = time.perf_counter()
@@ -91,6 +103,8 @@ class Learner:
             self.stats.trouble.append((time.time(), name, str(response.status_code)))
         if response.status_code not in ok:
             self.stats.errors[name].append(f"{response.status_code} {response.text[:120]!r}")
+        if "text/html" in response.headers.get("content-type", "") and (match := TOKEN.search(response.text)):
+            self.token = match.group(1)
         return response
 
     async def run(self, until: float) -> None:
@@ -350,11 +364,50 @@ async def inject(fault: str, stack: Stack, stats: Stats, private: PrivateRedis |
         stats.events.append(f"fault {time.strftime('%H:%M:%S')}: sandbox worker {name} restarted")
 
 
+def main_other(args: argparse.Namespace) -> None:
+    """The open-loop and saturation modes (tests/bench/openloop.py) against a fresh production profile."""
+    from tests.bench import openloop
+
+    # every simulated learner has its own loopback address, so per-address limits apply per learner; the
+    # sandbox's per-learner limit (SANDBOX_RUNS_PER_MINUTE) stays as deployed
+    logs = Path(tempfile.mkdtemp(prefix="triggerlab-load-logs-"))
+    stack = Stack(
+        args.profile,
+        web_workers=args.web_workers,
+        threads=args.threads,
+        sandbox_workers=args.sandbox_workers,
+        log_dir=logs,
+    )
+    print(
+        f"profile {args.profile}: {len(stack.ports)} gunicorn instances × {args.web_workers} workers × "
+        f"{args.threads} threads; {os.cpu_count()} CPUs; before start: load average {os.getloadavg()[0]:.2f}, "
+        f"{openloop.machine_busy():.2f} cores busy with other work"
+    )
+    head = subprocess.run(["git", "log", "-1", "--format=%h %cI"], cwd=ROOT, capture_output=True, text=True).stdout
+    dirty = subprocess.run(
+        ["git", "status", "--porcelain", "learn", "templates"], cwd=ROOT, capture_output=True, text=True
+    )
+    print(f"code: {head.strip()}{' + uncommitted changes in learn/ or templates/' if dirty.stdout.strip() else ''}")
+    stack.start()
+    try:
+        run = openloop.run_open if args.mode == "open" else openloop.run_saturate
+        run(args, stack, check_answers)
+    finally:
+        stack.stop()
+        print(f"server logs: {logs}; load average at the end {os.getloadavg()[0]:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--mode", choices=["closed", "open", "saturate"], default="closed")
     parser.add_argument("--profile", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--learners", type=int, default=50)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--learners", type=int, default=50, help="closed: learners; open: the population reached")
+    parser.add_argument("--seconds", type=int, default=60, help="closed: the run; open: steady state after ramp")
+    parser.add_argument("--arrival-rate", type=float, help="open: learners arriving per s (default learners/25)")
+    parser.add_argument("--think-mean", type=float, default=10.0, help="open: mean exponential think time, s")
+    parser.add_argument("--client-procs", type=int, default=1, help="open/saturate: client processes")
+    parser.add_argument("--concurrency", type=int, default=64, help="saturate: closed-loop clients")
+    parser.add_argument("--saturate-seconds", type=int, default=10, help="saturate: seconds per target")
     parser.add_argument("--fault", choices=["web-worker", "redis", "sandbox-worker"])
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
@@ -363,6 +416,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.fault in ("redis", "sandbox-worker") and args.profile != "postgres":
         parser.error(f"--fault {args.fault} needs --profile postgres (SQLite uses no Redis or sandbox workers)")
+    if args.mode != "closed":
+        if args.fault:
+            parser.error("--fault is for the closed loop")
+        main_other(args)
+        return
     asyncio.run(main_async(args))
 
 
