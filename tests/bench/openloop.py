@@ -218,6 +218,11 @@ class OpenLearner:
         if self.attempt is None:
             await self.start_exam()
             return
+        if not self.question_html:  # the question page failed to load: the learner reloads it first
+            page = await self.call("GET question", "GET", f"/quiz/a/{self.attempt}/{self.number}/")
+            if page is None or page.status_code != 200:
+                return
+            self.question_html = page.text
         sent, data = choose_answer(self.question_html, self.random)
         for _ in range(4):  # the first try and up to three retries, like pressing the button again
             response = await self.call(
@@ -228,6 +233,9 @@ class OpenLearner:
                     self.attempt = None  # time up or submitted (not expected within a run)
                     return
                 self.rec.acknowledged.append((self.attempt, self.number, sent))
+                break
+            if response is not None and response.status_code < 500:
+                self.rec.lost.append((self.attempt, self.number))  # refused: pressing again would not help
                 break
             await asyncio.sleep(0.5)
         else:
@@ -240,7 +248,7 @@ class OpenLearner:
             self.attempt = None
             return
         page = await self.call("GET question", "GET", f"/quiz/a/{self.attempt}/{self.number}/")
-        self.question_html = page.text if page is not None and page.status_code == 200 else self.question_html
+        self.question_html = page.text if page is not None and page.status_code == 200 else ""
 
     async def start_exam(self) -> None:
         await self.call("GET quiz home", "GET", "/quiz/")
@@ -365,6 +373,19 @@ def machine_busy(seconds: float = 2.0) -> float:
     return (busy1 - busy0) / max(1, total1 - total0) * (os.cpu_count() or 1)
 
 
+def store_pids() -> list[int]:
+    """PostgreSQL and Redis processes on this machine (shared: other work using them counts too)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "redis-server"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def machine_ticks() -> tuple[int, int]:
     values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
     idle = values[3] + values[4]
@@ -380,14 +401,23 @@ class CpuMeter:
     def start(self) -> None:
         self.pids = server_pids(self.stack)
         self.server0 = {pid: proc_ticks(pid) for pid in self.pids}
+        self.stores0 = {pid: proc_ticks(pid) for pid in store_pids()}
         self.machine0, self.t0 = machine_ticks(), time.monotonic()
 
     def stop(self) -> dict:
         wall = time.monotonic() - self.t0
         server = sum(max(0, proc_ticks(pid) - before) for pid, before in self.server0.items())
+        stores1 = {pid: proc_ticks(pid) for pid in store_pids()}
+        stores = sum(max(0, t - self.stores0.get(pid, 0)) for pid, t in stores1.items())
         busy1, total1 = machine_ticks()
         busy = (busy1 - self.machine0[0]) / max(1, total1 - self.machine0[1]) * (os.cpu_count() or 1)
-        return {"wall": wall, "server_cpu_s": server / self.hz, "server_cores": server / self.hz / wall, "busy": busy}
+        return {
+            "wall": wall,
+            "server_cpu_s": server / self.hz,
+            "server_cores": server / self.hz / wall,
+            "store_cores": stores / self.hz / wall,
+            "busy": busy,
+        }
 
 
 # -- reporting -------------------------------------------------------------------------------------------------
@@ -480,7 +510,7 @@ def run_open(args, stack: Stack, check_answers) -> None:
     summary = report_open(rec, args.seconds)
     count, problems = check_answers(stack, rec)
     print(
-        f"\nexactly-once check: {count} answers acknowledged, {len(rec.lost)} never acknowledged after 3 retries: "
+        f"\nexactly-once check: {count} answers acknowledged, {len(rec.lost)} refused or never acknowledged after 3 retries: "
         f"{'OK' if not problems else f'{len(problems)} PROBLEMS'}; exam starts {sum(r['exam_starts'] for r in results)}"
     )
     for problem in problems[:10]:
@@ -506,8 +536,9 @@ def run_open(args, stack: Stack, check_answers) -> None:
         f"max {max(lags, default=0):.0f} ms" + hint
     )
     print(
-        f"steady state CPU: gunicorn+sandbox processes {cpu['server_cores']:.2f} cores, whole machine "
-        f"{cpu['busy']:.2f} of {os.cpu_count()} cores busy (the rest is the client and anything else running)"
+        f"steady state CPU: gunicorn+sandbox processes {cpu['server_cores']:.2f} cores, PostgreSQL+Redis "
+        f"{cpu['store_cores']:.2f}, client {sum(r['cpu_steady'] for r in results):.2f}, whole machine "
+        f"{cpu['busy']:.2f} of {os.cpu_count()} cores busy (the rest is other work on the machine)"
     )
     print(
         f"\n{args.learners} learners ({args.profile}): page views p99 {summary['pages_p99']:.0f} ms, answers p99 "
