@@ -353,7 +353,7 @@ async def _open_share(config: dict, share: int, shares: int) -> dict:
 def proc_ticks(pid: int) -> int:
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime
+        return sum(int(v) for v in fields[11:15])  # utime + stime + waited-for children's (sandbox runs)
     except (OSError, IndexError, ValueError):
         return 0
 
@@ -538,7 +538,8 @@ def run_open(args, stack: Stack, check_answers) -> None:
     print(
         f"steady state CPU: gunicorn+sandbox processes {cpu['server_cores']:.2f} cores, PostgreSQL+Redis "
         f"{cpu['store_cores']:.2f}, client {sum(r['cpu_steady'] for r in results):.2f}, whole machine "
-        f"{cpu['busy']:.2f} of {os.cpu_count()} cores busy (the rest is other work on the machine)"
+        f"{cpu['busy']:.2f} of {os.cpu_count()} cores busy; other work on the machine "
+        f"{max(0.0, cpu['busy'] - cpu['server_cores'] - cpu['store_cores'] - sum(r['cpu_steady'] for r in results)):.2f}"
     )
     print(
         f"\n{args.learners} learners ({args.profile}): page views p99 {summary['pages_p99']:.0f} ms, answers p99 "
