@@ -116,6 +116,8 @@ MIDDLEWARE = [
     # carries the framing and content policies (second web red team, W9)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # answers a repeat request for a public page (lessons, models, grid…) before sessions, CSRF and auth
+    "learn.pagecache.PublicPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "learn.badrequests.RejectNulMiddleware",
@@ -142,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "learn.lessons.context_processors.navigation",
                 "learn.lessons.context_processors.csp_nonce",
+                "learn.lessons.context_processors.public_page",
             ],
         },
     },
@@ -281,6 +284,9 @@ PROBLEM_REPORTS_PER_ADDRESS_PER_HOUR = int(os.environ.get("PROBLEM_REPORTS_PER_A
 LOGIN_FAILURES_PER_ADDRESS_AND_NAME = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_AND_NAME", "5"))
 LOGIN_FAILURES_PER_NAME = int(os.environ.get("LOGIN_FAILURES_PER_NAME", "10"))
 LOGIN_FAILURES_PER_ADDRESS_FREE = int(os.environ.get("LOGIN_FAILURES_PER_ADDRESS_FREE", "30"))
+# Public pages (lessons, models, the grid, the guide, the glossary) kept rendered in each process's memory
+# (learn.pagecache). Off with DEBUG on, so a developer's template edits show at once; ETags and 304s stay on.
+PUBLIC_PAGE_CACHE = env_bool("DJANGO_PUBLIC_PAGE_CACHE", not DEBUG)
 CSRF_FAILURE_VIEW = "learn.badrequests.csrf_failure"  # a site page (JSON for autosave), not a bare 403
 LOGIN_ADDRESS_MAX_DELAY_S = int(os.environ.get("LOGIN_ADDRESS_MAX_DELAY_S", "60"))
 

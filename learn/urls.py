@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
+from learn.progress import fragment
 from learn.progress import views as progress_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("", include("learn.lessons.urls")),
     path("quiz/", include("learn.quiz.urls")),
     path("progress/", include("learn.progress.urls")),
+    path("me/fragment/", fragment.personal, name="personal_fragment"),
     path("diagrams/", include("learn.diagrams.urls")),
     path("", include("learn.playground.urls")),
     path("exercises/", include("learn.exercises.urls")),

@@ -152,3 +152,14 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def empty_public_page_store():
+    """Public pages are kept in process memory (learn.pagecache): each test starts with none kept, so a page a
+    test renders after changing settings or content is rendered again, not taken from an earlier test."""
+    from learn import pagecache
+
+    pagecache.store.clear()
+    yield
+    pagecache.store.clear()

@@ -30,15 +30,16 @@ def load() -> Catalog:
 
 @functools.cache
 def version() -> str:
-    """A digest of every file under content/ (path, size, modification time): part of every cached page's key,
-    so pages cached in a shared cache (Redis) are never served for content that has since changed."""
+    """A digest of every file under content/ (path and bytes): part of every cached page's key and of every public
+    page's ETag, so nothing cached is served for content that has since changed. Contents, not modification
+    times: two servers with the same content agree (a CDN in front of both keeps its 304s)."""
     import hashlib
 
     root = content_dir()
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
-        stat = path.stat()
-        digest.update(f"{path.relative_to(root)}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+        digest.update(f"{path.relative_to(root)}|{path.stat().st_size}\n".encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -11,11 +11,13 @@ from django.views.decorators.http import require_safe
 from learn import catalog
 from learn.lessons import htmx
 from learn.lessons.views import not_found
+from learn.pagecache import public_page
 
 from .flows import flow_context
 
 
 @require_safe
+@public_page
 @htmx.varies_on_htmx
 def diagram(request: HttpRequest, slug: str) -> HttpResponse:
     cat = catalog.load()

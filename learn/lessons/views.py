@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from learn import catalog
 from learn.catalog.export import catalog_to_dict
 from learn.diagrams.flows import MODEL_FLOWS, render_flow
+from learn.pagecache import public_page
 from learn.progress import services as progress
 from learn.progress.learners import owner_of
 
@@ -48,6 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 @htmx.varies_on_htmx
 def source_list(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
@@ -67,15 +70,16 @@ def source_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 @htmx.varies_on_htmx
 def lesson(request: HttpRequest, slug: str) -> HttpResponse:
     cat = catalog.load()
     source = cat.sources.get(slug)
     if source is None:
         return not_found(request)
+    # One rendering for every learner (learn.pagecache): whether they read it comes from the personal fragment.
     # Opening a lesson records nothing (W6, and issue 13: a visit is not learning): a lesson counts as read when
     # the learner presses "Mark as read" or reaches its end (the beacon), both through mark_read.
-    owner = owner_of(request, create=False)
     previous, following = cat.neighbours(slug)
     # lazy: built only when a cached lesson fragment has to be rendered again
     page = SimpleLazyObject(lambda: outline.build(cat, source))
@@ -84,8 +88,6 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
         "lessons/lesson.html",
         {
             "source": source,
-            # a callable: the template only calls it when the cached lesson fragment has to be rendered again
-            "flow": lambda: mark_safe(render_flow(request, slug, "lesson")),  # our own rendered template
             "outline": page,
             "citations": SimpleLazyObject(lambda: page.citations),
             "try_it": outline.try_it_links(source),
@@ -98,7 +100,7 @@ def lesson(request: HttpRequest, slug: str) -> HttpResponse:
             "practice": _practice_for(slug),
             "previous": previous,
             "next": following,
-            "read": progress.has_read(owner, slug),
+            "read": False,
         },
     )
 
@@ -147,18 +149,55 @@ def _practice_counts() -> dict[str, tuple[int, int]]:
     return {slug: (items[slug], len(families[slug])) for slug in items}
 
 
-@require_POST
-def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
-    """The "Mark as read" button, and static/site/lesson-read.js's beacon (beacon=1: 204, no page)."""
-    if slug not in catalog.load().sources:
+@require_safe
+@public_page
+@htmx.varies_on_htmx
+def code(request: HttpRequest, slug: str, kind: str, number: int) -> HttpResponse:
+    """One sample event or example handler of a lesson, fetched when its fold is opened (the lesson stays light):
+    the highlighted block for htmx, the file as plain text for a browser without JavaScript."""
+    source = catalog.load().sources.get(slug)
+    blocks = _code_blocks(source, kind) if source else ()
+    if not 0 <= number < len(blocks):
         return not_found(request)
+    label, text, html = blocks[number]
+    if not htmx.wants_partial(request):
+        return htmx.finish(request, HttpResponse(text, content_type="text/plain; charset=utf-8"), False)
+    return htmx.finish(request, render(request, "lessons/_code_block.html", {"label": label, "html": html}), True)
+
+
+def _code_blocks(source, kind: str) -> list[tuple[str, str, str]]:
+    """(label, plain text, highlighted HTML) of a lesson's folded code blocks of one kind."""
+    if kind == "event":
+        return [(f"Sample event {e.title}", e.text, e.html) for e in source.events]
+    if kind == "handler":
+        return [(f"Handler {h.title}", h.code, h.html) for h in source.handlers]
+    if kind == "wiring" and (wiring := _wiring_for(source.slug)):
+        html = format_html('<pre class="mb-0 p-2 small"><code>{}</code></pre>', wiring.template)
+        return [(f"{source.short_name} wiring template", wiring.template, html)]
+    return []
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
+    """POST: the "Mark as read" button, and static/site/lesson-read.js's beacon (beacon=1: 204, no page).
+    GET: the button on a page of its own, for a browser without JavaScript (the cached lesson links here, as it
+    holds no form token); it shows whether the lesson counts as read and stores nothing."""
+    source = catalog.load().sources.get(slug)
+    if source is None:
+        return not_found(request)
+    if request.method != "POST":
+        owner = owner_of(request, create=False)
+        return render(request, "lessons/read.html", {"source": source, "read": progress.has_read(owner, slug)})
     progress.mark_lesson_read(owner_of(request), slug)  # an action: this starts the learner's session
     if request.POST.get("beacon"):
         return HttpResponse(status=204)
+    if request.POST.get("back") == "here":
+        return redirect("lessons:read", slug)
     return redirect(reverse("lessons:lesson", args=[slug]) + "#lesson-read")
 
 
 @require_safe
+@public_page
 def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
     cat = catalog.load()
     model = cat.models.get(model_id)
@@ -185,6 +224,7 @@ def model_page(request: HttpRequest, model_id: str) -> HttpResponse:
 
 
 @require_safe
+@public_page
 @htmx.varies_on_htmx
 def choose(request: HttpRequest) -> HttpResponse:
     cat = catalog.load()
@@ -206,6 +246,7 @@ def choose(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def changes(request: HttpRequest) -> HttpResponse:
     """What changed in the lessons, newest first, each entry linking the lessons it changed."""
     cat = catalog.load()

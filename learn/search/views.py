@@ -11,6 +11,7 @@ from django.views.decorators.http import require_safe
 
 from learn import catalog
 from learn.lessons import htmx
+from learn.pagecache import public_page
 
 from . import index, query, service
 from .glossary import Term, glossary
@@ -27,6 +28,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+@public_page
 def glossary_page(request: HttpRequest) -> HttpResponse:
     terms = glossary().sorted()
     by_id = {t.id: t for t in terms}

@@ -1,8 +1,10 @@
 """Page benchmark (prints figures; asserts nothing).
 
 1. Median and p95 server time per page through Django's test client (no network).
-2. Requests per second for a lesson page and for a static file under gunicorn (a real WSGI server) on
-   loopback, with concurrent clients.
+2. The weight of each public page, plain and gzipped.
+3. Requests per second for the public pages (lesson, model, grid, guide, glossary) and for a static file under
+   gunicorn (a real WSGI server) on loopback, with concurrent clients, and each page's ratio to the static file
+   (issue 16's target: >= 0.5x). Without and with `Accept-Encoding: gzip`.
 
 Run: `make bench` (or `.venv/bin/python tests/bench/pages.py [--requests N] [--clients C]`).
 """
@@ -25,6 +27,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 PAGES = ["/", "/sources/", "/sources/sqs/", "/sources/kinesis/", "/sources/api-gateway-http/"]
+#: The public pages (learn.pagecache) whose throughput is compared with a static file's (issue 16: >= 0.5x).
+PUBLIC = [
+    ("lesson", "/sources/sqs/"),
+    ("model", "/models/poll/"),
+    ("grid", "/sources/"),
+    ("guide", "/choose/"),
+    ("glossary", "/glossary/"),
+]
 
 
 def server_times(repeats: int) -> None:
@@ -57,6 +67,13 @@ def server_times(repeats: int) -> None:
             assert response.status_code == 200, (url, response.status_code)
         samples.sort()
         print(f"{url:32} {statistics.median(samples):10.2f} {samples[int(len(samples) * 0.95) - 1]:8.2f}")
+    print("\nPage weight (HTML as served; gzip as a browser that asks gets it):")
+    print(f"{'page':32} {'bytes':>8} {'gzip':>8}")
+    for _, url in PUBLIC + [("fragment", "/me/fragment/?path=/sources/sqs/")]:
+        plain = client.get(url)
+        packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+        zipped = len(packed.content) if packed.get("Content-Encoding") == "gzip" else None
+        print(f"{url:32} {len(plain.content):8} {zipped if zipped is not None else '-':>8}")
 
 
 def free_port() -> int:
@@ -65,8 +82,14 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def hammer(port: int, path: str, total: int, clients: int) -> tuple[float, int]:
+def measure(port: int, path: str, total: int, clients: int, encoding: str) -> tuple[float, int]:
+    hammer(port, path, min(50, total), clients, encoding)  # warm-up: every worker renders and keeps the page
+    return hammer(port, path, total, clients, encoding)
+
+
+def hammer(port: int, path: str, total: int, clients: int, encoding: str = "") -> tuple[float, int]:
     """Send `total` GETs from `clients` threads; return (requests per second, errors)."""
+    headers = {"Accept-Encoding": encoding} if encoding else {}
     remaining = iter(range(total))
     lock = threading.Lock()
     errors = [0]
@@ -78,7 +101,7 @@ def hammer(port: int, path: str, total: int, clients: int) -> tuple[float, int]:
                     return
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", path)
+                conn.request("GET", path, headers=headers)
                 response = conn.getresponse()
                 response.read()
                 if response.status != 200:
@@ -133,11 +156,17 @@ def wsgi_throughput(total: int, clients: int, workers: int) -> None:
             except OSError:
                 time.sleep(0.1)
         css = "/static/site/site.css"
-        print(f"\ngunicorn, {workers} sync workers, {clients} concurrent clients, {total} requests each:")
-        for label, path in (("lesson page /sources/sqs/", "/sources/sqs/"), (f"static file {css}", css)):
-            hammer(port, path, min(50, total), clients)  # warm-up
-            rps, errors = hammer(port, path, total, clients)
-            print(f"{label:36} {rps:8.0f} req/s   errors: {errors}")
+        for encoding in ("", "gzip"):
+            asks = f"Accept-Encoding: {encoding}" if encoding else "no Accept-Encoding"
+            print(f"\ngunicorn, {workers} sync workers, {clients} concurrent clients, {total} requests each, {asks}:")
+            rps, errors = measure(port, css, total, clients, encoding)
+            print(f"{'static file ' + css:36} {rps:8.0f} req/s   errors: {errors}")
+            for label, path in PUBLIC:
+                page_rps, errors = measure(port, path, total, clients, encoding)
+                ratio = page_rps / rps
+                print(
+                    f"{label + ' ' + path:36} {page_rps:8.0f} req/s   {ratio:4.2f}x the static file   errors: {errors}"
+                )
     finally:
         server.terminate()
         server.wait(timeout=10)

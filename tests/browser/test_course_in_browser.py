@@ -49,6 +49,7 @@ def test_a_new_learner_follows_foundations_to_the_first_checkpoint(page):
     page.locator("#step-2").get_by_role("link", name=re.compile("^Read the lesson")).click()
     expect(page).to_have_url(re.compile(r"/sources/api-gateway-http/$"))
     expect(page.locator("#lesson-read").get_by_role("button", name="Mark as read")).to_be_attached()  # opened only
+    page.wait_for_selector("#account-nav[data-personal=loaded]", state="attached")  # the learner's own parts
     page.locator("#lesson-read").scroll_into_view_if_needed()  # reaching the end counts the lesson as read
     expect(page.locator("#lesson-read")).to_contain_text("counts as read")
 

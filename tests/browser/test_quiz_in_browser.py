@@ -86,6 +86,7 @@ def test_short_exam_with_the_keyboard_reload_and_resume(page):
 
 def test_progress_dashboard(page):
     page.goto("/sources/sqs/")
+    page.wait_for_selector("#account-nav[data-personal=loaded]", state="attached")  # the learner's own parts
     page.locator("#lesson-read").scroll_into_view_if_needed()  # reaching the end marks it read (one POST)
     expect(page.locator("#lesson-read")).to_contain_text("counts as read")
     page.goto("/progress/")

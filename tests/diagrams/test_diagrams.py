@@ -64,7 +64,9 @@ def test_bad_parameters_never_break_the_page(client):
 
 
 def test_every_lesson_and_model_page_has_its_diagram(client):
-    assert 'id="flow-lesson"' in client.get("/sources/alb/").content.decode()
+    assert 'hx-get="/diagrams/alb/?uid=lesson"' in client.get("/sources/alb/").content.decode()
+    slot = client.get("/diagrams/alb/", {"uid": "lesson"}, headers={"HX-Request": "true"}).content.decode()
+    assert 'id="flow-lesson"' in slot
     for model in ("sync", "async", "poll"):
         html = client.get(f"/models/{model}/").content.decode()
         assert html.count("data-flow") == 3

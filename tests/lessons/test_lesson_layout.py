@@ -239,7 +239,8 @@ def test_every_lesson_links_its_exercises_and_has_a_practice_form(pages, slug):
     assert form, "no practice form"
     assert 'name="mode" value="practice"' in form.group(1)
     assert f'name="source" value="{slug}"' in form.group(1)
-    assert 'name="csrfmiddlewaretoken"' in form.group(1)
+    # the page is one cached rendering for all: the token comes from the cookie when the form is sent (csrf.js)
+    assert 'name="csrfmiddlewaretoken"' not in form.group(1)
 
 
 def test_the_practice_form_starts_a_quiz_on_that_source(client):

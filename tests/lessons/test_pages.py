@@ -53,7 +53,10 @@ def test_every_lesson_renders_its_sections(client, slug):
     ):
         assert f'id="{section}"' in html, section
     assert "https://docs.aws.amazon.com/" in html
-    assert 'class="highlight"' in html
+    # the code blocks come as cached fragments once the page is in (the page stays light)
+    assert f'hx-get="/sources/{slug}/code/event/0/"' in html and f'hx-get="/sources/{slug}/code/handler/0/"' in html
+    code = client.get(f"/sources/{slug}/code/event/0/", headers={"HX-Request": "true"}).content.decode()
+    assert 'class="highlight"' in code
 
 
 def test_lesson_shows_knob_defaults_and_ranges(client):

@@ -88,7 +88,8 @@ def test_login_hides_the_reset_link_when_no_mail_can_be_sent(client, settings):
 def test_the_navbar_names_the_signed_in_learner(client):
     User.objects.create_user("ada-lovelace", password=PASSWORD)
     client.post("/accounts/login/", {"username": "ada-lovelace", "password": PASSWORD})
-    html = client.get("/sources/").content.decode()
+    assert "ada-lovelace" not in client.get("/sources/").content.decode()  # a public page: one for all
+    html = personal(client, "/sources/")
     assert "Signed in as <strong>ada-lovelace</strong>" in html
     assert '<span class="visually-hidden">Signed in as </span><span class="account-name">ada-lovelace</span>' in html
 
@@ -99,3 +100,8 @@ def test_sign_up_says_when_no_reset_mail_can_be_sent(client, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     page = client.get("/accounts/signup/").content.decode()
     assert "no mail server" not in page and "Only used to send you a password reset link" in page
+
+
+def personal(client, path: str) -> str:
+    """What a learner sees of a public page's personal parts: the fragment it loads (learn/progress/fragment.py)."""
+    return client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"}).content.decode()

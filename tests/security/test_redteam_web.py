@@ -51,9 +51,14 @@ def start(client: Client, **data) -> Attempt:
 
 
 def csrf_token(client: Client, path: str) -> str:
+    """The token a browser would send from `path`: in the page, or (a public page, one cached rendering for all)
+    from the cookie that the page's personal fragment sets (static/site/csrf.js)."""
     found = TOKEN.search(client.get(path).content.decode())
-    assert found, f"no CSRF token on {path}"
-    return found.group(1)
+    if found:
+        return found.group(1)
+    client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"})
+    assert "csrftoken" in client.cookies, f"no CSRF token on {path}, nor from its fragment"
+    return client.cookies["csrftoken"].value
 
 
 def browser_target(base: str, location: str) -> tuple[str, str]:
