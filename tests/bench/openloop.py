@@ -580,8 +580,10 @@ async def _saturate_share(config: dict, share: int, shares: int) -> dict:
         state[n].update(attempt=match.group(1), pages=pages)
 
     await asyncio.gather(*(setup(n) for n in clients))
+    config["ready"].put(share)  # every client process is set up before the parent says go
+    t0 = await asyncio.to_thread(config["go"].get)
     loop = asyncio.get_running_loop()
-    start = loop.time() + (config["t0"] - time.time())
+    start = loop.time() + (t0 - time.time())
     if start > loop.time():
         await asyncio.sleep(start - loop.time())
     until = start + config["seconds"]
@@ -637,8 +639,8 @@ def run_saturate(args, stack: Stack, check_answers) -> None:
     )
     rows, answers = [], Recorder()
     context = multiprocessing.get_context("spawn")
+    manager = context.Manager()
     for round_, (target, name, path) in enumerate(targets):
-        setup_s = 12 if target == "answer" else 4
         config = {
             "target": target,
             "name": name,
@@ -646,13 +648,19 @@ def run_saturate(args, stack: Stack, check_answers) -> None:
             "urls": stack.urls,
             "concurrency": args.concurrency,
             "seconds": args.saturate_seconds,
-            "t0": time.time() + setup_s,
             "round": round_,
+            "ready": manager.Queue(),
+            "go": manager.Queue(),
         }
         meter = CpuMeter(stack)
         with concurrent.futures.ProcessPoolExecutor(args.client_procs, mp_context=context) as pool:
             futures = [pool.submit(saturate_share, config, k, args.client_procs) for k in range(args.client_procs)]
-            time.sleep(max(0.0, config["t0"] - time.time()))
+            for _ in range(args.client_procs):
+                config["ready"].get(timeout=300)
+            t0 = time.time() + 0.5
+            for _ in range(args.client_procs):
+                config["go"].put(t0)
+            time.sleep(max(0.0, t0 - time.time()))
             meter.start()
             time.sleep(args.saturate_seconds)
             cpu = meter.stop()
@@ -671,8 +679,9 @@ def run_saturate(args, stack: Stack, check_answers) -> None:
                 name,
                 count / args.saturate_seconds,
                 count / args.saturate_seconds / cores,
-                count / max(1e-9, cpu["server_cpu_s"]),
+                count / max(1e-9, cpu["server_cpu_s"] + cpu["store_cores"] * cpu["wall"]),
                 cpu["server_cores"],
+                cpu["store_cores"],
                 sum(r["cpu"] for r in results),
                 cpu["busy"],
                 percentile(values, 50),
@@ -684,19 +693,20 @@ def run_saturate(args, stack: Stack, check_answers) -> None:
         for event in sorted(set(rec.events))[:3]:
             print("  ", name, event)
     print(
-        f"\n{'target':<34}{'req/s':>8}{'/core':>8}{'/srv CPU-s':>11}{'srv cores':>10}{'client':>8}{'machine':>8}"
+        f"\n{'target':<34}{'req/s':>8}{'/core':>8}{'/srv CPU-s':>11}{'srv cores':>10}{'db':>6}{'client':>8}{'machine':>8}"
         f"{'p50 ms':>8}{'p99 ms':>8}{'errors':>7}"
     )
-    for name, rps, per_core, per_cpu, srv, client, busy, p50, p99, errors, late in rows:
+    for name, rps, per_core, per_cpu, srv, db, client, busy, p50, p99, errors, late in rows:
         print(
-            f"{name:<34}{rps:>8.0f}{per_core:>8.0f}{per_cpu:>11.0f}{srv:>10.2f}{client:>8.2f}{busy:>8.2f}"
-            f"{p50:>8.1f}{p99:>8.1f}{errors:>7}" + (f"  (setup finished {late:.1f} s late)" if late > 0.5 else "")
+            f"{name:<34}{rps:>8.0f}{per_core:>8.0f}{per_cpu:>11.0f}{srv:>10.2f}{db:>6.2f}{client:>8.2f}{busy:>8.2f}"
+            f"{p50:>8.1f}{p99:>8.1f}{errors:>7}" + (f"  (started {late:.1f} s late)" if late > 0.5 else "")
         )
     print(
-        "req/s per core = req/s ÷ web cores; per srv CPU-s = requests ÷ CPU-seconds the gunicorn processes used "
-        "(from /proc), i.e. per fully busy core; srv cores / client / machine = cores busy in gunicorn, in the "
-        "client processes, and on the whole machine"
+        "req/s per core = req/s ÷ web cores; per srv CPU-s = requests ÷ CPU-seconds the gunicorn processes (and "
+        "PostgreSQL/Redis) used, from /proc: the rate one fully busy core would give; srv cores / db / client / "
+        "machine = cores busy in gunicorn, in PostgreSQL+Redis, in the client processes, on the whole machine"
     )
+    manager.shutdown()
     count, problems = check_answers(stack, answers)
     print(f"exactly-once check (answer POSTs, last answer per question): {count} questions, {len(problems)} problems")
     for problem in problems[:5]:
