@@ -412,10 +412,14 @@ def main() -> None:
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--sandbox-workers", type=int, default=2)
-    parser.add_argument("--sandbox-share", type=float, default=0.1, help="share of learner actions that run code")
+    parser.add_argument(
+        "--sandbox-share", type=float, help="share of learner actions that run code (closed 0.1, open 0.04)"
+    )
     args = parser.parse_args()
     if args.fault in ("redis", "sandbox-worker") and args.profile != "postgres":
         parser.error(f"--fault {args.fault} needs --profile postgres (SQLite uses no Redis or sandbox workers)")
+    if args.sandbox_share is None:
+        args.sandbox_share = 0.1 if args.mode == "closed" else 0.04
     if args.mode != "closed":
         if args.fault:
             parser.error("--fault is for the closed loop")

@@ -59,6 +59,15 @@ PUBLIC += [("GET model page", "/models/poll/"), ("GET choose", "/choose/"), ("GE
 HANDLER = "import json\ndef handler(event, context):\n    print(len(event.get('Records', [])))\n    return {'batchItemFailures': []}\n"
 EVENT = '{"Records": [{"messageId": "m-1", "body": "{}", "attributes": {"ApproximateReceiveCount": "1"}}]}'
 ACTIONS = {"read": 0.45, "step": 0.25, "answer": 0.26, "sandbox": 0.04}
+
+
+def actions_with(sandbox_share: float) -> dict[str, float]:
+    """The action weights with the sandbox at `sandbox_share`, the others scaled to fill the rest."""
+    others = {k: v for k, v in ACTIONS.items() if k != "sandbox"}
+    scale = (1 - sandbox_share) / sum(others.values())
+    return {**{k: round(v * scale, 3) for k, v in others.items()}, "sandbox": sandbox_share}
+
+
 SANDBOX_NAMES = ("GET sandbox", "POST sandbox run")
 ANSWER_NAMES = ("POST answer",)
 LATE_MS = 10.0  # an action that starts this much after it was due is late
@@ -132,8 +141,10 @@ class Recorder:
 
 
 class OpenLearner:
-    def __init__(self, n: int, urls: list[str], rec: Recorder, think_mean: float, steady_at: float, until: float):
-        self.n, self.urls, self.rec, self.think_mean = n, urls, rec, think_mean
+    def __init__(
+        self, n: int, urls: list[str], rec: Recorder, think_mean: float, steady_at: float, until: float, actions
+    ):
+        self.n, self.urls, self.rec, self.think_mean, self.actions = n, urls, rec, think_mean, actions
         self.steady_at, self.until = steady_at, until
         self.random = random.Random(n)
         self.client: httpx.AsyncClient | None = None
@@ -188,7 +199,7 @@ class OpenLearner:
                 self.due_at, self.lateness_ms = due, max(0.0, (loop.time() - due) * 1000)
                 await getattr(self, action)()
                 due += self.random.expovariate(1 / self.think_mean)
-                action = self.random.choices(list(ACTIONS), weights=list(ACTIONS.values()))[0]
+                action = self.random.choices(list(self.actions), weights=list(self.actions.values()))[0]
         finally:
             await self.client.aclose()
 
@@ -331,7 +342,7 @@ async def _open_share(config: dict, share: int, shares: int) -> dict:
         arrival += rng.expovariate(rate)
         if arrival > loop.time():
             await asyncio.sleep(arrival - loop.time())
-        learner = OpenLearner(n, config["urls"], rec, config["think_mean"], steady_at, until)
+        learner = OpenLearner(n, config["urls"], rec, config["think_mean"], steady_at, until, config["actions"])
         learners.append(learner)
         tasks.append(asyncio.create_task(learner.life(loop)))
     arrived_by = loop.time() - base
@@ -484,6 +495,7 @@ def run_open(args, stack: Stack, check_answers) -> None:
         "learners": args.learners,
         "rate": rate,
         "think_mean": args.think_mean,
+        "actions": actions_with(args.sandbox_share),
         "ramp": ramp,
         "seconds": args.seconds,
         "t0": time.time() + 4,  # the client processes start (and import httpx) meanwhile
@@ -491,7 +503,7 @@ def run_open(args, stack: Stack, check_answers) -> None:
     print(
         f"open loop: {args.learners} learners arriving at {rate:.1f}/s (ramp ≈ {ramp:.0f} s), think time "
         f"exponential mean {args.think_mean} s, steady state {args.seconds} s, {args.client_procs} client "
-        f"process(es); actions {ACTIONS}"
+        f"process(es); actions {config['actions']}"
     )
     meter = CpuMeter(stack)
     context = multiprocessing.get_context("spawn")
