@@ -38,8 +38,12 @@ log = logging.getLogger("triggerlab.pagecache")
 #: while it asks again in the background (the ETag makes that asking a cheap 304).
 MAX_AGE = 300
 STALE_WHILE_REVALIDATE = 86400
-#: How many renderings one process keeps (path × query × HX-Request); the least recently used go first.
+#: How many renderings one process keeps (path × query × HX-Request), and how many bytes (bodies and their
+#: gzipped copies) at most; the least recently used go first.
 MAX_ENTRIES = 1000
+MAX_BYTES = 48 * 1024 * 1024
+#: A query longer than this is answered but never kept: junk queries cannot fill the store (finding 3).
+MAX_KEPT_QUERY = 200
 #: Bodies smaller than this are not worth compressing.
 GZIP_MIN_BYTES = 860
 
@@ -85,10 +89,25 @@ def release() -> str:
 
 def _variant(request: HttpRequest) -> tuple[str, str, bool]:
     """What a public page's rendering depends on: the path, the query, and whether htmx asks for a partial (its
-    history restore asks with HX-Request too, but gets the whole page: learn.lessons.htmx)."""
-    headers = request.headers
-    partial = headers.get("HX-Request") == "true" and not headers.get("HX-History-Restore-Request")
-    return request.path, request.META.get("QUERY_STRING", ""), partial
+    history restore asks with HX-Request too, but gets the whole page). Read exactly as the views read it
+    (django-htmx's HtmxDetails, through learn.lessons.htmx.wants_partial): a key that disagreed with the view
+    would let one request store a bare partial as everybody's page (web red team, issue 16, finding 1)."""
+    return request.path, request.META.get("QUERY_STRING", ""), _wants_partial(request)
+
+
+def _wants_partial(request: HttpRequest) -> bool:
+    from django_htmx.middleware import HtmxDetails
+
+    from learn.lessons.htmx import wants_partial
+
+    if not hasattr(request, "htmx"):  # before django-htmx's middleware has run
+        request.htmx = HtmxDetails(request)
+    return wants_partial(request)
+
+
+def _asks_htmx(request: HttpRequest) -> bool:
+    """Any htmx request (a swap or a history restore): never for a browser's or a CDN's cache (finding 2)."""
+    return _wants_partial(request) or bool(getattr(request, "htmx", False))
 
 
 def etag_for(request: HttpRequest) -> str:
@@ -118,12 +137,11 @@ def squeeze(html: str) -> str:
 
 
 def _matches(request: HttpRequest, etag: str) -> bool:
-    """If-None-Match, compared weakly (RFC 9110 §13.1.2): any listed tag with the same opaque value, or `*`."""
+    """If-None-Match, compared weakly (RFC 9110 §13.1.2): any listed tag with the same opaque value. `*` is not
+    honoured: the decorator answers before the view knows whether the page exists (finding 5)."""
     header = request.headers.get("If-None-Match", "")
     if not header:
         return False
-    if header.strip() == "*":
-        return True
     opaque = etag.removeprefix("W/")
     return any(tag.strip().removeprefix("W/") == opaque for tag in header.split(","))
 
@@ -147,26 +165,33 @@ def public_page(view):
         request.public_page = True
         etag = etag_for(request)
         if request.method in ("GET", "HEAD") and _matches(request, etag):
-            return _not_modified(etag, _cache_control(request), "HX-Request, Accept-Encoding")
+            return _not_modified(etag, _cache_control(request), ", ".join(VARY))
         response = view(request, *args, **kwargs)
         if response.status_code == 200:
             if response.get("Content-Type", "").startswith("text/html") and not response.streaming:
                 response.content = squeeze(response.content.decode()).encode()
             response["ETag"] = etag
-            if not response.has_header("Cache-Control"):
+            if _asks_htmx(request):
+                patch_cache_control(response, no_store=True)
+            elif not response.has_header("Cache-Control"):
                 patch_cache_control(
                     response, public=True, max_age=MAX_AGE, stale_while_revalidate=STALE_WHILE_REVALIDATE
                 )
-            patch_vary_headers(response, ["HX-Request", "Accept-Encoding"])
+            patch_vary_headers(response, VARY)
             response.public_page = True
+            response.public_variant = _variant(request)  # what was rendered: kept only under this key
         return response
 
     wrapped.public_page = True
     return wrapped
 
 
+#: What a public page varies on. Every htmx request's answer is `no-store` besides.
+VARY = ("HX-Request", "HX-History-Restore-Request", "Accept-Encoding")
+
+
 def _cache_control(request: HttpRequest) -> str:
-    if _variant(request)[2]:
+    if _asks_htmx(request):
         return "no-store"
     return f"public, max-age={MAX_AGE}, stale-while-revalidate={STALE_WHILE_REVALIDATE}"
 
@@ -181,13 +206,19 @@ class Entry:
     cache_control: str
     vary: str
 
+    @property
+    def size(self) -> int:
+        return len(self.body) + len(self.gzipped or b"")
+
 
 class PageStore:
     """A bounded, least-recently-used map of public renderings (one per process: each gunicorn worker warms its
     own, which costs one render per page per worker)."""
 
-    def __init__(self, size: int = MAX_ENTRIES) -> None:
+    def __init__(self, size: int = MAX_ENTRIES, max_bytes: int = MAX_BYTES) -> None:
         self.size = size
+        self.max_bytes = max_bytes
+        self.bytes = 0
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
 
     def get(self, key: tuple, current: str) -> Entry | None:
@@ -195,19 +226,26 @@ class PageStore:
         if entry is None:
             return None
         if entry.release != current:
-            self._entries.pop(key, None)
+            self._drop(key)
             return None
         self._entries.move_to_end(key)
         return entry
 
     def put(self, key: tuple, entry: Entry) -> None:
+        self._drop(key)
         self._entries[key] = entry
-        self._entries.move_to_end(key)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
+        self.bytes += entry.size
+        while self._entries and (len(self._entries) > self.size or self.bytes > self.max_bytes):
+            self._drop(next(iter(self._entries)))
+
+    def _drop(self, key: tuple) -> None:
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self.bytes -= entry.size
 
     def clear(self) -> None:
         self._entries.clear()
+        self.bytes = 0
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -217,10 +255,19 @@ store = PageStore()
 
 
 def _accepts_gzip(request: HttpRequest) -> bool:
-    return "gzip" in request.headers.get("Accept-Encoding", "").lower()
+    """Whether Accept-Encoding lists gzip (or *) with a weight above zero (finding 4: `gzip;q=0` refuses it)."""
+    for item in request.headers.get("Accept-Encoding", "").lower().split(","):
+        coding, _, params = item.strip().partition(";")
+        if coding.strip() in ("gzip", "*"):
+            weight = params.strip().removeprefix("q=") if params.strip().startswith("q=") else "1"
+            try:
+                return float(weight) > 0
+            except ValueError:
+                return False
+    return False
 
 
-def _respond(request: HttpRequest, entry: Entry) -> HttpResponse:
+def _respond(request: HttpRequest, entry: Entry, kept: bool = True) -> HttpResponse:
     if _matches(request, entry.etag):
         return _not_modified(entry.etag, entry.cache_control, entry.vary)
     compressed = entry.gzipped is not None and _accepts_gzip(request)
@@ -230,12 +277,14 @@ def _respond(request: HttpRequest, entry: Entry) -> HttpResponse:
     response["ETag"] = entry.etag
     response["Cache-Control"] = entry.cache_control
     response["Vary"] = entry.vary
-    response["X-Page-Cache"] = "hit"
+    response["X-Page-Cache"] = "hit" if kept else "miss"
     return response
 
 
-def _keepable(response: HttpResponse) -> bool:
+def _keepable(request: HttpRequest, key: tuple, response: HttpResponse) -> bool:
     if not getattr(response, "public_page", False) or response.status_code != 200 or response.streaming:
+        return False
+    if getattr(response, "public_variant", None) != key or len(key[1]) > MAX_KEPT_QUERY:
         return False
     if response.cookies or "cookie" in response.get("Vary", "").lower():
         log.error("a public page set a cookie or varied on Cookie; not kept: %s", response.get("Vary", ""))
@@ -259,7 +308,7 @@ class PublicPageMiddleware:
             request.get_host()  # a Host outside ALLOWED_HOSTS still gets its 400 (DisallowedHost), kept page or not
             return _respond(request, entry)
         response = self.get_response(request)
-        if _keepable(response):
+        if _keepable(request, key, response):
             body = response.content
             gzipped = gzip.compress(body, compresslevel=6, mtime=0) if len(body) >= GZIP_MIN_BYTES else None
             entry = Entry(
@@ -273,5 +322,5 @@ class PublicPageMiddleware:
             )
             store.put(key, entry)
             if gzipped is not None and _accepts_gzip(request):
-                return _respond(request, entry)
+                return _respond(request, entry, kept=False)
         return response

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -187,7 +188,9 @@ def mark_read(request: HttpRequest, slug: str) -> HttpResponse:
         return not_found(request)
     if request.method != "POST":
         owner = owner_of(request, create=False)
-        return render(request, "lessons/read.html", {"source": source, "read": progress.has_read(owner, slug)})
+        page = render(request, "lessons/read.html", {"source": source, "read": progress.has_read(owner, slug)})
+        patch_cache_control(page, private=True, no_store=True)  # the learner's own form token and state
+        return page
     progress.mark_lesson_read(owner_of(request), slug)  # an action: this starts the learner's session
     if request.POST.get("beacon"):
         return HttpResponse(status=204)

@@ -17,6 +17,8 @@
     }
   }
   apply(preferred());
+  // Parts that only work with JavaScript (a public page's token-less forms) show only when it runs: site.css
+  document.documentElement.classList.add("js");
   document.addEventListener("DOMContentLoaded", function () {
     apply(preferred());
     var button = document.getElementById("theme-toggle");

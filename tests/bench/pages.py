@@ -26,7 +26,19 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
-PAGES = ["/", "/sources/", "/sources/sqs/", "/sources/kinesis/", "/sources/api-gateway-http/"]
+PAGES = [
+    "/",
+    "/sources/",
+    "/sources/sqs/",
+    "/sources/kinesis/",
+    "/sources/api-gateway-http/",
+    "/models/poll/",
+    "/glossary/",
+    # what a lesson fetches after it loads: the learner's own parts (never cached), the diagram, the first code block
+    "/me/fragment/?path=/sources/sqs/",
+    "/diagrams/sqs/?uid=lesson",
+    "/sources/sqs/code/event/0/",
+]
 #: The public pages (learn.pagecache) whose throughput is compared with a static file's (issue 16: >= 0.5x).
 PUBLIC = [
     ("lesson", "/sources/sqs/"),

@@ -73,3 +73,57 @@ def test_a_public_page_on_a_phone_in_dark_mode(browser, live_server):
         screenshot(phone, "public-lesson-phone-dark")
     finally:
         context.close()
+
+
+def test_practice_pressed_before_the_fragment_arrives_waits_for_the_token(page):
+    calls = []
+
+    def first_fails(route):
+        calls.append(route.request.url)
+        route.abort() if len(calls) == 1 else route.continue_()
+
+    page.route("**/me/fragment/", first_fails)
+    page.goto("/sources/sqs/")
+    page.locator(".lesson-actions form.lesson-practice button").click()
+    expect(page).to_have_url(re.compile(r"/quiz/a/[0-9a-f-]+/1/$"))
+    assert len(calls) == 2  # the page's own load failed; csrf.js fetched it for the cookie, then sent the form
+
+
+def test_without_javascript_the_practice_link_leads_to_a_working_form(browser, live_server):
+    context = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    page = context.new_page()
+    try:
+        page.goto("/sources/kinesis/")
+        expect(page.locator(".lesson-actions form.lesson-practice")).to_be_hidden()
+        page.locator(".lesson-actions").get_by_role("link", name=re.compile("^Practice questions")).click()
+        page.locator("form.practice-form button[type=submit]").first.click()
+        expect(page).to_have_url(re.compile(r"/quiz/a/[0-9a-f-]+/1/$"))
+    finally:
+        context.close()
+
+
+def test_back_returns_to_where_the_reader_was_not_to_the_linked_section(page):
+    page.goto("/sources/sqs/#failures")
+    personal_parts_loaded(page)
+    page.wait_for_load_state("networkidle")
+    page.mouse.wheel(0, 2500)
+    page.wait_for_function("window.scrollY > 0")
+    page.wait_for_timeout(300)
+    where = page.evaluate("window.scrollY")
+    page.goto("/glossary/")
+    page.go_back()
+    personal_parts_loaded(page)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(300)
+    assert abs(page.evaluate("window.scrollY") - where) < 400
+
+
+def test_keyboard_focus_moves_into_the_checkpoint_when_it_loads(page):
+    page.goto("/sources/s3/")
+    personal_parts_loaded(page)
+    page.locator(".lesson-practice-end form.lesson-practice button").focus()
+    page.keyboard.press("Tab")  # to the placeholder's link: the browser scrolls it into view, the checkpoint loads
+    expect(page.locator("#checkpoint-body a").first).to_be_focused()
+    expect(page.locator("#checkpoint-body .checkpoint-question").first).to_be_visible()
+    # htmx settles a moment after the swap: then focus is inside the checkpoint, not back at the top of the page
+    page.wait_for_function("document.activeElement && document.activeElement.closest('#checkpoint-body') !== null")

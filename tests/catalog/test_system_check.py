@@ -11,7 +11,7 @@ from learn import catalog
 def content_dir(settings, tree):
     settings.CONTENT_DIR = tree.root
     yield tree
-    catalog.load.cache_clear()
+    catalog.reload()  # and every cache built from that copy (the quiz bank `check` loaded from it, too)
 
 
 def test_check_passes_on_good_content(content_dir):

@@ -47,7 +47,11 @@ def test_public_pages_say_how_to_cache_them(url):
     assert response["ETag"].startswith('W/"')
     control = response["Cache-Control"]
     assert "public" in control and f"max-age={pagecache.MAX_AGE}" in control and "stale-while-revalidate" in control
-    assert set(response["Vary"].replace(" ", "").split(",")) == {"HX-Request", "Accept-Encoding"}
+    assert set(response["Vary"].replace(" ", "").split(",")) == {
+        "HX-Request",
+        "HX-History-Restore-Request",
+        "Accept-Encoding",
+    }
 
 
 @pytest.mark.parametrize("kept", [False, True], ids=["rendered", "from-memory"])
@@ -119,6 +123,7 @@ def test_the_fragment_of_an_odd_path_is_just_the_account_menu(path):
     response = fragment(Client(), path)
     html = response.content.decode()
     assert response.status_code == 200 and 'id="account-nav"' in html and 'id="lesson-read"' not in html
+    assert "csrftoken" in response.cookies  # every page's forms need it, whatever the page
 
 
 def test_csrf_still_guards_posts_from_a_public_page():
@@ -139,13 +144,15 @@ def test_a_page_that_sets_a_cookie_is_never_kept():
 
     response = HttpResponse("x")
     response.public_page = True
+    response.public_variant = ("/", "", False)
     response["ETag"] = 'W/"x"'
     response.set_cookie("sessionid", "someone's")
-    assert not pagecache._keepable(response)
+    assert not pagecache._keepable(None, ("/", "", False), response)
     varied = HttpResponse("x")
     varied.public_page = True
+    varied.public_variant = ("/", "", False)
     varied["Vary"] = "Cookie"
-    assert not pagecache._keepable(varied)
+    assert not pagecache._keepable(None, ("/", "", False), varied)
 
 
 def test_the_store_forgets_the_least_recently_used_page():
@@ -198,3 +205,69 @@ def test_folded_code_comes_highlighted_for_htmx_and_as_plain_text_without_javasc
 )
 def test_code_that_is_not_there_is_a_404(path):
     assert Client().get(path).status_code == 404
+
+
+# -- web red team on issue 16 (findings 1-6) -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HX-Request": "true", "HX-History-Restore-Request": "0"},
+        {"HX-Request": "%74rue", "HX-Request-URI-AutoEncoded": "true"},
+        {"HX-Request": "true", "HX-History-Restore-Request": "false"},
+    ],
+)
+@pytest.mark.parametrize("url", ["/choose/", "/sources/", "/glossary/"])
+def test_odd_htmx_headers_never_store_a_partial_as_everybodys_page(url, headers):
+    Client().get(url, headers=headers)
+    page = Client().get(url)
+    assert b"<html" in page.content and "no-store" not in page["Cache-Control"]
+
+
+def test_every_htmx_answer_is_no_store_and_varies_on_the_history_restore_header():
+    restore = Client().get("/sources/", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert b"<html" in restore.content and "no-store" in restore["Cache-Control"]
+    assert "HX-History-Restore-Request" in restore["Vary"]
+    partial = Client().get("/sources/", headers={"HX-Request": "true"})
+    assert b"<html" not in partial.content and "no-store" in partial["Cache-Control"]
+
+
+def test_long_queries_are_answered_but_never_kept():
+    junk = "x=" + "a" * (pagecache.MAX_KEPT_QUERY + 10)
+    Client().get(f"/glossary/?{junk}")
+    assert len(pagecache.store) == 0
+    Client().get("/glossary/?x=1")
+    assert len(pagecache.store) == 1
+
+
+def test_the_store_is_bounded_in_bytes():
+    store = pagecache.PageStore(size=100, max_bytes=1000)
+    for n in range(10):
+        store.put((n,), pagecache.Entry("r", 'W/"e"', b"x" * 300, None, "text/html", "", ""))
+    assert store.bytes <= 1000 and len(store) == 3 and store.get((9,), "r") is not None
+
+
+@pytest.mark.parametrize("header", ["gzip;q=0, identity", "x-nogzip", "identity", "br"])
+def test_gzip_only_for_clients_that_accept_it(header):
+    response = Client().get("/sources/kinesis/", headers={"Accept-Encoding": header})
+    assert "Content-Encoding" not in response
+
+
+def test_if_none_match_star_gets_no_304_for_a_page_that_does_not_exist():
+    assert Client().get("/sources/does-not-exist/", headers={"If-None-Match": "*"}).status_code == 404
+
+
+def test_the_fragment_reads_the_page_from_htmx_current_url():
+    client = Client()
+    client.post("/sources/sqs/read/")
+    html = client.get(
+        "/me/fragment/", headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/sources/sqs/#x"}
+    ).content.decode()
+    assert "counts as read" in html
+    assert "/me/fragment/?" not in Client().get("/glossary/?q=secret").content.decode()  # no query echoed
+
+
+def test_the_read_page_is_never_stored():
+    response = Client().get("/sources/sqs/read/")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
