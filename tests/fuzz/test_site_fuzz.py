@@ -132,6 +132,12 @@ GET_PAGES = {
     "/classes/": ((), ()),
     "/classes/join/": (("code",), ("ABCD-EFGH", "abcdefgh")),
     "/accounts/signup/": ((), ()),
+    # issue 16: the personal fragment reads the page from ?path= (or HX-Current-URL); the lesson's lazy parts
+    "/me/fragment/": (("path",), ("/sources/sqs/", "/models/poll/", "/diagrams/s3/?preset=function-error", "//x")),
+    "/sources/sqs/read/": ((), ()),
+    "/sources/sqs/code/event/0/": ((), ()),
+    "/sources/kinesis/code/handler/1/": ((), ()),
+    "/sources/sqs/code/wiring/0/": ((), ()),
 }
 
 
@@ -302,6 +308,21 @@ def test_problem_reports_never_5xx(client, item, items):
 )
 def test_mark_as_read_never_5xx(client, slug, items):
     check(post(client, f"/sources/{slug}/read/", items))
+
+
+@fuzz(60)
+@given(
+    slug=st.one_of(st.sampled_from(SOURCES), st.just("nope")),
+    kind=st.sampled_from(["event", "handler", "wiring", "secret", "EVENT", ""]),
+    number=st.one_of(st.integers(min_value=0, max_value=12), st.just(10**30)),
+    current=st.binary(max_size=80),
+    htmx=st.booleans(),
+)
+def test_lazy_lesson_parts_and_the_personal_fragment_never_5xx(client, slug, kind, number, current, htmx):
+    """Issue 16: the code blocks a lesson loads, and the fragment told about its page by an odd HX-Current-URL."""
+    check(get(client, f"/sources/{slug}/code/{kind}/{number}/", [], htmx))
+    url = "http://testserver/" + current.decode("latin-1").replace("\n", "").replace("\r", "")
+    check(client.get("/me/fragment/", headers={"HX-Request": "true", "HX-Current-URL": url}))
 
 
 def test_known_crashers_stay_fixed(client, attempts):
