@@ -275,7 +275,8 @@ def _respond(request: HttpRequest, entry: Entry, kept: bool = True) -> HttpRespo
     if compressed:
         response["Content-Encoding"] = "gzip"
     response["ETag"] = entry.etag
-    response["Cache-Control"] = entry.cache_control
+    # a kept page asked for by htmx's history restore: the same page, but never for a browser's or CDN's cache
+    response["Cache-Control"] = "no-store" if _asks_htmx(request) else entry.cache_control
     response["Vary"] = entry.vary
     response["X-Page-Cache"] = "hit" if kept else "miss"
     return response
@@ -286,6 +287,8 @@ def _keepable(request: HttpRequest, key: tuple, response: HttpResponse) -> bool:
         return False
     if getattr(response, "public_variant", None) != key or len(key[1]) > MAX_KEPT_QUERY:
         return False
+    if _asks_htmx(request) and not key[2]:
+        return False  # a history restore: the whole page, but answered no-store; the plain GET's copy is kept
     if response.cookies or "cookie" in response.get("Vary", "").lower():
         log.error("a public page set a cookie or varied on Cookie; not kept: %s", response.get("Vary", ""))
         return False

@@ -38,7 +38,12 @@
       fetch("/me/fragment/", { headers: { "HX-Request": "true" }, credentials: "same-origin" })
         .catch(() => null)
         .then(() => {
-          fill(form, token());
+          const value = token();
+          if (!value && form.dataset.withoutToken) {
+            window.location.assign(form.dataset.withoutToken); // still none: the same action on a page of its own
+            return;
+          }
+          fill(form, value);
           form.submit();
         });
     },

@@ -127,3 +127,12 @@ def test_keyboard_focus_moves_into_the_checkpoint_when_it_loads(page):
     expect(page.locator("#checkpoint-body .checkpoint-question").first).to_be_visible()
     # htmx settles a moment after the swap: then focus is inside the checkpoint, not back at the top of the page
     page.wait_for_function("document.activeElement && document.activeElement.closest('#checkpoint-body') !== null")
+
+
+def test_practice_with_the_fragment_unreachable_leads_to_the_practice_page(page):
+    page.route("**/me/fragment/", lambda route: route.abort())
+    page.goto("/sources/sqs/")
+    page.locator(".lesson-actions form.lesson-practice button").click()
+    expect(page).to_have_url(re.compile(r"/course/practice/sqs/$"))  # its own form, with its own token
+    page.locator("form.practice-form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/quiz/a/[0-9a-f-]+/1/$"))
