@@ -19,6 +19,15 @@
   setTimeout(stop, 5000);
   const FOCUSABLE =
     'a[href], button:not([disabled]), input:not([type="hidden"]):not([disabled]), select, textarea, [tabindex]:not([tabindex="-1"])';
+  // the personal fragment could not be fetched: show the visitor's account menu rather than nothing
+  const showMenu = (event) => {
+    if (event.target && event.target.id === "personal-loader") {
+      const menu = document.getElementById("account-nav");
+      if (menu) menu.setAttribute("data-personal", "unavailable");
+    }
+  };
+  document.addEventListener("htmx:sendError", showMenu);
+  document.addEventListener("htmx:responseError", showMenu);
   let focusedId = null; // the part that held the focus when it was swapped (other parts may swap meanwhile)
   document.addEventListener("htmx:beforeSwap", (event) => {
     const target = event.detail.target;

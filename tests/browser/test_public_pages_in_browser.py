@@ -136,3 +136,15 @@ def test_practice_with_the_fragment_unreachable_leads_to_the_practice_page(page)
     expect(page).to_have_url(re.compile(r"/course/practice/sqs/$"))  # its own form, with its own token
     page.locator("form.practice-form button[type=submit]").first.click()
     expect(page).to_have_url(re.compile(r"/quiz/a/[0-9a-f-]+/1/$"))
+
+
+def test_the_account_menu_waits_for_the_fragment_and_shows_if_it_fails(page):
+    page.route("**/me/fragment/", lambda route: route.abort())
+    page.goto("/sources/sqs/")
+    menu = page.locator("#account-nav")
+    expect(menu).to_have_attribute("data-personal", "unavailable")  # the fragment failed: the visitor's menu
+    expect(menu.get_by_role("link", name="Log in")).to_be_visible()
+    page.unroute("**/me/fragment/")
+    page.goto("/sources/kinesis/")
+    personal_parts_loaded(page)
+    expect(page.locator("#account-nav").get_by_role("link", name="Log in")).to_be_visible()
