@@ -7,9 +7,9 @@ the `csrftoken` cookie in the browser (static/site/csrf.js).
 
 So such a page can be
 - answered `304 Not Modified` when the browser or a proxy already holds it (its weak `ETag` is a digest of the
-  content, the code that renders it, the path, the query and the HX-Request header);
-- told to caches: `Cache-Control: public, max-age=…, stale-while-revalidate=…` (partials for htmx swaps stay
-  `no-store`, learn.lessons.htmx);
+  content, the code that renders it, the path, the query and whether htmx asks for a partial);
+- told to caches: `Cache-Control: public, max-age=…, stale-while-revalidate=…` (every htmx answer, a partial
+  or a history restore, is `no-store`);
 - kept, rendered and gzipped, in this process's memory by `PublicPageMiddleware`, which sits before the
   session, CSRF and auth middleware and answers a repeat request without reaching them or the view.
 
