@@ -54,12 +54,11 @@ import httpx
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench import openloop  # noqa: E402
 from tests.deploy.servers import Stack  # noqa: E402
 
 LESSONS = ["sqs", "s3", "kinesis", "api-gateway-http", "eventbridge", "sns", "dynamodb-streams", "alb"]
-HANDLER = "import json\ndef handler(event, context):\n    print(len(event.get('Records', [])))\n    return {'batchItemFailures': []}\n"
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-EVENT = '{"Records": [{"messageId": "m-1", "body": "{}", "attributes": {"ApproximateReceiveCount": "1"}}]}'
 
 
 @dataclass
@@ -131,20 +130,7 @@ class Learner:
             await self.call("GET model page", "GET", f"/models/{self.random.choice(['sync', 'async', 'poll'])}/")
 
     async def sandbox(self) -> None:
-        await self.call("GET sandbox", "GET", "/sources/sqs/sandbox/")
-        form = {"action": "run", "code": HANDLER, "event": EVENT, "handler": "handler", "timeout": "3", "memory": "128"}
-        response = await self.call(
-            "POST sandbox run",
-            "POST",
-            "/sources/sqs/sandbox/",
-            ok=(200, 429, 503),
-            data=form,
-            headers={**self.csrf(), "HX-Request": "true"},
-        )
-        if response is not None and response.status_code == 503:
-            self.stats.events.append(
-                "sandbox 503: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text)).strip()[:140]
-            )
+        await openloop.run_handler(self, self.stats.events)
 
     async def exam(self, until: float) -> None:
         await self.call("GET quiz home", "GET", "/quiz/")
@@ -366,7 +352,6 @@ async def inject(fault: str, stack: Stack, stats: Stats, private: PrivateRedis |
 
 def main_other(args: argparse.Namespace) -> None:
     """The open-loop and saturation modes (tests/bench/openloop.py) against a fresh production profile."""
-    from tests.bench import openloop
 
     # every simulated learner has its own loopback address, so per-address limits apply per learner; the
     # sandbox's per-learner limit (SANDBOX_RUNS_PER_MINUTE) stays as deployed

@@ -275,21 +275,36 @@ class OpenLearner:
             self.attempt, self.number, self.question_html = match.group(1), 1, page.text
 
     async def sandbox(self) -> None:
-        await self.call("GET sandbox", "GET", "/sources/sqs/sandbox/")
-        form = {"action": "run", "code": HANDLER, "event": EVENT, "handler": "handler", "timeout": "3", "memory": "128"}
-        response = await self.call(
-            "POST sandbox run",
-            "POST",
-            "/sources/sqs/sandbox/",
-            ok=(200, 429, 503),
-            data=form,
-            headers={**self.csrf(), **HX},
-        )
-        if response is not None and response.status_code == 503:
-            self.rec.events.append("sandbox 503: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text))[:140])
+        await run_handler(self, self.rec.events)
 
 
 HX = {"HX-Request": "true"}
+
+
+async def run_handler(learner, events: list[str]) -> None:
+    """A learner runs HANDLER in the SQS sandbox (both load modes): the page, then the run; a 503 is noted."""
+    await learner.call("GET sandbox", "GET", "/sources/sqs/sandbox/")
+    form = {"action": "run", "code": HANDLER, "event": EVENT, "handler": "handler", "timeout": "3", "memory": "128"}
+    response = await learner.call(
+        "POST sandbox run",
+        "POST",
+        "/sources/sqs/sandbox/",
+        ok=(200, 429, 503),
+        data=form,
+        headers={**learner.csrf(), **HX},
+    )
+    if response is not None and response.status_code == 503:
+        events.append("sandbox 503: " + re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.text)).strip()[:140])
+
+
+def merged(results: list[dict]) -> Recorder:
+    """One Recorder from what each client process recorded."""
+    rec = Recorder()
+    for result in results:
+        share = Recorder()
+        share.__dict__.update(result["rec"])
+        rec.merge(share)
+    return rec
 
 
 def choose_answer(html: str, rng: random.Random) -> tuple[list[str], dict]:
@@ -514,11 +529,7 @@ def run_open(args, stack: Stack, check_answers) -> None:
         time.sleep(max(0.0, config["t0"] + ramp + args.seconds - time.time()))
         cpu = meter.stop()
         results = [f.result() for f in futures]
-    rec = Recorder()
-    for result in results:
-        share = Recorder()
-        share.__dict__.update(result["rec"])
-        rec.merge(share)
+    rec = merged(results)
     summary = report_open(rec, args.seconds)
     count, problems = check_answers(stack, rec)
     print(
@@ -677,11 +688,7 @@ def run_saturate(args, stack: Stack, check_answers) -> None:
             time.sleep(args.saturate_seconds)
             cpu = meter.stop()
             results = [f.result() for f in futures]
-        rec = Recorder()
-        for result in results:
-            share = Recorder()
-            share.__dict__.update(result["rec"])
-            rec.merge(share)
+        rec = merged(results)
         if target == "answer":
             answers = rec
         values = rec.latencies.get(name, [])
