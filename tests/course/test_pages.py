@@ -8,6 +8,7 @@ from django.utils import timezone
 from learn.quiz.models import ReviewCard
 from learn.quiz.services import Owner
 from tests.course.helpers import answer, answer_all
+from tests.personal import personal
 
 pytestmark = pytest.mark.django_db
 
@@ -157,8 +158,3 @@ def test_a_diagram_step_offers_the_bar_with_its_preset_only(client):
     assert "Mark as done and continue" in personal(client, diagram.url)
     other = f"/diagrams/{diagram.target}/"
     assert "Mark as done and continue" not in personal(client, other)
-
-
-def personal(client, path: str) -> str:
-    """What a learner sees of a public page's personal parts: the fragment it loads (learn/progress/fragment.py)."""
-    return client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"}).content.decode()

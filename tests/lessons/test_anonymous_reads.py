@@ -13,6 +13,7 @@ from django.test import Client
 
 from learn.progress.models import LessonRead
 from learn.quiz.models import Attempt
+from tests.personal import personal
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +34,6 @@ PAGES = [
     "/me/fragment/?path=/models/poll/",
     "/glossary/",
 ]
-
-
-def fragment(client, path: str) -> str:
-    """The personal fragment a public page loads after it (learn/progress/fragment.py)."""
-    return client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"}).content.decode()
 
 
 def rows() -> dict[str, int]:
@@ -73,7 +69,7 @@ def test_mark_as_read_records_the_lesson_once_and_starts_the_learner(client):
     assert LessonRead.objects.filter(slug="sqs").count() == 1
     assert "sessionid" in client.cookies  # recording is an action: now the learner has a session
     assert "This lesson counts as read" not in client.get("/sources/sqs/").content.decode()  # one page for all
-    assert "This lesson counts as read" in fragment(client, "/sources/sqs/")  # the learner's own part
+    assert "This lesson counts as read" in personal(client, "/sources/sqs/")  # the learner's own part
     assert "Lessons read" in client.get("/progress/").content.decode()
 
 
@@ -103,9 +99,9 @@ def test_opening_a_lesson_is_not_reading_it_even_for_a_learner(client):
     client.post("/quiz/start/", {"mode": "practice", "size": "3"})  # now a learner
     html = client.get("/sources/s3/").content.decode()
     assert LessonRead.objects.filter(slug="s3").count() == 0 and "Mark as read" in html
-    assert "Mark as read" in fragment(client, "/sources/s3/")
+    assert "Mark as read" in personal(client, "/sources/s3/")
     client.post("/sources/s3/read/", {"beacon": "1"})
-    assert "This lesson counts as read" in fragment(client, "/sources/s3/")
+    assert "This lesson counts as read" in personal(client, "/sources/s3/")
 
 
 def test_an_account_records_a_lesson_when_it_marks_it_read(client):

@@ -16,15 +16,12 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from learn import catalog, pagecache
+from tests.personal import fragment
 
 pytestmark = pytest.mark.django_db
 
 PUBLIC = ["/sources/sqs/", "/sources/kinesis/", "/models/poll/", "/sources/", "/choose/", "/glossary/"]
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-
-
-def fragment(client: Client, path: str):
-    return client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"})
 
 
 @pytest.mark.parametrize("url", PUBLIC)

@@ -6,6 +6,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 
+from tests.personal import personal
+
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-passphrase-77"
 
@@ -100,8 +102,3 @@ def test_sign_up_says_when_no_reset_mail_can_be_sent(client, settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     page = client.get("/accounts/signup/").content.decode()
     assert "no mail server" not in page and "Only used to send you a password reset link" in page
-
-
-def personal(client, path: str) -> str:
-    """What a learner sees of a public page's personal parts: the fragment it loads (learn/progress/fragment.py)."""
-    return client.get("/me/fragment/", {"path": path}, headers={"HX-Request": "true"}).content.decode()
