@@ -15,7 +15,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+# The sandbox's boto3 + moto (pinned in pyproject.toml, extra "sandbox-layer"), apart from the web app's packages.
+LAYER := $(VENV)/sandbox-layer
+$(LAYER)/.stamp: pyproject.toml | $(STAMP)
+	rm -rf $(LAYER)
+	$(BIN)/python -c "import subprocess, sys, tomllib; \
+	pins = tomllib.load(open('pyproject.toml', 'rb'))['project']['optional-dependencies']['sandbox-layer']; \
+	subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet', '--target', '$(LAYER)', *pins], check=True)"
+	chmod -R a+rX $(LAYER)
+	touch $@
+
+install: $(STAMP) $(LAYER)/.stamp
 
 # One secret key per checkout, generated once and kept (owner-only) in .venv: sessions survive restarts.
 $(VENV)/run-secret: | $(STAMP)
@@ -44,16 +54,18 @@ dev: install $(VENV)/run-secret
 ## Run the whole suite: lint, content validation, unit, HTTP and browser tests. TEST_JOBS pytest-xdist workers
 ## (one per core here): whole files go to one worker (--dist loadfile), so a file's fixtures are made once.
 TEST_JOBS ?= 2
+# A test stuck for 240 s (pyproject's `timeout`) fails with its stack; it is tried once more, and shows as R.
+HANG_GUARD := --reruns 1 --only-rerun "Timeout"
 test: install $(AXE)
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py check
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --durations=15 $(HANG_GUARD)
 	@# With TEST_DATABASE_URL set (CI sets it), the suite runs again on that database (PostgreSQL);
 	@# pytest-django creates and drops a throw-away test database next to it. Only the tests that reach the
 	@# database run again (DB_TESTS_ONLY, tests/conftest.py): the others run the same code on either engine.
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== The database tests again on $${TEST_DATABASE_URL%%@*}@… (browser tests excluded)"; \
-		DB_TESTS_ONLY=1 DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/browser -q; \
+		DB_TESTS_ONLY=1 DATABASE_URL="$$TEST_DATABASE_URL" DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -n $(TEST_JOBS) --dist loadfile --ignore=tests/browser -q $(HANG_GUARD); \
 	fi
 
 # axe-core for the accessibility scans comes from the npm registry at test set-up; it is never committed.

@@ -50,6 +50,7 @@ _DEPENDENT_CACHES = (
     "learn.exercises.service.exercises",
     "learn.course.paths.all_paths",
     "learn.search.glossary.glossary",
+    "learn.playground.resources.specs",
     "learn.quiz.questions.blueprint",
 )
 

@@ -15,6 +15,13 @@ def check_content(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
         load()
     except CatalogInvalid as invalid:
         return [checks.Error(str(error), id="catalog.E001") for error in invalid.errors]
+    from learn.playground import resources
+
+    resources.specs.cache_clear()
+    try:
+        resources.specs()
+    except resources.SpecError as error:
+        return [checks.Error(str(error), id="catalog.E002")]
     return freshness_warnings()
 
 

@@ -37,6 +37,7 @@ class Run:
     request_id: str = ""
     prestarted: bool = False  # cold start from a pre-started runtime (INIT = the module's code only)
     extra: dict[str, Any] = field(default_factory=dict)
+    aws: dict | None = None  # calls and resources after the run, when the handler imported boto3
 
     @property
     def weak_isolation(self) -> bool:
@@ -57,8 +58,10 @@ def run(
     timeout_s: float = 3,
     memory_mb: int = 128,
     force_cold: bool = False,
+    aws: dict | None = None,
 ) -> Run:
-    """One invocation; `force_cold` discards the learner's warm environment first."""
+    """One invocation; `force_cold` discards the learner's warm environment first; `aws` is the learner's
+    emulated resources (learn/playground/resources.aws_options)."""
     try:
         result = runner.run(
             code,
@@ -68,6 +71,7 @@ def run(
             timeout_s=timeout_s,
             memory_mb=memory_mb,
             force_cold=force_cold,
+            aws=aws,
         )
     except runner.InvalidRequest as error:
         raise Refused(str(error), status=400) from error
@@ -88,4 +92,5 @@ def run(
         isolation=result.isolation,
         request_id=result.request_id,
         prestarted=getattr(result, "prestarted", False),
+        aws=getattr(result, "aws", None),
     )

@@ -60,6 +60,13 @@ class Outcome:
     lint: list[str] = field(default_factory=list)
     stopped: str = ""  # why the replay ended early (rate limit, cancelled, sandbox busy), in plain words
     invocations: int = 1  # real invocations made (the first run included)
+    aws_state: dict | None = None  # the learner's emulated resources after the last run that reported them
+    all_runs: list[runtime.Run] = field(default_factory=list)  # every real invocation, in order
+
+    @property
+    def aws_runs(self) -> list[tuple[int, runtime.Run]]:
+        """(invocation number, run) of every real invocation that reported emulated AWS calls or state."""
+        return [(number, run) for number, run in enumerate(self.all_runs, start=1) if run.aws]
 
 
 # -- who is asking -----------------------------------------------------------------------------------------
@@ -166,10 +173,31 @@ def validate(code: str, timeout_s: float, memory_mb: int) -> None:
         raise events.BadEvent("Memory must be between 128 and 10,240 MB.")
 
 
-def _runtime_run(code, event, *, learner, handler, timeout_s, memory_mb, force_cold=False) -> runtime.Run:
+def _runtime_run(code, event, *, learner, handler, timeout_s, memory_mb, force_cold=False, aws=None) -> runtime.Run:
     extra = {"force_cold": True} if force_cold else {}  # only when asked: older runtimes lack the keyword
+    if aws is not None:
+        extra["aws"] = aws
     run = runtime.run(code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, **extra)
     return _printable_run(run)
+
+
+class _Resources:
+    """The learner's emulated resources through one run and its replay: each invocation starts from the state
+    the previous one left."""
+
+    def __init__(self, aws: dict | None):
+        self.aws = dict(aws) if aws is not None else None
+
+    def options(self) -> dict | None:
+        return self.aws
+
+    def after(self, outcome: Outcome, run: runtime.Run) -> None:
+        outcome.all_runs.append(run)
+        state = (run.aws or {}).get("state")
+        if state is not None:
+            outcome.aws_state = state
+            if self.aws is not None:
+                self.aws["state"] = state
 
 
 def execute(
@@ -188,6 +216,7 @@ def execute(
     force_cold: bool = False,
     on_run: Callable[[int, runtime.Run], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    aws: dict | None = None,
 ) -> Outcome:
     """Run once in the sandbox; then let the engine re-run it as the source would (same environment).
 
@@ -200,13 +229,14 @@ def execute(
     lint = events.lint(event, source.events[0].data) if source.events else []
     cap = replay.planned_invocations(slug, settings, event, catalog=catalog) if simulate else 1  # checks settings
     charge(learner, client)
-    first = _runtime_run(
-        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
-    )
-    if on_run:
-        on_run(1, first)
+    resources = _Resources(aws)
+    options = {"learner": learner, "handler": handler, "timeout_s": timeout_s, "memory_mb": memory_mb}
+    first = _runtime_run(code, event, **options, force_cold=force_cold, aws=resources.options())
     problems = contracts.check(source.response.contract, event, first.response) if first.status == "ok" else []
     outcome = Outcome(first, problems, lint=lint)
+    resources.after(outcome, first)
+    if on_run:
+        on_run(1, first)
     if simulate:
         pending_first = [first]  # the engine's first delivery IS the run above: do not invoke twice
 
@@ -226,15 +256,14 @@ def execute(
                         f"handler again, but {error.advice[0].lower()}{error.advice[1:]}"
                     ) from None
                 try:
-                    result = _runtime_run(
-                        code, batch_event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb
-                    )
+                    result = _runtime_run(code, batch_event, **options, aws=resources.options())
                 except runtime.Refused as error:
                     raise replay.Stop(
                         f"Stopped after {made} invocation{'s' if made != 1 else ''}: the next one could not run "
                         f"({error}). Run again to see the rest."
                     ) from None
                 outcome.invocations += 1
+                resources.after(outcome, result)
                 if on_run:
                     on_run(outcome.invocations, result)
             status = result.status if result.status in ("ok", "error", "timeout") else "error"
@@ -277,6 +306,7 @@ def _clean(value: Any) -> Any:
 
 def _printable_run(run: runtime.Run) -> runtime.Run:
     response, error, logs = printable(run.response), printable(run.error), printable(run.logs)
-    if response is run.response and error is run.error and logs is run.logs:
+    aws = printable(run.aws)
+    if response is run.response and error is run.error and logs is run.logs and aws is run.aws:
         return run
-    return dataclasses.replace(run, response=response, error=error, logs=logs)
+    return dataclasses.replace(run, response=response, error=error, logs=logs, aws=aws)

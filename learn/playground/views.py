@@ -35,7 +35,7 @@ from learn.lessons.views import not_found
 from learn.progress.learners import owner_of
 from learn.sessions import keep_on_error
 
-from . import events, replay, runtime, service
+from . import events, replay, resources, runtime, service
 
 DRAFT = "sandbox-draft:{slug}"
 HISTORY = "sandbox-history:{slug}"
@@ -307,6 +307,7 @@ class _Prepared:
         # worked out here, in the request's thread (a streamed run executes in a worker thread)
         self.learner = _learner(request)
         self.client = service.client_address(request)
+        self.aws = resources.aws_options(self.learner, slug)  # the learner's emulated AWS resources, if any
         self._planned: int | None = None
 
     def planned(self, slug: str) -> int:
@@ -333,6 +334,7 @@ def _execute(cat, source, draft: dict, prepared: _Prepared, force_cold: bool, **
         settings=prepared.settings,
         client=prepared.client,
         force_cold=force_cold,
+        aws=prepared.aws,
         **hooks,
     )
 
@@ -357,7 +359,14 @@ def _run(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> di
         refused["status"] = _status(refused["status"], request)
         return refused
     _remember(request, source.slug, outcome.run, prepared.memory_mb, force_cold)
+    _keep_resources(prepared, source.slug, outcome)
     return {"result": _result(request, source, outcome, prepared, force_cold), "status": 200}
+
+
+def _keep_resources(prepared: _Prepared, slug: str, outcome: service.Outcome) -> None:
+    """The emulated resources as the last run left them: the next run (cold, warm, replay) starts from them."""
+    if prepared.aws is not None and outcome.aws_state is not None:
+        resources.save(prepared.learner, slug, outcome.aws_state)
 
 
 def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> StreamingHttpResponse | None:
@@ -411,6 +420,7 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
                     )
                     continue
                 if kind == "done":
+                    _keep_resources(prepared, source.slug, item)
                     if count == 0:  # the service could not report runs as they happened
                         _remember(request, source.slug, item.run, prepared.memory_mb, force_cold)
                         request.session.save()

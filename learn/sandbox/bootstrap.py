@@ -532,6 +532,34 @@ def invoke(function, request, loader, capture):
     return "error", None, True, error, True
 
 
+AWS = []  # the emulation, once the learner's code has imported boto3 or botocore
+
+
+def start_aws(config):
+    """Load the emulation (a file beside this runtime) and start it: moto answers every call from now on."""
+    if AWS:
+        return
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_triggerlab_aws", config["module"])
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.EMULATION.configure(config)
+    AWS.append(module.EMULATION)
+    try:
+        module.EMULATION.start()
+    except Exception as error:  # noqa: BLE001
+        raise ImportError(f"Triggerlab's emulated AWS could not start: {type(error).__name__}: {error}") from None
+
+
+def aws_report():
+    """The calls and resources after an invocation; what went wrong if the learner's code broke the reading."""
+    try:
+        return AWS[0].take()
+    except Exception as error:  # noqa: BLE001
+        return {"calls": AWS[0].calls[:100], "error": f"{type(error).__name__}: {str(error)[:300]}"}
+
+
 def main():
     first = read_frame()
     capture = Capture()
@@ -543,6 +571,11 @@ def main():
     }
     for name in [name for name in hooks if name in sys.modules]:
         hooks.pop(name)(sys.modules[name])
+    aws = first.get("aws")
+    if aws is not None:  # boto3 importable, against emulated AWS that starts when it is first imported
+        sys.path.append(aws["layer"])
+        hooks["boto3"] = lambda boto3: start_aws(aws)
+        hooks["botocore"] = lambda botocore: "boto3" in sys.modules or start_aws(aws)  # boto3's own import waits
     if hooks:
         sys.meta_path.insert(0, OnImport(hooks))
     os.environ.update(first.get("env", {}))
@@ -556,6 +589,10 @@ def main():
         if request is None:
             break
         REQUEST["id"] = request["request_id"]
+        if "aws" in request and AWS:
+            AWS[0].configure(request["aws"])
+        elif "aws" in request and first.get("aws") is not None:
+            first["aws"].update(request["aws"])  # not started yet: what it starts with
         begin = time.monotonic()
         if init_error is not None:  # the runtime posted the init error and exited
             status, body, is_json, error, reset = "error", None, True, init_error, True
@@ -597,7 +634,11 @@ def main():
             frame["reset"] = True
         if body is None:
             frame["response"] = None
+        if AWS:
+            frame["aws"] = True  # an "aws" frame follows: the calls and the resources, read after Duration ends
         write_frame(frame, body)
+        if AWS:
+            write_frame({"request_id": request["request_id"], "aws": aws_report()})
         if reset:  # the real runtime process is gone: the next invocation is a cold start
             os._exit(0)
 

@@ -64,6 +64,30 @@ USR_BINDS = [
     "/usr/share/zoneinfo",
     *sorted(str(p) for p in Path("/usr/lib").glob("*-linux-gnu")),
 ]
+# boto3 and moto for learner handlers (learn/sandbox/aws_emulation.py), pinned in pyproject.toml and installed
+# by `make install` outside the web app's own environment; read-only inside the sandbox, where the Python 3.11
+# runtime keeps its bundled boto3.
+AWS_LAYER = Path(os.environ.get("SANDBOX_AWS_LAYER") or Path(__file__).resolve().parents[2] / ".venv" / "sandbox-layer")
+AWS_MODULE = Path(__file__).with_name("aws_emulation.py")
+SANDBOX_LAYER_PATH = "/var/lang/lib/python3.11/site-packages"
+SANDBOX_AWS_MODULE = "/var/runtime/triggerlab_aws.py"
+# moto, the emulator, holds about 40 MB more than boto3 alone (tests/bench/aws_cold.py): code that imports boto3
+# gets it on top of its memory size, so a 128 MB function that would fit on Lambda fits here.
+EMULATOR_MB = 64
+
+
+def aws_layer() -> Path | None:
+    """The boto3/moto layer, if installed (else `import boto3` fails in the sandbox, as before)."""
+    return AWS_LAYER if (AWS_LAYER / "boto3").is_dir() and (AWS_LAYER / "moto").is_dir() else None
+
+
+def aws_binds() -> tuple[str, ...]:
+    layer = aws_layer()
+    if layer is None:
+        return ()
+    return ("--ro-bind", str(layer), SANDBOX_LAYER_PATH, "--ro-bind", str(AWS_MODULE), SANDBOX_AWS_MODULE)
+
+
 # Host-wide /proc files that tell a learner about other learners' activity or the host: fixed stand-ins.
 PROC_MASKS = {
     "loadavg": "0.00 0.00 0.00 1/1 1\n",
@@ -254,8 +278,8 @@ def bwrap_args(seccomp_fd: int | None = None, info_fd: int | None = None) -> lis
     # the result pipe's fd number is appended as the bootstrap's argument
     compiled = compiled_bootstrap()
     if compiled is None:
-        return [*bwrap_prefix(seccomp_fd, info_fd), PYTHON, "-I", "-S", "-B", "-c", BOOTSTRAP]
-    binds = ("--ro-bind", str(compiled), "/var/runtime/bootstrap.pyc")
+        return [*bwrap_prefix(seccomp_fd, info_fd, aws_binds()), PYTHON, "-I", "-S", "-B", "-c", BOOTSTRAP]
+    binds = ("--ro-bind", str(compiled), "/var/runtime/bootstrap.pyc", *aws_binds())
     return [*bwrap_prefix(seccomp_fd, info_fd, binds), PYTHON, "-I", "-S", "-B", "/var/runtime/bootstrap.pyc"]
 
 
@@ -315,13 +339,17 @@ def _status_kb(pid: int, field: str) -> int:
     return 0
 
 
+def state_digest(state: dict | None) -> str:
+    return hashlib.sha256(json.dumps(state, sort_keys=True).encode()).hexdigest()
+
+
 class Environment:
     """One sandbox process. Started empty (a spare); `assign` gives it a learner's code and settings."""
 
     def __init__(self, mode: str = "bwrap"):
         self.mode = mode
         self.key: tuple | None = None
-        self.memory_mb = 128
+        self.memory_mb = self.limit_mb = 128
         self.lock = threading.Lock()
         self.invocations, self.last_used, self.dead, self.retired = 0, time.monotonic(), False, False
         self.frozen = False
@@ -334,6 +362,7 @@ class Environment:
         self.budget = READ_BUDGET
         self.stale = 0
         self.log_stream = f"{time.strftime('%Y/%m/%d', time.gmtime())}/[$LATEST]{uuid.uuid4().hex}"
+        self.aws_digest = state_digest(None)  # the emulated resources this process holds
         self.pid = 0  # the learner's process on the host (pid 1 of the sandbox)
         self.pidfd = -1  # signals go through this, so they never reach a process that reused the pid
         try:
@@ -418,12 +447,32 @@ class Environment:
             os.close(info_fd)
         raise Unavailable("The sandbox could not start (bubblewrap gave no process id).")
 
-    def assign(self, key: tuple, code: str, handler: str, memory_mb: int) -> None:
+    def aws_config(self, aws: dict | None) -> dict | None:
+        """What the runtime needs to start emulated AWS: where the layer is, and the learner's resources."""
+        if aws_layer() is None:
+            return None
+        inside = self.mode == "bwrap"
+        config = {
+            "layer": SANDBOX_LAYER_PATH if inside else str(AWS_LAYER),
+            "module": SANDBOX_AWS_MODULE if inside else str(AWS_MODULE),
+            "deny": list((aws or {}).get("deny") or ()),
+        }
+        if aws and aws.get("state") is not None:
+            config["state"] = aws["state"]
+        self.aws_digest = state_digest(config.get("state"))
+        return config
+
+    def assign(self, key: tuple, code: str, handler: str, memory_mb: int, aws: dict | None = None) -> None:
         """Make this (spare) environment the learner's: its limits, then the code, which INIT runs at once."""
         self.key, self.memory_mb = key, memory_mb
+        aws_config = self.aws_config(aws)
+        if aws_config is not None and ("boto3" in code or "botocore" in code):
+            self.limit_mb = memory_mb + EMULATOR_MB  # the emulator's own memory is not the learner's
+        else:
+            self.limit_mb = memory_mb
         if self.cage is not None:
             try:
-                self.cage.limit(min(memory_mb, MAX_MEMORY_MB))
+                self.cage.limit(min(self.limit_mb, MAX_MEMORY_MB + EMULATOR_MB))
             except OSError as error:
                 raise Unavailable(f"The sandbox could not be prepared: {error}") from error
         env = {
@@ -440,7 +489,10 @@ class Environment:
             "_HANDLER": f"lambda_function.{handler}",
         }
         self.last_used = time.monotonic()
-        if not self.send({"code": code, "handler": handler, "env": env}, INIT_ALLOWANCE_S):
+        first = {"code": code, "handler": handler, "env": env}
+        if aws_config is not None:
+            first["aws"] = aws_config
+        if not self.send(first, INIT_ALLOWANCE_S):
             raise Unavailable("The sandbox did not take the code in time.")
 
     # -- the pipes ---------------------------------------------------------------------------------------
@@ -484,7 +536,7 @@ class Environment:
             left = deadline - time.monotonic()
             if left <= 0:
                 return None
-            if sample and _status_kb(self.pid, "VmRSS:") > self.memory_mb * 1024:
+            if sample and _status_kb(self.pid, "VmRSS:") > self.limit_mb * 1024:
                 self.kill()
                 raise OutOfMemory("The function used more memory than its memory size.")
             ready, _, _ = select.select([self.results], [], [], min(left, SAMPLE_S) if sample else left)
@@ -678,7 +730,14 @@ class Pool:
         return (learner, digest, handler, timeout_s, memory_mb)
 
     def checkout(
-        self, learner: str, code: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+        self,
+        learner: str,
+        code: str,
+        handler: str,
+        timeout_s: float,
+        memory_mb: int,
+        force_cold: bool = False,
+        aws: dict | None = None,
     ) -> tuple[Environment, bool]:
         """The learner's warm environment, or a new one (from the spares when there is one). Locked for the
         caller: hand it back with `release` when the invocation is over."""
@@ -710,7 +769,7 @@ class Pool:
                 env = self.new_environment()
                 env.prestarted = False
             env.lock.acquire()
-            env.assign(key, code, handler, memory_mb)
+            env.assign(key, code, handler, memory_mb, aws)
         except OSError as error:
             if env is not None:
                 self._kill(env)

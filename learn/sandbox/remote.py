@@ -74,7 +74,15 @@ def status() -> tuple[str | None, str]:
 
 
 def run(
-    code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+    code: str,
+    event: Any,
+    *,
+    learner: str,
+    handler: str,
+    timeout_s: float,
+    memory_mb: int,
+    force_cold: bool = False,
+    aws: dict | None = None,
 ):
     """Enqueue on the learner's worker and wait; returns a runner.RunResult or raises Busy / Unavailable."""
     from rq import Queue
@@ -104,6 +112,7 @@ def run(
             "timeout_s": timeout_s,
             "memory_mb": memory_mb,
             "force_cold": force_cold,
+            "aws": aws,
         },
         ttl=QUEUE_WAIT_S,  # not started by then: dropped, and the learner is told to retry
         result_ttl=60,
@@ -140,7 +149,14 @@ def run(
 
 
 def execute(
-    code: str, event: Any, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+    code: str,
+    event: Any,
+    learner: str,
+    handler: str,
+    timeout_s: float,
+    memory_mb: int,
+    force_cold: bool = False,
+    aws: dict | None = None,
 ) -> dict:
     """The job, on the worker: the local sandbox run, as JSON-safe data."""
     from . import runner
@@ -154,6 +170,7 @@ def execute(
             timeout_s=timeout_s,
             memory_mb=memory_mb,
             force_cold=force_cold,
+            aws=aws,
         )
     except Busy as error:
         return {"refused": "busy", "message": str(error), "retry_after_s": error.retry_after_s}

@@ -20,7 +20,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from . import environments, leases, remote, seccomp_filter
+from . import aws_reports, environments, leases, remote, seccomp_filter
 from .environments import Busy, Pool, Unavailable
 
 MAX_CODE = 64 * 1024
@@ -28,6 +28,7 @@ MAX_EVENT = 1_000_000
 RESPONSE_CAP = 6 * 1024 * 1024
 MAX_LOG_LINES = 5000  # per invocation, on top of the 256 KB cap: the page renders every line
 QUEUE_WAIT_S = 5  # how long a run waits for a free slot before the learner is told to retry
+AWS_REPORT_S = 5.0  # time to read the emulated resources back after the handler's answer
 ISOLATION = "bubblewrap (namespaces, read-only /usr, no network, seccomp, rlimits)"
 UNSAFE = "none (UNSAFE: rlimits only — no filesystem, network or process isolation)"
 log = logging.getLogger(__name__)
@@ -54,6 +55,8 @@ class RunResult:
     isolation: str
     request_id: str
     prestarted: bool = False  # a cold start from a pre-started runtime: Init Duration is the module's code only
+    # What the handler did to emulated AWS, when it imported boto3: {"calls": [...], "state": {...}} (aws_report)
+    aws: dict | None = None
 
 
 def probe() -> tuple[bool, str]:
@@ -157,24 +160,18 @@ def run(
     timeout_s: float = 3,
     memory_mb: int = 128,
     force_cold: bool = False,
+    aws: dict | None = None,
 ) -> RunResult:
     """Run on a sandbox worker through the queue when SANDBOX_WORKERS=rq, else here (embedded default).
 
-    `force_cold` discards the learner's warm environment first, so this invocation is a cold start."""
+    `force_cold` discards the learner's warm environment first, so this invocation is a cold start. `aws` is
+    the learner's emulated resources, `{"state": {...}, "deny": ["dynamodb:PutItem", ...]}` (aws_emulation);
+    the result's `aws` carries the calls and the state after the run, which the caller keeps for next time."""
     validate(code, event, handler, timeout_s, memory_mb)
+    options = {"learner": learner, "handler": handler, "timeout_s": timeout_s, "memory_mb": memory_mb}
     if remote.enabled():
-        return remote.run(
-            code,
-            event,
-            learner=learner,
-            handler=handler,
-            timeout_s=timeout_s,
-            memory_mb=memory_mb,
-            force_cold=force_cold,
-        )
-    return _run_here(
-        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
-    )
+        return remote.run(code, event, **options, force_cold=force_cold, aws=aws)
+    return _run_here(code, event, **options, force_cold=force_cold, aws=aws)
 
 
 def validate(code: str, event: Any, handler: str, timeout_s: float, memory_mb: int) -> None:
@@ -214,16 +211,24 @@ def run_local(
     timeout_s: float = 3,
     memory_mb: int = 128,
     force_cold: bool = False,
+    aws: dict | None = None,
 ) -> RunResult:
     """Run in a sandbox this process spawns; for sandbox workers, whose jobs arrive from another process."""
     validate(code, event, handler, timeout_s, memory_mb)
-    return _run_here(
-        code, event, learner=learner, handler=handler, timeout_s=timeout_s, memory_mb=memory_mb, force_cold=force_cold
-    )
+    options = {"learner": learner, "handler": handler, "timeout_s": timeout_s, "memory_mb": memory_mb}
+    return _run_here(code, event, **options, force_cold=force_cold, aws=aws)
 
 
 def _run_here(
-    code: str, event: Any, *, learner: str, handler: str, timeout_s: float, memory_mb: int, force_cold: bool = False
+    code: str,
+    event: Any,
+    *,
+    learner: str,
+    handler: str,
+    timeout_s: float,
+    memory_mb: int,
+    force_cold: bool = False,
+    aws: dict | None = None,
 ) -> RunResult:
     """The local run itself, on inputs already validated (the event is serialised once, not per check).
 
@@ -247,9 +252,9 @@ def _run_here(
         if not runs.running.acquire(timeout=QUEUE_WAIT_S):  # queued briefly, then "busy, retry"
             raise Busy(3)
         try:
-            env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb, force_cold=force_cold)
+            env, cold = runs.checkout(learner, code, handler, timeout_s, memory_mb, force_cold=force_cold, aws=aws)
             try:
-                return _invoke(runs, env, cold, event, timeout_s, memory_mb, isolation(kind))
+                return _invoke(runs, env, cold, event, timeout_s, memory_mb, isolation(kind), aws)
             finally:
                 runs.release(env)
         finally:
@@ -267,7 +272,9 @@ def _number(value: Any, default: float = 0.0) -> float:
     return number if math.isfinite(number) and number >= 0 else default
 
 
-def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb: int, isolation: str) -> RunResult:
+def _invoke(
+    runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb: int, isolation: str, aws: dict | None = None
+) -> RunResult:
     rid = environments.request_id()
     lines: list[str] = []
 
@@ -349,17 +356,21 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         lines += _log_lines(init.get("logs", ""))
     lines.append(f"START RequestId: {rid} Version: $LATEST")
     deadline = time.monotonic() + timeout_s + 0.25
-    sent = env.send(
-        {
-            "event": event,
-            "request_id": rid,
-            "timeout_s": timeout_s,
-            "memory_mb": memory_mb,
-            "function_name": "triggerlab-function",
-            "log_stream": env.log_stream,
-        },
-        timeout_s,
-    )
+    request = {
+        "event": event,
+        "request_id": rid,
+        "timeout_s": timeout_s,
+        "memory_mb": memory_mb,
+        "function_name": "triggerlab-function",
+        "log_stream": env.log_stream,
+    }
+    sent_digest = None
+    if environments.aws_layer() is not None:
+        request["aws"] = {"deny": list((aws or {}).get("deny") or ())}
+        state = (aws or {}).get("state")
+        if state is not None and environments.state_digest(state) != env.aws_digest:
+            request["aws"]["state"], sent_digest = state, environments.state_digest(state)
+    sent = env.send(request, timeout_s)
     env.invocations += 1
     if not sent:  # the runtime stopped reading its requests
         return timed_out("invoke")
@@ -398,6 +409,16 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
             "requestId": rid,
             "stackTrace": [],
         }
+    if sent_digest is not None:
+        env.aws_digest = sent_digest
+    aws_report = None
+    if frame.get("aws") is True:  # the calls and resources follow, read outside the function's Duration
+        aws_report = _aws_report(env, rid)
+        if aws_report is None:
+            lines.append("[Triggerlab] The emulated AWS resources could not be read after this run.")
+            runs.discard(env)
+        elif aws_report.get("state") is not None:
+            env.aws_digest = environments.state_digest(aws_report["state"])
     if frame.get("reset"):  # the runtime exited after this answer (sys.exit, init error): the next invoke is cold
         runs.discard(env)
     lines += [f"END RequestId: {rid}", _report(rid, duration, memory_mb, rss, init_ms())]
@@ -414,7 +435,19 @@ def _invoke(runs: Pool, env, cold: bool, event: Any, timeout_s: float, memory_mb
         isolation,
         rid,
         cold and env.prestarted,
+        aws_report,
     )
+
+
+def _aws_report(env, rid: str) -> dict | None:
+    """The runtime's `aws` frame for this request, checked (learner data: bounded, plain JSON), or None."""
+    try:
+        frame = env.receive(AWS_REPORT_S)
+    except (environments.OutOfMemory, Unavailable):
+        return None
+    if not isinstance(frame, dict) or frame.get("request_id") != rid or not isinstance(frame.get("aws"), dict):
+        return None
+    return aws_reports.report(frame["aws"])
 
 
 def _log_lines(logs: Any) -> list[str]:

@@ -16,7 +16,7 @@ def fake_sandbox(monkeypatch):
     """Exercise content runs through the trusted local runner here; isolation is tested in tests/sandbox."""
     state: dict[str, list] = {}
 
-    def run(code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128):
+    def run(code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128, **extra):
         state.setdefault(learner, []).append(event)
         result = run_trusted(code, handler, state[learner], learner)[-1]
         return runtime.Run(result.status, result.response, result.error, result.logs, isolation="bubblewrap")

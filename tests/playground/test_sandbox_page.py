@@ -22,7 +22,7 @@ FAILS_SECOND = (
 
 @pytest.fixture
 def fake_sandbox(monkeypatch):
-    def run(code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128):
+    def run(code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128, **extra):
         result = run_trusted(code, handler, [event], learner)[-1]
         return runtime.Run(
             result.status,

@@ -48,7 +48,7 @@ class FakeLambda:
         self.gate: threading.Event | None = None  # when set up, invocations after the first wait for it
         self.fixed: runtime.Run | None = None
 
-    def run(self, code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128, force_cold=False):
+    def run(self, code, event, *, learner, handler="handler", timeout_s=3, memory_mb=128, force_cold=False, aws=None):
         self.calls.append(event)
         if self.gate is not None and len(self.calls) > 1:
             self.gate.wait(10)
