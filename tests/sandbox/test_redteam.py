@@ -24,8 +24,20 @@ pytestmark = requires_sandbox
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PRELUDE = {"code": ""}
+
+
+@pytest.fixture(autouse=True, params=["plain", "with-boto3"])
+def prelude(request):
+    """Every attack twice: as written, and with boto3 (and the emulated AWS behind it) imported first."""
+    with_boto3 = request.param == "with-boto3" and environments.aws_layer() is not None
+    PRELUDE["code"] = "import boto3; boto3.client('sqs')\n" if with_boto3 else ""
+    yield
+    PRELUDE["code"] = ""
+
+
 def run(code: str, event=None, learner: str = "redteam", **kw):
-    return runner.run(code, event if event is not None else {}, learner=learner, **kw)
+    return runner.run(PRELUDE["code"] + code, event if event is not None else {}, learner=learner, **kw)
 
 
 def assigned_processes() -> list[str]:
@@ -155,7 +167,9 @@ def test_a5_the_environment_is_frozen_between_invocations_and_threads_resume_in_
     cpu_after = sum(int(x) for x in Path(f"/proc/{env.pid}/stat").read_text().rsplit(")", 1)[1].split()[11:13])
     assert cpu_after == cpu_before  # nothing ran while frozen
     before, after = run(FREEZE, {"wait": 0.3}, learner="freeze").response
-    assert before < 20  # a free-running thread would have ticked ~100 times during the second above
+    # a free-running thread would have ticked ~100 times during the second above; with boto3, the resources are
+    # read back after the answer and before the freeze (tens of ms in which the thread still runs)
+    assert before < (45 if PRELUDE["code"] else 20)
     assert after - before >= 5  # ...and it runs again while the next invocation does
 
 
