@@ -204,3 +204,208 @@ def find(state: dict | None, kind: str, name: str) -> dict | None:
         if isinstance(entry, dict) and entry.get("name") == name:
             return entry
     return None
+
+
+# -- showing state and calls (the sandbox page) ----------------------------------------------------------------
+
+PREVIEW_CHARS = 200
+PARAM_CHARS = 120
+RESULT_CHARS = 300
+KIND_LABELS = {
+    "tables": ("DynamoDB table", "item", "items"),
+    "queues": ("SQS queue", "message", "messages"),
+    "buckets": ("S3 bucket", "object", "objects"),
+    "topics": ("SNS topic", "published notification", "published notifications"),
+    "buses": ("EventBridge event bus", "published event", "published events"),
+}
+EMPTY = {
+    "tables": "No items yet: what your handler puts here (put_item, update_item…) appears as rows.",
+    "queues": "No messages: what your handler sends here (send_message) appears with its receive count.",
+    "buckets": "No objects: what your handler writes here (put_object) appears with its size and a preview.",
+    "topics": "Nothing published yet: each publish call's message appears here.",
+    "buses": "No events yet: each put_events entry sent to this bus appears here.",
+}
+
+
+def _shown(value: Any, limit: int = PREVIEW_CHARS) -> str:
+    if isinstance(value, str):
+        text = value
+    elif value is None:
+        text = "null"
+    else:
+        text = json.dumps(value, default=str, ensure_ascii=False, separators=(", ", ": "))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _rows_by_identity(kind: str, entry: dict, key_names: list[str]) -> list[tuple[Any, dict]]:
+    """(identity, row) for each thing a resource holds: what stays the same when its contents change."""
+    if kind == "tables":
+        rows = []
+        for item in entry.get("items", []) if isinstance(entry.get("items"), list) else []:
+            values = plain_item(item)
+            identity = json.dumps([values.get(name) for name in key_names], default=str)
+            rows.append((identity, {"values": values, "compare": json.dumps(values, default=str, sort_keys=True)}))
+        return rows
+    if kind == "queues":
+        rows, seen = [], {}
+        for message in entry.get("messages", []) if isinstance(entry.get("messages"), list) else []:
+            if not isinstance(message, dict):
+                continue
+            body = str(message.get("body", ""))
+            seen[body] = seen.get(body, 0) + 1  # the same body sent twice is two messages
+            row = {
+                "body": _shown(body),
+                "receives": message.get("receives", 0),
+                "in_flight": bool(message.get("in_flight")),
+            }
+            rows.append(((body, seen[body]), {**row, "compare": json.dumps(row, sort_keys=True, default=str)}))
+        return rows
+    if kind == "buckets":
+        rows = []
+        for obj in entry.get("objects", []) if isinstance(entry.get("objects"), list) else []:
+            if not isinstance(obj, dict):
+                continue
+            preview = _shown(str(obj["body"])) if "body" in obj else "(binary data)"
+            size = obj.get("size", len(str(obj.get("body", "")).encode()))
+            row = {"key": str(obj.get("key", "")), "size": size, "preview": preview, "truncated": obj.get("truncated")}
+            compare = json.dumps([obj.get("body"), obj.get("base64"), size], default=str)
+            rows.append((row["key"], {**row, "compare": compare}))
+        return rows
+    published = entry.get("published", []) if isinstance(entry.get("published"), list) else []
+    rows = []
+    for index, sent in enumerate(published):
+        sent = sent if isinstance(sent, dict) else {"message": sent}
+        if kind == "topics":
+            row = {"subject": _shown(sent.get("subject") or ""), "message": _shown(sent.get("message"))}
+        else:
+            row = {
+                "source": _shown(sent.get("source") or ""),
+                "detail_type": _shown(sent.get("detail-type") or ""),
+                "detail": _shown(sent.get("detail")),
+            }
+        rows.append((index, {**row, "compare": json.dumps(row, sort_keys=True, default=str)}))
+    return rows
+
+
+def describe(state: dict | None, before: dict | None = None) -> list[dict]:
+    """Each resource in `state` as the page shows it. With `before` (the state before an invocation), every row
+    says what changed: change is "new", "changed", "removed" (rows kept from `before`) or ""; each resource
+    counts its changes in `changes`. Published notifications and events only grow, so the ones past `before`'s
+    count are new."""
+    shown = []
+    for kind in aws_reports.KINDS:
+        for entry in (state or {}).get(kind, []) if isinstance(state, dict) else []:
+            if not isinstance(entry, dict):
+                continue
+            name = str(entry.get("name", ""))
+            key_names = []
+            if kind == "tables":
+                key = entry.get("key") if isinstance(entry.get("key"), dict) else {}
+                key_names = [part[0] for part in (key.get("hash"), key.get("range")) if isinstance(part, list) and part]
+            rows = _rows_by_identity(kind, entry, key_names)
+            old = find(before, kind, name) if before is not None else None
+            old_rows = dict(_rows_by_identity(kind, old, key_names)) if old is not None else {}
+            result_rows, changes = [], {"new": 0, "changed": 0, "removed": 0}
+            identities = set()
+            for identity, row in rows:
+                identities.add(identity)
+                change = ""
+                if before is not None:
+                    if identity not in old_rows:
+                        change = "new"
+                    elif old_rows[identity]["compare"] != row["compare"]:
+                        change = "changed"
+                if change:
+                    changes[change] += 1
+                result_rows.append({**row, "change": change})
+            if before is not None and kind not in ("topics", "buses"):
+                for identity, row in old_rows.items():
+                    if identity not in identities:
+                        changes["removed"] += 1
+                        result_rows.append({**row, "change": "removed"})
+            label, thing, things = KIND_LABELS[kind]
+            resource = {
+                "kind": kind,
+                "label": label,
+                "thing": thing,
+                "things": things,
+                "name": name,
+                "rows": result_rows,
+                "count": len(rows),
+                "empty": EMPTY[kind],
+                "changes": changes if before is not None else None,
+                "changed": any(changes.values()) if before is not None else False,
+                "fifo": bool(entry.get("fifo")),
+            }
+            if kind == "tables":
+                others = sorted({name for row in result_rows for name in row["values"]} - set(key_names))
+                resource["columns"] = [*key_names, *others]
+                resource["key_names"] = key_names
+                for row in result_rows:
+                    row["cells"] = [_shown(row["values"][c]) if c in row["values"] else "" for c in resource["columns"]]
+            shown.append(resource)
+    return shown
+
+
+def describe_calls(calls: list[dict] | None) -> list[dict]:
+    """The handler's AWS calls as the page lists them: service, operation, the key parameters (the resource
+    names shortened from URLs and ARNs), and the result or the error."""
+    listed = []
+    for call in calls or []:
+        if not isinstance(call, dict):
+            continue
+        error = call.get("error")
+        listed.append(
+            {
+                "service": str(call.get("service", "")),
+                "operation": str(call.get("operation", "")),
+                "params": _key_params(call.get("params")),
+                "result": _shown(call.get("result") or "", RESULT_CHARS),
+                "error": _shown(str(error), RESULT_CHARS) if error else "",
+                "failed": bool(error),
+            }
+        )
+    return listed
+
+
+def _key_params(params: Any) -> list[tuple[str, str]]:
+    try:
+        data = json.loads(params) if isinstance(params, str) else params
+    except ValueError:
+        return [("", _shown(params, PARAM_CHARS))]  # cut short by the report's size cap
+    if not isinstance(data, dict):
+        return [("", _shown(data, PARAM_CHARS))] if data not in (None, "") else []
+    shown = []
+    for name, value in data.items():
+        if name in ("QueueUrl", "TopicArn", "TargetArn") and isinstance(value, str):
+            value = value.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1]
+        shown.append((str(name), _shown(value, PARAM_CHARS)))
+    return shown
+
+
+def report(aws: dict | None, before: dict | None) -> dict:
+    """One invocation's AWS report for the page: its calls, and its resources marked against `before` (the
+    state the invocation started from). imported is False when the handler never loaded boto3."""
+    if not isinstance(aws, dict):
+        return {"imported": False, "calls": [], "resources": [], "dropped": 0, "error": "", "changed": False}
+    state = aws.get("state")
+    described = describe(state, before if before is not None else None) if state is not None else []
+    return {
+        "imported": True,
+        "calls": describe_calls(aws.get("calls")),
+        "dropped": aws.get("dropped_calls") or 0,
+        "error": str(aws.get("error") or ""),
+        "resources": described,
+        "has_state": state is not None,
+        "changed": any(resource["changed"] for resource in described),
+    }
+
+
+def panel(learner: str, slug: str) -> dict | None:
+    """The sandbox page's Resources panel: the scenario's summary and the learner's resources now; None when
+    the source has no spec."""
+    found = spec(slug)
+    if found is None:
+        return None
+    state = state_for(learner, slug)
+    return {"summary": found.summary, "deny": list(found.deny), "resources": describe(state)}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("sandbox/", views.sandbox, name="sandbox"),
     path("sandbox/security/", views.threat_model, name="threat_model"),
     path("sources/<slug:slug>/sandbox/", views.sandbox, name="source_sandbox"),
+    path("sources/<slug:slug>/sandbox/resources/reset/", views.reset_resources, name="reset_resources"),
 ]

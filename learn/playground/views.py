@@ -15,9 +15,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
@@ -65,6 +67,21 @@ FORMATTER = HtmlFormatter(cssclass="highlight", wrapcode=True)
 def _learner(request: HttpRequest) -> str:
     owner = owner_of(request)
     return f"user-{owner.user_id}" if owner.user_id else f"anon-{owner.session_key}"
+
+
+def _resources_panel(request: HttpRequest, slug: str, notice: str = "") -> dict | None:
+    """The Resources panel's context; a visitor who has not run anything yet sees the spec's own state."""
+    owner = owner_of(request, create=False)
+    if not owner.known:
+        found = resources.spec(slug)
+        if found is None:
+            return None
+        panel = {"summary": found.summary, "deny": list(found.deny), "resources": resources.describe(found.state)}
+    else:
+        panel = resources.panel(_learner(request), slug)
+    if panel is not None:
+        panel["notice"] = notice
+    return panel
 
 
 def _defaults(source) -> dict:
@@ -204,6 +221,7 @@ def sandbox(request: HttpRequest, slug: str = "sqs") -> HttpResponse:
                     context.update(_run(request, cat, source, draft, force_cold))
     context["draft"] = draft
     context["history"] = _history(request, slug)
+    context["resources"] = _resources_panel(request, slug)  # after the run: what it left
     partial = request.htmx or request.POST.get("stream") == "1"
     template = (
         "playground/sandbox.html#result"
@@ -397,6 +415,7 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
 
     def fragments() -> Iterator[bytes]:
         count = 0
+        before = prepared.aws.get("state") if prepared.aws is not None else None
         try:
             if planned > LONG_REPLAY:
                 yield _fragment(
@@ -413,10 +432,22 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
                     if count == 1:
                         _remember(request, source.slug, item, prepared.memory_mb, force_cold)
                         request.session.save()  # the middleware saved before the stream began
+                    aws = None
+                    if prepared.aws is not None:
+                        aws = resources.report(item.aws, before)
+                        aws["number"] = count
+                        if isinstance(item.aws, dict) and item.aws.get("state") is not None:
+                            before = item.aws["state"]
                     yield _fragment(
                         request,
                         "run",
-                        {"number": count, "run": item, "first": count == 1, "forced": force_cold and count == 1},
+                        {
+                            "number": count,
+                            "run": item,
+                            "first": count == 1,
+                            "forced": force_cold and count == 1,
+                            "aws": aws,
+                        },
                     )
                     continue
                 if kind == "done":
@@ -444,6 +475,9 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
                         "history": _history(request, source.slug),
                         "error": "The run failed on the server. Your code and event are kept; try again.",
                     }
+                if kind == "done" and prepared.aws is not None:  # sandbox.js swaps the panel by its id
+                    panel = {"resources": _resources_panel(request, source.slug), "source": source}
+                    yield _encode(render_to_string("playground/_resources.html", panel, request=request))
                 yield _encode(render_to_string("playground/sandbox.html#result", context, request=request))
                 yield _encode(render_to_string("playground/sandbox.html#history", context, request=request))
                 if kind == "failed":
@@ -697,7 +731,43 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
         "memory_mb": prepared.memory_mb,
         "forced": force_cold,
         "flow_html": flow_html,
+        "aws": _aws_reports(outcome, prepared),
     }
+
+
+def _aws_reports(outcome: service.Outcome, prepared: _Prepared) -> list[dict] | None:
+    """Each real invocation's calls to AWS and the resources after it, marked against the invocation before
+    (the first against what the run started from); None when the source has no emulated resources."""
+    if prepared.aws is None:
+        return None
+    before = prepared.aws.get("state")
+    reports = []
+    for number, run in enumerate(outcome.all_runs or [outcome.run], start=1):
+        report = resources.report(run.aws, before)
+        report["number"] = number
+        reports.append(report)
+        if isinstance(run.aws, dict) and run.aws.get("state") is not None:
+            before = run.aws["state"]
+    return reports
+
+
+@require_http_methods(["POST"])
+@varies_on_htmx
+def reset_resources(request: HttpRequest, slug: str) -> HttpResponse:
+    """ "Reset resources": the learner's emulated resources for this source back to the spec's state. With htmx
+    the panel comes back; without, the page, with a message."""
+    source = catalog.load().sources.get(slug)
+    if source is None or resources.spec(slug) is None:
+        return not_found(request)
+    resources.reset(_learner(request), slug)
+    notice = f"Your {source.short_name} resources are back to the scenario's starting state."
+    if request.htmx:
+        context = {"resources": _resources_panel(request, slug, notice), "source": source}
+        response = render(request, "playground/_resources.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+    messages.success(request, notice)
+    return HttpResponseRedirect(reverse("playground:source_sandbox", args=[slug]) + "#resources")
 
 
 @functools.cache

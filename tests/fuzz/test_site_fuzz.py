@@ -1,5 +1,6 @@
 """Fuzz every form and query parameter of the quiz, progress, diagrams, search, the comparison grid, the decision
-guide, lessons, paths, checkpoints, the glossary, Try it and classes: odd input never gets a 5xx.
+guide, lessons, paths, checkpoints, the glossary, Try it, classes and the sandbox's Reset resources: odd input
+never gets a 5xx.
 
 Odd values travel as raw bytes in the query string or the form body, so they include what a browser never sends
 and Django's test client cannot encode: NUL, lone surrogates (as their UTF-8-like bytes), invalid UTF-8, huge
@@ -361,3 +362,21 @@ def test_course_and_class_forms_never_5xx(client, django_user_model, form, data,
         client.force_login(user)
     keys, values = COURSE_FORMS[form]
     check(post(client, form, data.draw(pairs(names(*keys), known_values(*values))), htmx))
+
+
+# -- the sandbox's "Reset resources" form (issue 17) ----------------------------------------------------------
+
+
+@fuzz(40)
+@given(
+    slug=st.one_of(st.sampled_from(SOURCES), st.sampled_from(["nope", "a" * 300, "sqs.", "-"])),
+    items=pairs(names("csrfmiddlewaretoken", "source"), known_values("sqs", "kinesis"), max_size=4),
+    htmx=st.booleans(),
+    signed_in=st.booleans(),
+)
+def test_reset_resources_never_5xx(client, django_user_model, slug, items, htmx, signed_in):
+    if signed_in:
+        user, _ = django_user_model.objects.get_or_create(username="fuzzer")
+        client.force_login(user)
+    check(post(client, f"/sources/{quote_from_bytes(slug.encode())}/sandbox/resources/reset/", items, htmx))
+    check(get(client, f"/sources/{quote_from_bytes(slug.encode())}/sandbox/resources/reset/", items, htmx))
