@@ -32,6 +32,7 @@ ITEM_CAP = 200  # items, messages or objects kept per resource
 BODY_CAP = 16 * 1024  # bytes of an object's body kept in the state
 PUBLISHED_CAP = 50  # notifications and events remembered per topic or bus
 # botocore's service names that are not the IAM action prefix
+SERVICE_OF = {"tables": "dynamodb", "queues": "sqs", "buckets": "s3", "topics": "sns", "buses": "events"}
 ACTION_PREFIX = {"eventbridge": "events", "dynamodbstreams": "dynamodb", "stepfunctions": "states"}
 
 
@@ -69,6 +70,7 @@ class Emulation:
         self.started = False
         self.internal = 0  # >0 while we make our own calls (snapshot, restore): not recorded, never denied
         self.published: dict[str, dict[str, list]] = {"topics": {}, "buses": {}}
+        self.touched: set[str] = set()  # services the learner's code called (the snapshot reads only what may hold)
 
     # -- from the host ----------------------------------------------------------------------------------------
     def configure(self, config: dict | None) -> None:
@@ -121,6 +123,7 @@ class Emulation:
             prefix = ACTION_PREFIX.get(model.service_name, model.signing_name or model.endpoint_prefix)
             action = f"{prefix}:{operation_name}"
             entry = {"service": prefix, "operation": operation_name, "params": _brief(api_params)}
+            emulation.touched.add(model.service_name)
             emulation.record(entry)
             if action in emulation.deny or f"{prefix}:*" in emulation.deny:
                 code = "AccessDenied" if prefix == "s3" else "AccessDeniedException"
@@ -196,10 +199,12 @@ class Emulation:
 
     # -- state in and out -------------------------------------------------------------------------------------
     def clients(self):
-        import boto3
+        """Our own clients, made once (a client costs tens of ms to build), each when first needed."""
+        if not hasattr(self, "_clients"):
+            import boto3
 
-        session = boto3.session.Session(region_name=REGION)
-        return {name: session.client(name) for name in ("dynamodb", "sqs", "s3", "sns", "events")}
+            self._clients = _Clients(boto3.session.Session(region_name=REGION))
+        return self._clients
 
     def load(self, state: dict) -> None:
         """Create the resources of `state` in moto (the emulation has just started or been reset)."""
@@ -245,22 +250,41 @@ class Emulation:
         try:
             c = self.clients()
             state = empty_state()
-            for name in c["dynamodb"].list_tables().get("TableNames", []):
-                state["tables"].append(table_state(c["dynamodb"], name))
-            for url in c["sqs"].list_queues().get("QueueUrls", []):
-                state["queues"].append(queue_state(c["sqs"], url))
-            for bucket in c["s3"].list_buckets().get("Buckets", []):
-                state["buckets"].append(bucket_state(c["s3"], bucket["Name"]))
-            for topic in c["sns"].list_topics().get("Topics", []):
-                name = topic["TopicArn"].rsplit(":", 1)[-1]
-                state["topics"].append({"name": name, "published": self.published["topics"].get(name, [])})
-            for bus in c["events"].list_event_buses().get("EventBuses", []):
-                published = self.published["buses"].get(bus["Name"], [])
-                if bus["Name"] != "default" or published:
-                    state["buses"].append({"name": bus["Name"], "published": published})
+            # a kind can only hold something if the state had some or the code called its service
+            held = {kind for kind in SERVICE_OF if self.state.get(kind)}
+            wanted = {kind for kind, service in SERVICE_OF.items() if kind in held or service in self.touched}
+            if "tables" in wanted:
+                for name in c["dynamodb"].list_tables().get("TableNames", []):
+                    state["tables"].append(table_state(c["dynamodb"], name))
+            if "queues" in wanted:
+                for url in c["sqs"].list_queues().get("QueueUrls", []):
+                    state["queues"].append(queue_state(c["sqs"], url))
+            if "buckets" in wanted:
+                for bucket in c["s3"].list_buckets().get("Buckets", []):
+                    state["buckets"].append(bucket_state(c["s3"], bucket["Name"]))
+            if "topics" in wanted:
+                for topic in c["sns"].list_topics().get("Topics", []):
+                    name = topic["TopicArn"].rsplit(":", 1)[-1]
+                    state["topics"].append({"name": name, "published": self.published["topics"].get(name, [])})
+            if "buses" in wanted:
+                for bus in c["events"].list_event_buses().get("EventBuses", []):
+                    published = self.published["buses"].get(bus["Name"], [])
+                    if bus["Name"] != "default" or published:
+                        state["buses"].append({"name": bus["Name"], "published": published})
+            self.state = state  # what this process holds now
             return state
         finally:
             self.internal -= 1
+
+
+class _Clients(dict):
+    def __init__(self, session):
+        super().__init__()
+        self.session = session
+
+    def __missing__(self, name):
+        client = self[name] = self.session.client(name)
+        return client
 
 
 def unsupported(action: str) -> str:
