@@ -4,6 +4,23 @@ from django.core import checks
 
 
 @checks.register()
+def check_aws_layer(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    from .environments import AWS_LAYER, aws_layer
+
+    if aws_layer() is not None:
+        return []
+    return [
+        checks.Warning(
+            f"boto3 and moto are not installed for the sandbox ({AWS_LAYER}): `import boto3` fails in learners' "
+            "handlers, and the exercises with AWS side effects cannot pass.",
+            hint="Run `make install` (it builds .venv/sandbox-layer from pyproject.toml's sandbox-layer pins), or "
+            "point SANDBOX_AWS_LAYER at such a folder.",
+            id="sandbox.W005",
+        )
+    ]
+
+
+@checks.register()
 def check_isolation(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
     from . import remote
     from .runner import mode
