@@ -715,6 +715,7 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
         html = render_to_string("diagrams/flow.html#flow", context, request=request)
         flow_html = mark_safe(_clean(html))  # our own template output
     runs = outcome.replay.runs if outcome.replay else []
+    aws = _aws_reports(outcome, prepared)
     return {
         "run": run,
         "verdict": verdict(source, outcome),
@@ -731,7 +732,8 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
         "memory_mb": prepared.memory_mb,
         "forced": force_cold,
         "flow_html": flow_html,
-        "aws": _aws_reports(outcome, prepared),
+        "aws": aws,
+        "aws_imported": any(report["imported"] for report in aws or ()),
     }
 
 

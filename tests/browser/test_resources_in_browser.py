@@ -94,3 +94,26 @@ def test_on_a_phone_the_panel_and_the_calls_fit_the_screen(phone):
     phone.locator("#result .aws-reports").scroll_into_view_if_needed()
     screenshot(phone.locator("#result .aws-reports"), "resources-calls-phone")
     screenshot(phone.locator("#resources"), "resources-panel-phone")
+
+
+WRITES_BACK = (
+    "import boto3\n\ns3 = boto3.client('s3')\n\n\ndef handler(event, context):\n"
+    "    for record in event['Records']:\n        bucket = record['s3']['bucket']['name']\n"
+    "        s3.put_object(Bucket=bucket, Key='out/result.txt', Body=b'done')\n"
+    "    s3.get_object(Bucket=bucket, Key='missing.txt')\n"
+)
+
+
+def test_an_s3_handler_shows_the_object_it_wrote_and_its_failed_call(page):
+    page.goto("/sources/s3/sandbox/")
+    expect(page.locator("#resources [data-kind='buckets'] tbody tr")).to_have_count(1)
+    page.locator("#code").fill(WRITES_BACK)
+    page.get_by_role("button", name="Run", exact=True).click()
+    reports = page.locator("#result .aws-reports")
+    expect(reports).to_contain_text("Resources after invocation 1", timeout=60_000)
+    expect(reports.locator(".aws-call.is-failed").first).to_contain_text("NoSuchKey")  # S3 retries: 3 invocations
+    expect(reports.locator("tr.change-new")).to_have_count(1)  # the retries wrote the same object again
+    expect(reports.locator("tr.change-new")).to_contain_text("out/result.txt")
+    expect(page.locator("#resources")).to_contain_text("out/result.txt")
+    screenshot(reports, "resources-s3-calls")
+    assert axe_violations(page) == []

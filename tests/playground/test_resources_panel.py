@@ -240,3 +240,10 @@ def test_call_parameters_name_queues_and_topics_by_their_names():
     )
     assert listed[0]["params"] == [("TopicArn", "order-events"), ("Message", "m")]
     assert not listed[0]["failed"]
+
+
+@pytest.mark.parametrize("slug", sorted(resources.specs()))
+def test_every_source_with_a_spec_shows_its_resources(client, slug):
+    panel = panel_html(client.get(f"/sources/{slug}/sandbox/").content.decode())
+    for _kind, name in resources.spec(slug).names:
+        assert f"<code>{name}</code>" in panel
