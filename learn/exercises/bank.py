@@ -17,7 +17,7 @@ from learn.catalog.errors import CatalogInvalid, ContentError
 from learn.catalog.reader import Reader
 from learn.catalog.rendering import highlight_json, highlight_python, markdown_to_html
 
-from .checks import CHECKS
+from .checks import CHECKS, STATE_CHECKS
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,10 @@ class Step:
     events: tuple[Any, ...]
     event_files: tuple[str, ...]
     expect: tuple[tuple[str, Any], ...]
+    # Emulated AWS the step starts from, fresh each time ({"state": ..., "deny": [...]}, as the sandbox takes
+    # it), or None; its state is threaded through the step's events in order (they are redeliveries)
+    aws: dict | None = None
+    resources_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,28 @@ def load(root: Path, sources: set[str]) -> dict[str, Exercise]:
     return exercises
 
 
+def _resources(folder: Path, name: str, specs: dict[str, dict | None], error, field: str) -> dict | None:
+    """The sandbox's `aws` options from a resources TOML file in the exercise folder (same format as
+    content/sources/<slug>/resources.toml), parsed once per file; None (and an error) when it is unusable."""
+    from learn.playground.resources import SpecError, parse
+
+    if name not in specs:
+        specs[name] = None
+        path = folder / name
+        if "/" in name or "\\" in name or not name.endswith(".toml"):
+            error(field, f"{name!r} must be a .toml file in the exercise folder")
+        elif not path.is_file():
+            error(field, f"{name} is missing")
+        else:
+            try:
+                spec = parse(folder.name, path.read_text(encoding="utf-8"))
+            except SpecError as problem:
+                error(field, f"{name}: {problem}")
+            else:
+                specs[name] = {"state": spec.state, "deny": list(spec.deny)}
+    return specs[name]
+
+
 def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set[str]) -> Exercise | None:
     path = folder / "exercise.toml"
     rel = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
@@ -77,6 +103,10 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
     if slug != folder.name:
         reader.error("slug", f"must equal the folder name {folder.name!r}")
     source = reader.choice("source", sorted(sources))
+    specs: dict[str, dict | None] = {}
+    default_resources = reader.text("resources", required=False)
+    if default_resources:
+        _resources(folder, default_resources, specs, reader.error, "resources")
     events: dict[str, Any] = {}
     steps = []
     for table in reader.tables("steps", required=True):
@@ -95,6 +125,15 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
         for check in expect:
             if check not in CHECKS:
                 table.error("expect", f"{check!r} is not a check; use {', '.join(CHECKS)}")
+        resources_file = table.text("resources", required=False) or default_resources or ""
+        aws = _resources(folder, resources_file, specs, table.error, "resources") if resources_file else None
+        for check, spec in expect.items():
+            if check in STATE_CHECKS and spec is not False:
+                needed = ("bus", "topic") if check == "published" else (STATE_CHECKS[check],)
+                if not isinstance(spec, dict) or not any(isinstance(spec.get(n), str) for n in needed):
+                    table.error("expect", f'{check} needs a table of the form {{ {needed[0]} = "name", ... }}')
+        if not resources_file and any(check in STATE_CHECKS for check in expect):
+            table.error("expect", "checks of the emulated AWS state need a `resources` file (step or exercise)")
         steps.append(
             Step(
                 table.text("name"),
@@ -102,6 +141,8 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
                 tuple(loaded),
                 files,
                 tuple(expect.items()),
+                aws,
+                resources_file,
             )
         )
         table.close()

@@ -21,6 +21,9 @@ class Invocation:
     response: Any
     error: dict | None
     logs: tuple[str, ...]
+    # What the handler did to emulated AWS (steps with resources): the sandbox's report for this run, whose
+    # "state" is the resources after it; None when the handler never imported boto3 in the step
+    aws: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -229,6 +232,190 @@ def record_json(run: Invocation, spec: dict, event: Any, contract: str) -> Feedb
     return Feedback(True, "The transformed records hold the expected JSON, one newline-terminated object each.")
 
 
+# -- the emulated AWS state after the step (exercises with `resources`) ----------------------------------------
+
+NO_AWS = (
+    "The handler did not call AWS: it never imported boto3, so nothing was written. Create the client with "
+    "`boto3.client(...)` or `boto3.resource(...)` and make the calls this exercise asks for."
+)
+
+
+def _resource(run: Invocation, kind: str, name: str) -> tuple[dict | None, Feedback | None]:
+    """The named resource in the state after the run, or the Feedback that says why there is none."""
+    from learn.playground.resources import find
+
+    report = run.aws
+    if not isinstance(report, dict):
+        return None, Feedback(False, NO_AWS)
+    state = report.get("state")
+    if not isinstance(state, dict):
+        problem = report.get("error") or "the sandbox did not send them back"
+        return None, Feedback(False, f"The resources after the run could not be read: {problem}.")
+    found = find(state, kind, name)
+    if found is None:
+        noun = {"tables": "table", "queues": "queue", "buckets": "bucket", "topics": "topic", "buses": "event bus"}
+        return None, Feedback(False, f"The {noun[kind]} {name!r} no longer exists after the run: do not delete it.")
+    return found, None
+
+
+def _plain_items(table: dict) -> list[dict]:
+    from learn.playground.resources import plain_item
+
+    items = table.get("items")
+    return [plain_item(item) for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _key_text(key: dict) -> str:
+    return ", ".join(f"{name} = {show(value)}" for name, value in key.items())
+
+
+def table_items(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """{"table": "orders", "count": 2} and/or "items": [...] (exactly these items, plain values, any order)."""
+    table, problem = _resource(run, "tables", spec["table"])
+    if problem:
+        return problem
+    items = _plain_items(table)
+    name = spec["table"]
+    if "count" in spec and len(items) != spec["count"]:
+        noun = "item" if spec["count"] == 1 else "items"
+        return Feedback(False, f"The table {name!r} should hold {spec['count']} {noun}, but it holds {len(items)}.")
+    if "items" in spec:
+        missing = [want for want in spec["items"] if want not in items]
+        extra = [got for got in items if got not in spec["items"]]
+        if missing:
+            return Feedback(False, f"The table {name!r} should hold the item {show(missing[0])}, but it does not.")
+        if extra:
+            return Feedback(False, f"The table {name!r} holds an item it should not: {show(extra[0])}.")
+    noun = "item" if len(items) == 1 else "items"
+    return Feedback(True, f"The table {name!r} holds the expected {len(items)} {noun}.")
+
+
+def table_item(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """{"table": "totals", "key": {"key": "k1"}, "values": {"total": 30}}: the item has at least these values;
+    "absent": true instead: no item has that key."""
+    table, problem = _resource(run, "tables", spec["table"])
+    if problem:
+        return problem
+    key, name = spec["key"], spec["table"]
+    found = next((i for i in _plain_items(table) if all(i.get(k) == v for k, v in key.items())), None)
+    if spec.get("absent"):
+        if found is not None:
+            return Feedback(False, f"The table {name!r} should no longer hold the item with {_key_text(key)}.")
+        return Feedback(True, f"The table {name!r} holds no item with {_key_text(key)}, as expected.")
+    if found is None:
+        return Feedback(False, f"The table {name!r} has no item with {_key_text(key)}.")
+    for attribute, want in spec.get("values", {}).items():
+        if attribute not in found:
+            return Feedback(False, f"The item with {_key_text(key)} in {name!r} has no attribute {attribute!r}.")
+        if found[attribute] != want:
+            return Feedback(
+                False,
+                f"In {name!r}, the item with {_key_text(key)} has {attribute} = {show(found[attribute])}, "
+                f"but it should be {show(want)}.",
+            )
+    return Feedback(True, f"The item with {_key_text(key)} in {name!r} holds the expected values.")
+
+
+def queue_messages(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """{"queue": "orders-dlq", "count": 1} and/or "bodies": [...] (exactly these message bodies, any order)."""
+    queue, problem = _resource(run, "queues", spec["queue"])
+    if problem:
+        return problem
+    messages = queue.get("messages") if isinstance(queue.get("messages"), list) else []
+    bodies = [m.get("body") for m in messages if isinstance(m, dict)]
+    name = spec["queue"]
+    if "count" in spec and len(bodies) != spec["count"]:
+        noun = "message" if spec["count"] == 1 else "messages"
+        return Feedback(False, f"The queue {name!r} should hold {spec['count']} {noun}, but it holds {len(bodies)}.")
+    if "bodies" in spec and sorted(map(str, bodies)) != sorted(map(str, spec["bodies"])):
+        missing = [b for b in spec["bodies"] if b not in bodies]
+        if missing:
+            return Feedback(False, f"The queue {name!r} should hold a message with the body {show(missing[0])}.")
+        return Feedback(False, f"The queue {name!r} holds messages it should not: {show(bodies)}.")
+    noun = "message" if len(bodies) == 1 else "messages"
+    return Feedback(True, f"The queue {name!r} holds the expected {len(bodies)} {noun}.")
+
+
+def bucket_objects(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """{"bucket": "photos", "keys": [...]} (exactly these keys) and/or "bodies": {"key": "text"}."""
+    bucket, problem = _resource(run, "buckets", spec["bucket"])
+    if problem:
+        return problem
+    objects = [o for o in bucket.get("objects", []) if isinstance(o, dict)] if isinstance(bucket, dict) else []
+    keys = [str(o.get("key")) for o in objects]
+    name = spec["bucket"]
+    if "keys" in spec:
+        missing = [k for k in spec["keys"] if k not in keys]
+        extra = [k for k in keys if k not in spec["keys"]]
+        if missing:
+            return Feedback(False, f"The bucket {name!r} should hold an object with the key {show(missing[0])}.")
+        if extra:
+            return Feedback(False, f"The bucket {name!r} holds an object it should not: {show(extra[0])}.")
+    for key, want in spec.get("bodies", {}).items():
+        found = next((o for o in objects if o.get("key") == key), None)
+        if found is None:
+            return Feedback(False, f"The bucket {name!r} should hold an object with the key {show(key)}.")
+        if "body" not in found:
+            return Feedback(False, f"The object {show(key)} in {name!r} should hold the text {show(want)}.")
+        if found["body"] != want:
+            return Feedback(False, f"The object {show(key)} in {name!r} holds {show(found['body'])}, not {show(want)}.")
+    noun = "object" if len(keys) == 1 else "objects"
+    return Feedback(True, f"The bucket {name!r} holds the expected {len(keys)} {noun}.")
+
+
+def published(run: Invocation, spec: dict, event: Any, contract: str) -> Feedback:
+    """{"bus": "orders" | "topic": "alerts", "count": 1}, counting only what matches the optional filters
+    "detail_type", "source" (events) or "subject" (notifications); "detail": {...} (each counted event's
+    JSON detail holds these values) or "message" (each counted notification's text)."""
+    import json
+
+    kind, name = ("buses", spec["bus"]) if "bus" in spec else ("topics", spec["topic"])
+    target, problem = _resource(run, kind, name)
+    if problem:
+        return problem
+    sent = [p for p in target.get("published", []) if isinstance(p, dict)] if isinstance(target, dict) else []
+    where = f"the event bus {name!r}" if kind == "buses" else f"the topic {name!r}"
+    what = "event" if kind == "buses" else "message"
+    filters = {"detail_type": "detail-type", "source": "source", "subject": "subject"}
+    described = " ".join(f"with {field.replace('_', '-')} {show(spec[field])}" for field in filters if field in spec)
+    matching = [p for p in sent if all(p.get(filters[f]) == spec[f] for f in filters if f in spec)]
+    count = spec.get("count", 1)
+    if len(matching) != count:
+        label = f"{what}s {described}".strip() if count != 1 else f"{what} {described}".strip()
+        more = f" ({len(sent)} in all)" if len(sent) != len(matching) else ""
+        return Feedback(False, f"{count} {label} should have been sent to {where}, but {len(matching)} were{more}.")
+    for entry in matching:
+        if "detail" in spec:
+            try:
+                detail = json.loads(entry.get("detail") or "")
+            except (TypeError, ValueError, RecursionError):
+                return Feedback(False, f"An event sent to {where} has a Detail that is not a JSON object.")
+            if not isinstance(detail, dict):
+                return Feedback(False, f"An event sent to {where} has a Detail that is not a JSON object.")
+            for field, want in spec["detail"].items():
+                if detail.get(field) != want:
+                    return Feedback(
+                        False,
+                        f"An event sent to {where} has {field} = {show(detail.get(field))} in its detail, "
+                        f"but it should be {show(want)}.",
+                    )
+        if "message" in spec and entry.get("message") != spec["message"]:
+            return Feedback(
+                False, f"A message sent to {where} reads {show(entry.get('message'))}, not {show(spec['message'])}."
+            )
+    noun = what if count == 1 else f"{what}s"
+    return Feedback(True, f"{where[0].upper()}{where[1:]} received {count} {noun}, as expected.")
+
+
+# the checks that read the emulated state, and the field naming the resource each reads
+STATE_CHECKS = {
+    "table_items": "table",
+    "table_item": "table",
+    "queue_messages": "queue",
+    "bucket_objects": "bucket",
+    "published": "bus",
+}
+
 CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
     "succeeds": succeeded,
     "raises": raises,
@@ -241,4 +428,9 @@ CHECKS: dict[str, Callable[[Invocation, Any, Any, str], Feedback]] = {
     "raises_with": raises_with,
     "error_type": error_type,
     "record_json": record_json,
+    "table_items": table_items,
+    "table_item": table_item,
+    "queue_messages": queue_messages,
+    "bucket_objects": bucket_objects,
+    "published": published,
 }

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from . import errors
 from .bank import Exercise, Step
 from .checks import CHECKS, Feedback, Invocation
 
-# runner(code, handler, events, env_key) -> one Invocation per event, all in one environment
+# runner(code, handler, events, env_key[, aws=...]) -> one Invocation per event, all in one environment; `aws`
+# (only passed for a step with resources) is the emulated AWS the first event starts from, which the runner
+# threads through the events (thread_state)
 HIDDEN_FAILURE = {
     "succeeds": "The handler failed on this hidden case.",
     "raises": "This hidden case should make the handler raise.",
@@ -23,11 +25,16 @@ HIDDEN_FAILURE = {
     "raises_with": "This hidden case should make the handler raise with the right message.",
     "error_type": "This hidden case should make the handler raise an error with the right name.",
     "record_json": "Some transformed records do not hold the expected data.",
+    "table_items": "A table does not hold the expected items after these events.",
+    "table_item": "An item in a table does not hold the expected values after these events.",
+    "queue_messages": "A queue does not hold the expected messages after these events.",
+    "bucket_objects": "A bucket does not hold the expected objects after these events.",
+    "published": "The events or notifications sent are not the expected ones (count or content).",
 }
 # Hidden cases are reported together: the first failing case, what the handler did there (raised, timed out,
 # crashed) or else its check's generic hint; never the case's event or expected values.
 RAISING_CHECKS = {"raises", "raises_with", "error_type"}
-Runner = Callable[[str, str, Sequence[Any], str], list[Invocation]]
+Runner = Callable[..., list[Invocation]]
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,28 @@ class Report:
         return next((s.error_line for s in self.steps if s.visible and not s.passed and s.error_line), None)
 
 
+def run_step(runner: Runner, code: str, exercise: Exercise, step: Step, env_key: str) -> list[Invocation]:
+    """The step's events through the runner; a step with resources starts from a fresh copy of its state."""
+    if step.aws is None:
+        return runner(code, exercise.handler, list(step.events), env_key)
+    return runner(code, exercise.handler, list(step.events), env_key, aws=json.loads(json.dumps(step.aws)))
+
+
+def thread_state(aws: dict | None, report: dict | None, earlier: dict | None) -> tuple[dict | None, dict | None]:
+    """After one run of a step: (the `aws` options for the next run, the report its Invocation carries).
+
+    The next run starts from the state this run left. A run that reported nothing (its environment never
+    imported boto3, or it crashed before reporting) left the resources as they were: the last report's state is
+    carried, with no calls, so the checks still read the state of the step."""
+    if aws is None:
+        return None, None
+    if isinstance(report, dict) and isinstance(report.get("state"), dict):
+        return {**aws, "state": report["state"]}, report
+    if earlier is None:
+        return aws, report
+    return aws, {"calls": [], "dropped_calls": 0, "state": earlier.get("state"), "error": None}
+
+
 def planned_invocations(exercise: Exercise, *, only_visible: bool = False) -> int:
     """The most real invocations grading makes: one per event of every step it may run."""
     return sum(len(s.events) for s in exercise.steps if s.visible or not only_visible)
@@ -90,7 +119,7 @@ def grade(
     shown = len(exercise.visible_steps) + (0 if only_visible else 1)
     for position, step in enumerate(exercise.steps):
         if step.visible:
-            runs = runner(code, exercise.handler, list(step.events), f"{learner}:{exercise.slug}:{position}")
+            runs = run_step(runner, code, exercise, step, f"{learner}:{exercise.slug}:{position}")
             invocations += len(step.events)
             first = runs[0]
             if errors.is_load_failure(first.status, first.error, first.logs):
@@ -109,7 +138,7 @@ def grade(
     hint = ""
     hidden = [(position, step) for position, step in enumerate(exercise.steps) if not step.visible]
     for number, (position, step) in enumerate(hidden, start=1):
-        runs = runner(code, exercise.handler, list(step.events), f"{learner}:{exercise.slug}:{position}")
+        runs = run_step(runner, code, exercise, step, f"{learner}:{exercise.slug}:{position}")
         invocations += len(step.events)
         result, first_failed = _grade_step(exercise, step, runs, position, contract)
         if not result.passed:  # the rest cannot change the verdict: save the learner's invocations

@@ -45,13 +45,16 @@ def next_exercise(slug: str, done: set[str]) -> bank.Exercise | None:
 
 
 def sandbox_runner(timeout_s: float = 3) -> grading.Runner:
-    """Run a step's events one after another in one sandbox environment (keyed by learner, exercise and step)."""
+    """Run a step's events one after another in one sandbox environment (keyed by learner, exercise and step),
+    threading the step's emulated AWS state (if it has resources) from each run into the next."""
 
-    def run(code: str, handler: str, events: Sequence[Any], env_key: str) -> list[Invocation]:
+    def run(code: str, handler: str, events: Sequence[Any], env_key: str, aws: dict | None = None) -> list[Invocation]:
         results = []
+        report = None
         for event in events:
-            result = runtime.run(code, event, learner=env_key, handler=handler, timeout_s=timeout_s)
-            results.append(Invocation(result.status, result.response, result.error, tuple(result.logs)))
+            result = runtime.run(code, event, learner=env_key, handler=handler, timeout_s=timeout_s, aws=aws)
+            aws, report = grading.thread_state(aws, result.aws, report)
+            results.append(Invocation(result.status, result.response, result.error, tuple(result.logs), report))
         return results
 
     return run
@@ -77,10 +80,10 @@ def grade(
     made = 0
     base = runner or sandbox_runner()
 
-    def counting(code: str, handler: str, events: Sequence[Any], env_key: str) -> list[Invocation]:
+    def counting(code: str, handler: str, events: Sequence[Any], env_key: str, **aws: Any) -> list[Invocation]:
         nonlocal made
         made += len(events)
-        return base(code, handler, events, env_key)
+        return base(code, handler, events, env_key, **aws)
 
     try:
         return grading.grade(exercise, code, counting, learner, contract, only_visible=visible_only)
