@@ -552,6 +552,10 @@ def start_aws(config):
         raise ImportError(f"Triggerlab's emulated AWS could not start: {type(error).__name__}: {error}") from None
 
 
+def emulator_overhead():
+    return AWS[0].overhead_ms if AWS else 0.0
+
+
 def aws_report():
     """The calls and resources after an invocation; what went wrong if the learner's code broke the reading."""
     try:
@@ -582,8 +586,9 @@ def main():
     sys.meta_path.insert(0, TaskFinder(loader))
     started = time.monotonic()
     function, init_error, init_exit = initialise(first, loader, capture)
-    init_ms = (time.monotonic() - started) * 1000
-    write_frame({"init": True, "init_ms": init_ms, "logs": capture.take()})
+    emulator_ms = emulator_overhead()
+    init_ms = (time.monotonic() - started) * 1000 - emulator_ms
+    write_frame({"init": True, "init_ms": init_ms, "emulator_ms": emulator_ms, "logs": capture.take()})
     while True:
         request = read_frame()
         if request is None:
@@ -593,7 +598,7 @@ def main():
             AWS[0].configure(request["aws"])
         elif "aws" in request and first.get("aws") is not None:
             first["aws"].update(request["aws"])  # not started yet: what it starts with
-        begin = time.monotonic()
+        begin, overhead = time.monotonic(), emulator_overhead()
         if init_error is not None:  # the runtime posted the init error and exited
             status, body, is_json, error, reset = "error", None, True, init_error, True
         elif init_exit is not None:  # the module called sys.exit (or died) during INIT
@@ -614,7 +619,8 @@ def main():
                 )
             elif not is_json:  # raw bytes (content type application/unknown): the frame carries them as text
                 body = json.dumps(body.decode("utf-8", "replace"))
-        duration = (time.monotonic() - begin) * 1000
+        emulator_ms = emulator_overhead() - overhead  # started (or rebuilt) during this invocation
+        duration = (time.monotonic() - begin) * 1000 - emulator_ms
         try:
             import resource
 
@@ -634,6 +640,8 @@ def main():
             frame["reset"] = True
         if body is None:
             frame["response"] = None
+        if emulator_ms:
+            frame["emulator_ms"] = emulator_ms
         if AWS:
             frame["aws"] = True  # an "aws" frame follows: the calls and the resources, read after Duration ends
         write_frame(frame, body)

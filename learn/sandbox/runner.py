@@ -354,6 +354,7 @@ def _invoke(
             return timed_out("init")
         env.init_ms = _number(init.get("init_ms"))
         lines += _log_lines(init.get("logs", ""))
+        lines += _emulator_note(init, "Init Duration")
     lines.append(f"START RequestId: {rid} Version: $LATEST")
     deadline = time.monotonic() + timeout_s + 0.25
     request = {
@@ -387,6 +388,7 @@ def _invoke(
         return timed_out("invoke")
     env.last_used = time.monotonic()
     lines += _log_lines(frame.get("logs", ""))
+    lines += _emulator_note(frame, "Duration")
     if frame.get("dropped"):
         lines.append(f"[Triggerlab] {int(_number(frame['dropped']))} characters of output were dropped (256 KB cap).")
     duration = _number(frame.get("duration_ms"))
@@ -448,6 +450,14 @@ def _aws_report(env, rid: str) -> dict | None:
     if not isinstance(frame, dict) or frame.get("request_id") != rid or not isinstance(frame.get("aws"), dict):
         return None
     return aws_reports.report(frame["aws"])
+
+
+def _emulator_note(frame: dict, figure: str) -> list[str]:
+    """Say what starting the emulated AWS cost, which the runtime left out of `figure` (Lambda has no emulator)."""
+    spent = _number(frame.get("emulator_ms"))
+    if not spent:
+        return []
+    return [f"[Triggerlab] Emulated AWS started in {spent:.0f} ms (moto, and your resources); not in the {figure}."]
 
 
 def _log_lines(logs: Any) -> list[str]:

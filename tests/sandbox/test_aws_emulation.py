@@ -240,6 +240,16 @@ def test_one_learners_resources_are_invisible_to_another():
     assert peek.response == 1 and [i["orderId"] for i in table_items(peek)] == ["bob"]
 
 
+def test_the_emulators_start_is_not_counted_as_the_functions_init_and_says_so():
+    result = run("import boto3\ndef handler(event, context):\n    return 1\n", who=learner(), force_cold=True)
+    note = next(line for line in result.logs if line.startswith("[Triggerlab] Emulated AWS started in"))
+    spent = float(note.split(" in ", 1)[1].split(" ms", 1)[0])
+    assert spent > 10 and note.endswith("not in the Init Duration.")
+    assert result.init_duration_ms is not None and result.init_duration_ms > 0
+    lazy = run("def handler(event, context):\n    import boto3\n    return 1\n", who=learner(), force_cold=True)
+    assert any(line.endswith("not in the Duration.") for line in lazy.logs)  # imported in the handler this time
+
+
 def test_a_handler_without_boto3_pays_nothing():
     code = "import sys\ndef handler(event, context):\n    return sorted(m for m in sys.modules if m.startswith(('boto', 'moto')))\n"
     result = run(code, who=learner())
