@@ -3,6 +3,13 @@
 A step runs one or more events through the learner's handler in ONE environment (so idempotency and warm
 state can be tested) and checks the last invocation. Hidden steps' events and expectations stay on the
 host: the learner sees only whether ALL hidden steps passed, with the first failure's generic hint (grading.py).
+
+Exercises with side effects name a `resources` file (a TOML file in the exercise folder, in the format of
+content/sources/<slug>/resources.toml, see learn/playground/resources.py), for the whole exercise or per step.
+Each such step starts from that file's fresh emulated AWS state, the state is threaded through the step's events
+in order (they are redeliveries and retries of one another), and the checks in checks.STATE_CHECKS read the
+state the last event left, e.g. `expect = { table_item = { table = "totals", key = { meter = "m-1" },
+values = { total = 8 } } }`.
 """
 
 from __future__ import annotations
