@@ -60,6 +60,7 @@ def test_a_redelivery_shows_its_duplicate_write_and_reset_clears_it(page):
     expect(panel.locator("[data-name='orders'] tbody tr")).to_have_count(3)  # two messages, three items
     screenshot(page.locator("#result .aws-reports"), "resources-calls-light")
     screenshot(panel, "resources-panel-light")
+    screenshot(page, "resources-sandbox-page")
     assert axe_violations(page) == []
 
     # the explanation opens from the keyboard; Reset is a keyboard-reachable button
