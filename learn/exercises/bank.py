@@ -139,6 +139,8 @@ def _load_one(folder: Path, base: Path, errors: list[ContentError], sources: set
                 needed = ("bus", "topic") if check == "published" else (STATE_CHECKS[check],)
                 if not isinstance(spec, dict) or not any(isinstance(spec.get(n), str) for n in needed):
                     table.error("expect", f'{check} needs a table of the form {{ {needed[0]} = "name", ... }}')
+                elif check == "table_item" and not isinstance(spec.get("key"), dict):
+                    table.error("expect", 'table_item needs the item\'s key, e.g. key = { orderId = "o-1" }')
         if not resources_file and any(check in STATE_CHECKS for check in expect):
             table.error("expect", "checks of the emulated AWS state need a `resources` file (step or exercise)")
         steps.append(

@@ -259,10 +259,24 @@ def _resource(run: Invocation, kind: str, name: str) -> tuple[dict | None, Feedb
 
 
 def _plain_items(table: dict) -> list[dict]:
+    """The table's items as plain Python, with non-integral numbers as floats: the form TOML expectations take
+    (Decimal("59.9") never equals the float 59.9)."""
     from learn.playground.resources import plain_item
 
     items = table.get("items")
-    return [plain_item(item) for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+    return [_floats(plain_item(item)) for item in items if isinstance(item, dict)] if isinstance(items, list) else []
+
+
+def _floats(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {key: _floats(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_floats(inner) for inner in value]
+    return value
 
 
 def _key_text(key: dict) -> str:

@@ -354,3 +354,28 @@ def test_a_denied_action_fails_the_call_in_the_step_that_denies_it(in_sandbox):
     runs = grading.run_step(in_sandbox, exercise.solution, exercise, denied, "side-effects:denied")
     assert runs[-1].status == "error" and "events:PutEvents" in runs[-1].error["errorMessage"]
     assert [c["operation"] for c in runs[-1].aws["calls"]] == ["PutItem", "PutEvents", "DeleteItem"]
+
+
+def test_fractional_numbers_compare_with_the_floats_toml_gives():
+    state = {
+        **STATE,
+        "tables": [{**STATE["tables"][0], "items": [{"customerId": {"S": "c-1"}, "balance": {"N": "59.9"}}]}],
+    }
+    spec = {"table": "balances", "key": {"customerId": "c-1"}, "values": {"balance": 59.9}}
+    assert check("table_item", spec, run_with(state)).passed
+    assert check(
+        "table_items", {"table": "balances", "items": [{"customerId": "c-1", "balance": 59.9}]}, run_with(state)
+    ).passed
+
+
+def test_a_state_check_must_name_its_resource(tmp_path):
+    root = fake_exercise(tmp_path, resources='resources = "resources.toml"')
+    toml = root / "demo" / "exercise.toml"
+    toml.write_text(
+        toml.read_text().replace('table_items = { table = "orders", count = 1 }', "table_item = { count = 1 }")
+    )
+    with pytest.raises(CatalogInvalid, match='table_item needs a table of the form { table = "name"'):
+        bank.load(root, {"sqs"})
+    toml.write_text(toml.read_text().replace("table_item = { count = 1 }", 'table_item = { table = "orders" }'))
+    with pytest.raises(CatalogInvalid, match="table_item needs the item's key"):
+        bank.load(root, {"sqs"})
