@@ -397,7 +397,8 @@ def published(run: Invocation, spec: dict, event: Any, contract: str) -> Feedbac
     if len(matching) != count:
         label = f"{what}s {described}".strip() if count != 1 else f"{what} {described}".strip()
         more = f" ({len(sent)} in all)" if len(sent) != len(matching) else ""
-        return Feedback(False, f"{count} {label} should have been sent to {where}, but {len(matching)} were{more}.")
+        verb = "was" if len(matching) == 1 else "were"
+        return Feedback(False, f"{count} {label} should have been sent to {where}, but {len(matching)} {verb}{more}.")
     for entry in matching:
         if "detail" in spec:
             try:

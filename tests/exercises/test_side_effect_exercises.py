@@ -116,7 +116,7 @@ def test_published_counts_events_matching_the_filters():
     spec = {"bus": "fulfilment", "count": 1, "detail_type": "ShipmentRequested", "detail": {"orderId": "o-77"}}
     assert check("published", spec).passed
     twice = check("published", {**spec, "count": 2})
-    assert not twice.passed and "but 1 were (2 in all)" in twice.message
+    assert not twice.passed and "but 1 was (2 in all)" in twice.message
     assert not check("published", {**spec, "detail": {"orderId": "o-78"}}).passed
 
 
