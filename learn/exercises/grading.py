@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from . import errors
 from .bank import Exercise, Step
-from .checks import CHECKS, Feedback, Invocation
+from .checks import CHECKS, NO_AWS, STATE_CHECKS, Feedback, Invocation
 
 # runner(code, handler, events, env_key[, aws=...]) -> one Invocation per event, all in one environment; `aws`
 # (only passed for a step with resources) is the emulated AWS the first event starts from, which the runner
@@ -165,6 +165,8 @@ def _hidden_failure(step: Step, last: Invocation, first_failed: str, number: int
     if last.status != "ok" and not _expects_raising(step):
         happened = errors.what_happened(last.status, last.error)
         return _printable(f"{happened[0].upper()}{happened[1:]} {where}.")
+    if first_failed in STATE_CHECKS and last.aws is None:  # says nothing about the case: boto3 was never used
+        return f"{NO_AWS} (The first failure was {where}.)"
     return f"{HIDDEN_FAILURE.get(first_failed, 'This hidden case did not pass.')} (The first failure was {where}.)"
 
 

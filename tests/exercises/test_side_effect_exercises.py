@@ -379,3 +379,14 @@ def test_a_state_check_must_name_its_resource(tmp_path):
     toml.write_text(toml.read_text().replace("table_item = { count = 1 }", 'table_item = { table = "orders" }'))
     with pytest.raises(CatalogInvalid, match="table_item needs the item's key"):
         bank.load(root, {"sqs"})
+
+
+def test_a_hidden_case_says_when_the_handler_never_called_aws():
+    exercise = EXERCISES["kinesis-running-total"]
+
+    def runner(code, handler, events, env_key, aws=None):
+        return [Invocation("ok", {"batchItemFailures": []}, None, ()) for _ in events]
+
+    report = grading.grade(exercise, "", runner, "t", contract(exercise))
+    hidden = report.steps[-1]
+    assert not hidden.passed and "The handler did not call AWS" in hidden.feedback[0].message
