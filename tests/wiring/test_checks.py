@@ -50,6 +50,15 @@ def test_faulty_template_gives_its_finding_and_no_other(path):
         assert f.message.endswith((".", ")"))
 
 
+def test_faulty_templates_give_no_unexpected_cfn_lint_finding():
+    """The table again with cfn-lint on: its findings are exactly the ones a template declares (`# lint:`)."""
+    for path in FILES:
+        declared = re.search(r"^# lint: (.+)$", path.read_text(), re.M)
+        report = check_template(path.read_text(), filename=path.name, lint=True)
+        found = {f.code for f in report.findings if f.origin != "semantic"}
+        assert found == (set(declared.group(1).split()) if declared else set()), path.name
+
+
 def test_finding_lines_point_at_the_setting():
     text = (FAULTY / "batch-without-window.yaml").read_text()
     report = check_template(text, lint=False)
