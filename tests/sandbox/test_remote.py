@@ -112,3 +112,30 @@ def test_learners_are_pinned_and_move_when_their_worker_dies(queue_settings):
     finally:
         for worker in workers.values():
             stop(worker)
+
+
+@pytest.mark.skipif(
+    __import__("learn.sandbox.environments", fromlist=["aws_layer"]).aws_layer() is None,
+    reason="the boto3/moto layer is not installed (make install)",
+)
+def test_emulated_aws_resources_travel_with_the_run_and_come_back(queue_settings):
+    code = (
+        "import boto3\ntable = boto3.resource('dynamodb').Table('orders')\n"
+        "def handler(e, c):\n    table.put_item(Item={'orderId': e['id']})\n    return len(table.scan()['Items'])\n"
+    )
+    state = {
+        "tables": [{"name": "orders", "key": {"hash": ["orderId", "S"], "range": None}, "items": []}],
+        "queues": [],
+        "buckets": [],
+        "topics": [],
+        "buses": [],
+    }
+    worker = start_worker(f"a-{uuid.uuid4().hex[:6]}")
+    try:
+        first = runner.run(code, {"id": "a"}, learner="aws-remote", aws={"state": state, "deny": []})
+        assert first.status == "ok" and first.response == 1
+        assert [c["operation"] for c in first.aws["calls"]] == ["PutItem", "Scan"]
+        second = runner.run(code, {"id": "b"}, learner="aws-remote", aws={"state": first.aws["state"], "deny": []})
+        assert second.response == 2 and len(second.aws["state"]["tables"][0]["items"]) == 2
+    finally:
+        stop(worker)
