@@ -51,5 +51,8 @@ def grade(item: Item, keys: Sequence[str] | None) -> Grade:
 def presented_options(item: Item, seed: str) -> list[Option]:
     """Options in the order this learner sees them: shuffled per attempt so letters can't be memorised."""
     options = list(item.options)
-    random.Random(f"{seed}:{item.id}").shuffle(options)
+    shuffler = random.Random(f"{seed}:{item.id}")
+    shuffler.shuffle(options)
+    while item.type == "ordering" and len(options) > 1 and [o.key for o in options] == list(item.correct_keys):
+        shuffler.shuffle(options)  # steps shown already in order would give the answer away
     return options

@@ -30,3 +30,15 @@ def test_form_hides_keys_and_scoring_counts_agreement(tmp_path):
     report = out.getvalue()
     assert "Answered 14 of 15; agreed with the key on 13" in report
     assert f"Q1 {answer_key['1']['id']}" in report
+
+
+def test_ordering_steps_are_never_shown_already_in_order():
+    from learn.quiz import questions
+    from learn.quiz.grading import presented_options
+
+    ordering = [item for item in questions.load().items.values() if item.type == "ordering"]
+    assert ordering
+    for item in ordering:
+        for seed in range(40):
+            shown = [o.key for o in presented_options(item, f"s{seed}")]
+            assert shown != list(item.correct_keys), (item.id, seed)

@@ -10,11 +10,11 @@ Reviewers who did not write the items answer exam.md (answers.json: {"1": "B", "
 from __future__ import annotations
 
 import json
-import random
 
 from django.core.management.base import BaseCommand, CommandError
 
 from learn.quiz import questions
+from learn.quiz.grading import presented_options
 
 LETTERS = "ABCDEF"
 
@@ -43,10 +43,9 @@ class Command(BaseCommand):
         lines, answer_key = [f"# {exam} blind form ({len(drawn)} questions, seed {seed})", ""], {}
         for number, item_id in enumerate(drawn, start=1):
             item = bank.items[item_id]
-            shown = list(item.options)
-            random.Random(f"{seed}:{item_id}").shuffle(shown)
+            shown = presented_options(item, str(seed))  # as an exam shows them (ordering never already in order)
             lines += [f"## Question {number}", "", item.stem.strip(), ""]
-            if item.type == "multiple":
+            if item.type == "multiple" and "(Choose" not in item.stem:
                 lines += [f"(Choose {item.choose}.)", ""]
             if item.type == "ordering":
                 lines += ["(Put these steps in order: answer with the letters in order, e.g. CABD.)", ""]
