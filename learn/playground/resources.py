@@ -29,6 +29,7 @@ Spec format (all sections optional):
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -39,6 +40,7 @@ from typing import Any
 
 from learn.sandbox import aws_reports
 
+EXAMPLE_FILE = "resources_handler.py"
 NAME = re.compile(r"^[A-Za-z0-9_.-]{1,80}$")
 KEY = re.compile(r"^([A-Za-z0-9_.-]{1,64}):(S|N|B)$")
 ACTION = re.compile(r"^[a-z0-9-]+:([A-Z][A-Za-z]+|\*)$")
@@ -54,6 +56,7 @@ class Spec:
     summary: str
     state: dict
     deny: tuple[str, ...] = ()
+    example: str = ""  # a handler written for these resources (content/sources/<slug>/resources_handler.py)
 
     @property
     def names(self) -> list[tuple[str, str]]:
@@ -119,6 +122,9 @@ def specs() -> dict[str, Spec]:
         slug = path.parent.name
         try:
             found[slug] = parse(slug, path.read_text(encoding="utf-8"))
+            example = path.with_name(EXAMPLE_FILE)
+            if example.is_file():
+                found[slug] = dataclasses.replace(found[slug], example=example.read_text(encoding="utf-8"))
         except SpecError as error:
             raise SpecError(f"content/sources/{slug}/resources.toml: {error}") from None
     return found
@@ -407,5 +413,55 @@ def panel(learner: str, slug: str) -> dict | None:
     found = spec(slug)
     if found is None:
         return None
-    state = state_for(learner, slug)
-    return {"summary": found.summary, "deny": list(found.deny), "resources": describe(state)}
+    return _panel(found, state_for(learner, slug))
+
+
+# Actions a learner may take away from the function's role on the panel, by the kinds of resource a spec has.
+ROLE_ACTIONS = {
+    "tables": (
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+        "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:Scan",
+    ),
+    "queues": ("sqs:SendMessage", "sqs:ReceiveMessage", "sqs:DeleteMessage"),
+    "buckets": ("s3:GetObject", "s3:PutObject"),
+    "topics": ("sns:Publish",),
+    "buses": ("events:PutEvents",),
+}
+
+
+def role_actions(slug: str) -> list[str]:
+    """The actions of this scenario's role that the learner may remove (the spec's own denials excluded)."""
+    found = spec(slug)
+    if found is None:
+        return []
+    kinds = [kind for kind in aws_reports.KINDS if found.state[kind]]
+    return [action for kind in kinds for action in ROLE_ACTIONS[kind] if action not in found.deny]
+
+
+def denied(slug: str, removed: list[str] | tuple[str, ...]) -> list[str]:
+    """The spec's denials plus the learner's removals (only actions the panel offers)."""
+    found = spec(slug)
+    if found is None:
+        return []
+    offered = set(role_actions(slug))
+    return sorted(set(found.deny) | {action for action in removed if action in offered})
+
+
+def starting_panel(slug: str) -> dict | None:
+    """The panel for a visitor who has run nothing yet: the spec's own state (no database read)."""
+    found = spec(slug)
+    return None if found is None else _panel(found, found.state)
+
+
+def _panel(found: Spec, state: dict) -> dict:
+    return {
+        "role": [{"action": action, "allowed": True} for action in role_actions(found.slug)],
+        "summary": found.summary,
+        "deny": list(found.deny),
+        "resources": describe(state),
+        "example": EXAMPLE_FILE if found.example else "",
+    }

@@ -72,15 +72,13 @@ def _learner(request: HttpRequest) -> str:
 def _resources_panel(request: HttpRequest, slug: str, notice: str = "") -> dict | None:
     """The Resources panel's context; a visitor who has not run anything yet sees the spec's own state."""
     owner = owner_of(request, create=False)
-    if not owner.known:
-        found = resources.spec(slug)
-        if found is None:
-            return None
-        panel = {"summary": found.summary, "deny": list(found.deny), "resources": resources.describe(found.state)}
-    else:
-        panel = resources.panel(_learner(request), slug)
+    panel = resources.panel(_learner(request), slug) if owner.known else resources.starting_panel(slug)
     if panel is not None:
         panel["notice"] = notice
+        removed = set(_removed_actions(request, slug))
+        for row in panel["role"]:
+            row["allowed"] = row["action"] not in removed
+        panel["denied_any"] = bool(removed)
     return panel
 
 
@@ -267,6 +265,10 @@ def _try_it(source, handler_name: str, event_name: str) -> tuple[dict, list[str]
     draft = _defaults(source)
     notices = []
     handler = next((h for h in source.handlers if handler_name in (h.file, h.name)), None) if handler_name else None
+    spec = resources.spec(source.slug)
+    if handler_name == resources.EXAMPLE_FILE and spec is not None and spec.example:
+        draft.update(code=spec.example, handler="handler")  # the example written for the Resources panel
+        handler_name = ""
     if handler:
         draft.update(code=handler.code, handler=handler.function)
     elif handler_name:
@@ -326,6 +328,8 @@ class _Prepared:
         self.learner = _learner(request)
         self.client = service.client_address(request)
         self.aws = resources.aws_options(self.learner, slug)  # the learner's emulated AWS resources, if any
+        if self.aws is not None:  # and the permissions they took away from the function's role
+            self.aws["deny"] = resources.denied(slug, _removed_actions(request, slug))
         self._planned: int | None = None
 
     def planned(self, slug: str) -> int:
@@ -763,6 +767,43 @@ def reset_resources(request: HttpRequest, slug: str) -> HttpResponse:
         return not_found(request)
     resources.reset(_learner(request), slug)
     notice = f"Your {source.short_name} resources are back to the scenario's starting state."
+    if request.htmx:
+        context = {"resources": _resources_panel(request, slug, notice), "source": source}
+        response = render(request, "playground/_resources.html", context)
+        response["Cache-Control"] = "no-store"
+        return response
+    messages.success(request, notice)
+    return HttpResponseRedirect(reverse("playground:source_sandbox", args=[slug]) + "#resources")
+
+
+ROLE_KEY = "resources-role-removed"  # session: {slug: [actions the learner took away from the role]}
+
+
+def _removed_actions(request: HttpRequest, slug: str) -> list[str]:
+    kept = request.session.get(ROLE_KEY, {}) if hasattr(request, "session") else {}
+    return list(kept.get(slug, [])) if isinstance(kept, dict) else []
+
+
+@require_http_methods(["POST"])
+@varies_on_htmx
+def resource_permissions(request: HttpRequest, slug: str) -> HttpResponse:
+    """The panel's "Execution role" form: the checked actions stay allowed, the others are denied, so a call
+    fails as AWS fails it (AccessDenied). Kept in the session, for this source."""
+    source = catalog.load().sources.get(slug)
+    if source is None or resources.spec(slug) is None:
+        return not_found(request)
+    offered = resources.role_actions(slug)
+    allowed = set(request.POST.getlist("allowed"))
+    removed = [action for action in offered if action not in allowed]
+    kept = request.session.get(ROLE_KEY, {})
+    kept = dict(kept) if isinstance(kept, dict) else {}
+    kept[slug] = removed
+    request.session[ROLE_KEY] = kept
+    notice = (
+        f"The role now lacks {', '.join(removed)}: those calls fail with an access-denied error."
+        if removed
+        else "The role has every permission this scenario needs."
+    )
     if request.htmx:
         context = {"resources": _resources_panel(request, slug, notice), "source": source}
         response = render(request, "playground/_resources.html", context)

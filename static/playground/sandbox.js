@@ -55,6 +55,7 @@
     var existing = element.id && document.getElementById(element.id);
     if (existing) {  // the result and the run history replace theirs
       existing.replaceWith(element);
+      if (window.htmx) window.htmx.process(element);  // its forms and links work with htmx too (Reset resources)
       if (element.id === "result") {
         state.done = true;
         element.dispatchEvent(new CustomEvent("htmx:afterSwap", { bubbles: true }));  // its diagram; editor.js marks the line

@@ -380,3 +380,21 @@ def test_reset_resources_never_5xx(client, django_user_model, slug, items, htmx,
         client.force_login(user)
     check(post(client, f"/sources/{quote_from_bytes(slug.encode())}/sandbox/resources/reset/", items, htmx))
     check(get(client, f"/sources/{quote_from_bytes(slug.encode())}/sandbox/resources/reset/", items, htmx))
+
+
+@fuzz(40)
+@given(
+    slug=st.one_of(st.sampled_from(SOURCES), st.sampled_from(["nope", "a" * 300, "sqs.", "-"])),
+    items=pairs(
+        names("allowed", "csrfmiddlewaretoken"),
+        known_values("dynamodb:PutItem", "sqs:SendMessage", "s3:*", "iam:PassRole", ""),
+        max_size=6,
+    ),
+    htmx=st.booleans(),
+    signed_in=st.booleans(),
+)
+def test_resource_role_form_never_5xx(client, django_user_model, slug, items, htmx, signed_in):
+    if signed_in:
+        user, _ = django_user_model.objects.get_or_create(username="fuzzer")
+        client.force_login(user)
+    check(post(client, f"/sources/{quote_from_bytes(slug.encode())}/sandbox/resources/role/", items, htmx))

@@ -247,3 +247,46 @@ def test_every_source_with_a_spec_shows_its_resources(client, slug):
     panel = panel_html(client.get(f"/sources/{slug}/sandbox/").content.decode())
     for _kind, name in resources.spec(slug).names:
         assert f"<code>{name}</code>" in panel
+
+
+def test_the_panel_opens_the_example_handler_written_for_its_resources(client):
+    html = client.get("/sources/sqs/sandbox/").content.decode()
+    assert 'href="?handler=resources_handler.py#code"' in html
+    opened = client.get("/sources/sqs/sandbox/?handler=resources_handler.py").content.decode()
+    assert "attribute_not_exists(orderId)" in opened and "has no example handler" not in opened
+    other = client.get("/sources/sdk-invoke/sandbox/?handler=resources_handler.py").content.decode()
+    assert "has no example handler called" in other  # a source without resources says so
+
+
+class Recorder(NaiveWriter):
+    def __init__(self):
+        super().__init__()
+        self.aws: list[dict | None] = []
+
+    def run(self, code, event, **kw):
+        self.aws.append(kw.get("aws"))
+        return super().run(code, event, **kw)
+
+
+def test_taking_a_permission_from_the_role_denies_it_in_the_next_run(client, monkeypatch):
+    recorder = Recorder()
+    monkeypatch.setattr(runtime, "run", recorder.run)
+    offered = resources.role_actions("sqs")
+    assert "dynamodb:PutItem" in offered and "sqs:SendMessage" in offered
+    keep = [action for action in offered if action != "dynamodb:PutItem"] + ["iam:PassRole"]  # an odd extra
+    response = client.post("/sources/sqs/sandbox/resources/role/", {"allowed": keep}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200 and "The role now lacks dynamodb:PutItem" in html
+    assert 'value="dynamodb:PutItem" id="role-2">' in html  # unticked: no "checked"
+    run(client)
+    assert recorder.aws[-1]["deny"] == ["dynamodb:PutItem"]  # the offered action only, not the odd extra
+    client.post("/sources/sqs/sandbox/resources/role/", {"allowed": offered})
+    run(client)
+    assert recorder.aws[-1]["deny"] == []
+
+
+def test_the_role_form_needs_csrf_and_a_source_with_resources():
+    strict = Client(enforce_csrf_checks=True)
+    assert strict.post("/sources/sqs/sandbox/resources/role/", {"allowed": []}).status_code == 403
+    assert Client().post("/sources/sdk-invoke/sandbox/resources/role/", {}).status_code == 404
+    assert Client().get("/sources/sqs/sandbox/resources/role/").status_code == 405
