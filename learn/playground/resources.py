@@ -176,6 +176,32 @@ def reset(learner: str, slug: str) -> None:
 # -- reading state (pages and grading) -------------------------------------------------------------------------
 
 
+def writes_to_trigger_bucket(event: Any, before: dict | None, after: dict | None) -> list[tuple[str, str]]:
+    """(bucket, key) of objects the handler added to a bucket that the S3 event came from: with a notification
+    that does not filter them out, each would invoke the function again (a loop the replay does not run)."""
+    rows = event.get("Records") if isinstance(event, dict) else None
+    buckets = {
+        str(r["s3"]["bucket"].get("name"))
+        for r in rows or []
+        if isinstance(r, dict) and isinstance(r.get("s3"), dict) and isinstance(r["s3"].get("bucket"), dict)
+    }
+    found = []
+    for name in sorted(buckets):
+        old = {o.get("key") for o in (find(before, "buckets", name) or {}).get("objects", []) if isinstance(o, dict)}
+        new = [o.get("key") for o in (find(after, "buckets", name) or {}).get("objects", []) if isinstance(o, dict)]
+        found += [(name, str(key)) for key in new if key not in old]
+    return found
+
+
+def into_dead_letter_queue(state: dict, bodies: list[str]) -> dict:
+    """`state` with these message bodies added to its dead-letter queue (the first queue named like a DLQ)."""
+    state = json.loads(json.dumps(state))
+    queue = next((q for q in state.get("queues", []) if "dlq" in str(q.get("name", "")).lower()), None)
+    if queue is not None:
+        queue.setdefault("messages", []).extend({"body": body, "receives": 0, "in_flight": False} for body in bodies)
+    return state
+
+
 def plain(value: dict) -> Any:
     """One DynamoDB-typed value ({"S": "x"}, {"N": "3"}, {"M": {...}}...) as plain Python (N as int or Decimal)."""
     if not isinstance(value, dict) or len(value) != 1:
@@ -217,6 +243,8 @@ def find(state: dict | None, kind: str, name: str) -> dict | None:
 PREVIEW_CHARS = 200
 PARAM_CHARS = 120
 RESULT_CHARS = 300
+ERROR_CHARS = 600  # an error in full (AccessDenied names the action and the resource at the end)
+REFUSALS = ("ConditionalCheckFailedException", "TransactionCanceledException")
 KIND_LABELS = {
     "tables": ("DynamoDB table", "item", "items"),
     "queues": ("SQS queue", "message", "messages"),
@@ -236,6 +264,8 @@ EMPTY = {
 def _shown(value: Any, limit: int = PREVIEW_CHARS) -> str:
     if isinstance(value, str):
         text = value
+    elif isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+        text = str(value)  # a DynamoDB number, not a string in quotes
     elif value is None:
         text = "null"
     else:
@@ -367,8 +397,10 @@ def describe_calls(calls: list[dict] | None) -> list[dict]:
                 "operation": str(call.get("operation", "")),
                 "params": _key_params(call.get("params")),
                 "result": _shown(call.get("result") or "", RESULT_CHARS),
-                "error": _shown(str(error), RESULT_CHARS) if error else "",
+                "error": _shown(str(error), ERROR_CHARS) if error else "",
                 "failed": bool(error),
+                # a condition that refused the write: often exactly what an idempotent handler wants
+                "refused": bool(error) and str(error).startswith(REFUSALS),
             }
         )
     return listed

@@ -273,7 +273,22 @@ def execute(
             slug, settings, event, again, catalog=catalog, contract=source.response.contract, max_invocations=cap
         )
         outcome.stopped = outcome.replay.stopped
+        if aws is not None and slug == "sqs":
+            _redrive_into_resources(outcome, event, resources)
     return outcome
+
+
+def _redrive_into_resources(outcome: Outcome, event: Any, resources: _Resources) -> None:
+    """Messages the replay moved to the queue's dead-letter queue land in the scenario's DLQ resource too, so
+    the Resources panel shows them where the verdict says they went."""
+    from . import resources as specs
+
+    moved = [d.record for d in outcome.replay.trace.dispositions.values() if d.kind == "queue-dlq"]
+    rows = {str(r.get("messageId")): r for r in replay._rows(event) if isinstance(r, dict)}
+    bodies = [str(rows[record].get("body", "")) for record in moved if isinstance(rows.get(record), dict)]
+    state = outcome.aws_state if outcome.aws_state is not None else (resources.options() or {}).get("state")
+    if bodies and state is not None:
+        outcome.aws_state = specs.into_dead_letter_queue(state, bodies)
 
 
 # -- what the page shows must be printable ---------------------------------------------------------------

@@ -738,6 +738,11 @@ def _result(request: HttpRequest, source, outcome, prepared: _Prepared, force_co
         "flow_html": flow_html,
         "aws": aws,
         "aws_imported": any(report["imported"] for report in aws or ()),
+        "loop_writes": resources.writes_to_trigger_bucket(
+            prepared.event, (prepared.aws or {}).get("state"), outcome.aws_state
+        )
+        if slug == "s3" and prepared.aws is not None
+        else [],
     }
 
 
@@ -751,10 +756,21 @@ def _aws_reports(outcome: service.Outcome, prepared: _Prepared) -> list[dict] | 
     for number, run in enumerate(outcome.all_runs or [outcome.run], start=1):
         report = resources.report(run.aws, before)
         report["number"] = number
+        report["failed"] = run.status != "ok"
+        previous = reports[-1] if reports else None
+        if previous and report["imported"] and not report["changed"] and _same_calls(previous, report):
+            report["same_as"] = previous.get("same_as") or previous["number"]  # shown in one line, not again
         reports.append(report)
         if isinstance(run.aws, dict) and run.aws.get("state") is not None:
             before = run.aws["state"]
     return reports
+
+
+def _same_calls(one: dict, other: dict) -> bool:
+    def signature(report: dict) -> list:
+        return [(c["service"], c["operation"], c["params"], c["result"], c["error"]) for c in report["calls"]]
+
+    return one["imported"] and signature(one) == signature(other) and one["error"] == other["error"]
 
 
 @require_http_methods(["POST"])
@@ -767,6 +783,8 @@ def reset_resources(request: HttpRequest, slug: str) -> HttpResponse:
         return not_found(request)
     resources.reset(_learner(request), slug)
     notice = f"Your {source.short_name} resources are back to the scenario's starting state."
+    if _removed_actions(request, slug):
+        notice += " The role keeps the permissions you took away (tick them again under Execution role)."
     if request.htmx:
         context = {"resources": _resources_panel(request, slug, notice), "source": source}
         response = render(request, "playground/_resources.html", context)

@@ -133,7 +133,9 @@ class Emulation:
             entry = {"service": prefix, "operation": operation_name, "params": _brief(api_params)}
             emulation.touched.add(model.service_name)
             emulation.record(entry)
-            if action in emulation.deny or f"{prefix}:*" in emulation.deny:
+            refused = next((a for a in required_actions(action, api_params) if emulation.denies(a)), None)
+            if refused is not None:
+                action = refused
                 code = "AccessDenied" if prefix == "s3" else "AccessDeniedException"
                 message = (
                     f"User: {ROLE} is not authorized to perform: {action} on resource: "
@@ -169,6 +171,9 @@ class Emulation:
             return response
 
         base._make_api_call = _make_api_call
+
+    def denies(self, action: str) -> bool:
+        return action in self.deny or f"{action.split(':', 1)[0]}:*" in self.deny
 
     def record(self, entry: dict) -> None:
         if len(self.calls) < CALL_CAP:
@@ -295,6 +300,25 @@ class _Clients(dict):
         return client
 
 
+# A transaction's parts are authorised as the single-item operations they stand for
+# (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html).
+TRANSACTION_PARTS = {
+    "Put": "dynamodb:PutItem",
+    "Update": "dynamodb:UpdateItem",
+    "Delete": "dynamodb:DeleteItem",
+    "ConditionCheck": "dynamodb:ConditionCheckItem",
+    "Get": "dynamodb:GetItem",
+}
+
+
+def required_actions(action: str, params: dict) -> list[str]:
+    """The IAM actions a call needs: the call's own, or for a DynamoDB transaction, those of its parts."""
+    if action not in ("dynamodb:TransactWriteItems", "dynamodb:TransactGetItems"):
+        return [action]
+    parts = [part for item in params.get("TransactItems") or [] if isinstance(item, dict) for part in item]
+    return [TRANSACTION_PARTS[part] for part in parts if part in TRANSACTION_PARTS]
+
+
 def unsupported(action: str) -> str:
     return (
         f"{action} is a real AWS operation, but Triggerlab's emulated AWS does not support it. The emulation "
@@ -303,6 +327,9 @@ def unsupported(action: str) -> str:
 
 
 def resource_arn(prefix: str, params: dict) -> str:
+    parts = [part for item in params.get("TransactItems") or [] if isinstance(item, dict) for part in item.values()]
+    if parts and isinstance(parts[0], dict) and "TableName" in parts[0]:
+        params = parts[0]
     if "TableName" in params:
         return f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{params['TableName']}"
     if "QueueUrl" in params:

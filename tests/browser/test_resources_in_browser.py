@@ -64,9 +64,9 @@ def test_a_redelivery_shows_its_duplicate_write_and_reset_clears_it(page):
     assert axe_violations(page) == []
 
     # the explanation opens from the keyboard; Reset is a keyboard-reachable button
-    panel.locator("summary").focus()
+    panel.locator("#resources-explained summary").focus()
     page.keyboard.press("Enter")
-    expect(panel.locator("details")).to_have_attribute("open", "")
+    expect(panel.locator("#resources-explained")).to_have_attribute("open", "")
     expect(panel).to_contain_text("Nothing leaves the sandbox")
     page.locator("#reset-resources").focus()
     page.keyboard.press("Enter")
@@ -115,6 +115,28 @@ def test_an_s3_handler_shows_the_object_it_wrote_and_its_failed_call(page):
     expect(reports.locator(".aws-call.is-failed").first).to_contain_text("NoSuchKey")  # S3 retries: 3 invocations
     expect(reports.locator("tr.change-new")).to_have_count(1)  # the retries wrote the same object again
     expect(reports.locator("tr.change-new")).to_contain_text("out/result.txt")
+    expect(page.locator(".loop-warning")).to_contain_text("out/result.txt")  # written to the bucket that invoked it
     expect(page.locator("#resources")).to_contain_text("out/result.txt")
     screenshot(reports, "resources-s3-calls")
+    assert axe_violations(page) == []
+
+
+def test_the_example_handler_and_a_permission_taken_from_the_role(page):
+    page.goto("/sources/sqs/sandbox/")
+    page.locator("#resources-example").click()
+    expect(page.locator("#code")).to_have_value(__import__("re").compile("attribute_not_exists"))
+    role = page.locator("#resources-role")
+    role.locator("summary").focus()
+    page.keyboard.press("Enter")
+    put_item = role.get_by_label("dynamodb:PutItem")
+    put_item.focus()
+    page.keyboard.press("Space")  # untick it from the keyboard
+    expect(put_item).not_to_be_checked()
+    page.locator("#save-role").click()
+    expect(page.locator("#resources-notice")).to_contain_text("The role now lacks dynamodb:PutItem")
+    page.get_by_role("button", name="Run", exact=True).click()
+    calls = page.locator("#result .aws-reports")
+    expect(calls).to_contain_text("AccessDenied", timeout=60_000)
+    expect(page.locator("#resources")).to_contain_text("No items yet")  # nothing was written
+    screenshot(page.locator("#result"), "resources-role-denied")
     assert axe_violations(page) == []

@@ -223,7 +223,7 @@ def test_the_same_message_body_twice_is_two_messages():
     resources.find(before, "queues", "orders-dlq")["messages"] = [{"body": "x", "receives": 1, "in_flight": False}]
     after = copy.deepcopy(before)
     resources.find(after, "queues", "orders-dlq")["messages"].append({"body": "x", "receives": 0, "in_flight": False})
-    queue = resources.describe(after, before)[1]
+    queue = next(r for r in resources.describe(after, before) if r["name"] == "orders-dlq")
     assert [row["change"] for row in queue["rows"]] == ["", "new"]
 
 
@@ -290,3 +290,26 @@ def test_the_role_form_needs_csrf_and_a_source_with_resources():
     assert strict.post("/sources/sqs/sandbox/resources/role/", {"allowed": []}).status_code == 403
     assert Client().post("/sources/sdk-invoke/sandbox/resources/role/", {}).status_code == 404
     assert Client().get("/sources/sqs/sandbox/resources/role/").status_code == 405
+
+
+def test_messages_the_replay_moves_to_the_dlq_land_in_the_dlq_resource(client, naive):
+    response = client.post("/sources/sqs/sandbox/", form(code=RAISES, redrive="on"))
+    assert response.status_code == 200
+    dlq = resources.find(resources.state_for(learner_of(client), "sqs"), "queues", "orders-dlq")
+    bodies = [json.loads(m["body"])["orderId"] for m in dlq["messages"]]
+    assert bodies == ["ord-1001", "ord-1002"]  # both messages failed every receive
+    html = panel_html(client.get("/sources/sqs/sandbox/").content.decode())
+    assert "ord-1001" in html and "2 messages" in html
+
+
+def test_an_object_written_to_the_bucket_that_invoked_the_handler_is_flagged():
+    event = json.loads((CONTENT / "sources" / "s3" / "events" / "object_created_put.json").read_text())
+    before = resources.spec("s3").state
+    after = copy.deepcopy(before)
+    bucket = resources.find(after, "buckets", "photo-uploads-123456789012")
+    bucket["objects"].append({"key": "incoming/copy.jpg", "body": "x"})
+    assert resources.writes_to_trigger_bucket(event, before, after) == [
+        ("photo-uploads-123456789012", "incoming/copy.jpg")
+    ]
+    assert resources.writes_to_trigger_bucket(event, before, before) == []
+    assert resources.writes_to_trigger_bucket({"Records": [1, {"s3": "x"}]}, before, after) == []  # odd events

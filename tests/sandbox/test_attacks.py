@@ -18,14 +18,14 @@ import pytest
 
 from learn.sandbox import runner
 
-from .support import requires_sandbox
+from .support import PRELUDE, requires_sandbox, with_and_without_boto3  # noqa: F401 - with_and_without_boto3 is a fixture
 
-pytestmark = requires_sandbox
+pytestmark = [requires_sandbox, pytest.mark.usefixtures("with_and_without_boto3")]
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(code: str, event=None, learner: str = "attacker", **kw):
-    return runner.run(code, event if event is not None else {}, learner=learner, **kw)
+    return runner.run(PRELUDE["code"] + code, event if event is not None else {}, learner=learner, **kw)
 
 
 def sandbox_uid_processes() -> list[str]:

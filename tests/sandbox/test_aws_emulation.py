@@ -145,6 +145,23 @@ def test_an_operation_the_emulation_lacks_says_so_plainly():
     assert result.aws["calls"][0]["error"] == "not emulated"
 
 
+def test_a_transaction_needs_the_permissions_of_its_parts():
+    code = """
+import boto3
+def handler(event, context):
+    boto3.client("dynamodb").transact_write_items(TransactItems=[
+        {"Put": {"TableName": "orders", "Item": {"orderId": {"S": "o-9"}, "line": {"N": "1"}}}}])
+"""
+    result = run(code, who=learner(), deny=["dynamodb:PutItem"])
+    assert result.status == "error"
+    message = result.error["errorMessage"]
+    assert (
+        "not authorized to perform: dynamodb:PutItem on resource: arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+        in message
+    )
+    assert table_items(result) == []
+
+
 def test_a_denied_action_fails_as_aws_fails_it():
     code = """
 import boto3

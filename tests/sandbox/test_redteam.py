@@ -17,23 +17,11 @@ import pytest
 
 from learn.sandbox import environments, leases, memcg, runner
 
-from .support import AS_ROOT, FORGE, requires_sandbox
+from .support import AS_ROOT, FORGE, PRELUDE, requires_sandbox, with_and_without_boto3  # noqa: F401 - a fixture
 from .test_attacks import sandbox_uid_processes, settled
 
-pytestmark = requires_sandbox
+pytestmark = [requires_sandbox, pytest.mark.usefixtures("with_and_without_boto3")]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-PRELUDE = {"code": ""}
-
-
-@pytest.fixture(autouse=True, params=["plain", "with-boto3"])
-def prelude(request):
-    """Every attack twice: as written, and with boto3 (and the emulated AWS behind it) imported first."""
-    with_boto3 = request.param == "with-boto3" and environments.aws_layer() is not None
-    PRELUDE["code"] = "import boto3; boto3.client('sqs')\n" if with_boto3 else ""
-    yield
-    PRELUDE["code"] = ""
 
 
 def run(code: str, event=None, learner: str = "redteam", **kw):

@@ -20,10 +20,10 @@ import pytest
 
 from learn.sandbox import environments, leases, memcg, runner
 
-from .support import AS_ROOT, FORGE, requires_sandbox
+from .support import AS_ROOT, FORGE, PRELUDE, requires_sandbox, with_and_without_boto3  # noqa: F401 - with_and_without_boto3 is a fixture
 from .test_attacks import sandbox_uid_processes, settled
 
-pytestmark = requires_sandbox
+pytestmark = [requires_sandbox, pytest.mark.usefixtures("with_and_without_boto3")]
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -32,7 +32,7 @@ TAG = f"fresh{os.getpid()}-"
 
 
 def run(code: str, event=None, learner: str = "attacker", **kw):
-    return runner.run(code, event if event is not None else {}, learner=TAG + learner, **kw)
+    return runner.run(PRELUDE["code"] + code, event if event is not None else {}, learner=TAG + learner, **kw)
 
 
 def live_env(learner: str) -> environments.Environment:
