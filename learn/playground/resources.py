@@ -32,6 +32,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import random
 import re
 import tomllib
 from dataclasses import dataclass
@@ -159,12 +160,45 @@ def aws_options(learner: str, slug: str) -> dict | None:
     return {"state": state_for(learner, slug), "deny": list(found.deny)}
 
 
-def save(learner: str, slug: str, state: dict) -> None:
+KEEP_DAYS = 30  # resources nobody has run against for this long are deleted (anonymous learners come and go)
+
+
+def revision(learner: str, slug: str) -> str:
+    """When the learner's resources last changed ("" for the spec's own): a run saves only if this is still so."""
+    from .models import EmulatedResources
+
+    row = EmulatedResources.objects.filter(learner=learner, source=slug).only("updated").first()
+    return row.updated.isoformat() if row else ""
+
+
+def save(learner: str, slug: str, state: dict, expected: str | None = None) -> bool:
+    """Keep the state a run left; not if a reset (or another run) changed the resources since it started
+    (`expected`, from `revision`), so a reset during a run is not undone by it."""
     from .models import EmulatedResources
 
     if spec(slug) is None or aws_reports.state_problem(state) is not None:
-        return
+        return False
+    if expected is not None and revision(learner, slug) != expected:
+        return False
     EmulatedResources.objects.update_or_create(learner=learner, source=slug, defaults={"state": state})
+    if random.random() < PURGE_CHANCE:
+        purge_stale()
+    return True
+
+
+PURGE_CHANCE = 0.01
+
+
+def purge_stale(now=None) -> int:
+    """Delete resources unused for KEEP_DAYS; how many rows went."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import EmulatedResources
+
+    cutoff = (now or timezone.now()) - dt.timedelta(days=KEEP_DAYS)
+    return EmulatedResources.objects.filter(updated__lt=cutoff).delete()[0]
 
 
 def reset(learner: str, slug: str) -> None:

@@ -330,6 +330,7 @@ class _Prepared:
         self.aws = resources.aws_options(self.learner, slug)  # the learner's emulated AWS resources, if any
         if self.aws is not None:  # and the permissions they took away from the function's role
             self.aws["deny"] = resources.denied(slug, _removed_actions(request, slug))
+            self.revision = resources.revision(self.learner, slug)
         self._planned: int | None = None
 
     def planned(self, slug: str) -> int:
@@ -388,7 +389,7 @@ def _run(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> di
 def _keep_resources(prepared: _Prepared, slug: str, outcome: service.Outcome) -> None:
     """The emulated resources as the last run left them: the next run (cold, warm, replay) starts from them."""
     if prepared.aws is not None and outcome.aws_state is not None:
-        resources.save(prepared.learner, slug, outcome.aws_state)
+        resources.save(prepared.learner, slug, outcome.aws_state, expected=prepared.revision)
 
 
 def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> StreamingHttpResponse | None:

@@ -234,13 +234,11 @@ class Emulation:
                     if queue.get("attributes", {}).get(key) is not None:
                         attributes[key] = str(queue["attributes"][key])
                 url = c["sqs"].create_queue(QueueName=queue["name"], Attributes=attributes)["QueueUrl"]
-                for message in queue.get("messages", [])[:ITEM_CAP]:
+                for number, message in enumerate(queue.get("messages", [])[:ITEM_CAP]):
                     extra = {}
-                    if queue.get("fifo"):
-                        extra = {
-                            "MessageGroupId": message.get("group") or "default",
-                            "MessageDeduplicationId": message.get("id") or str(hash(message["body"])),
-                        }
+                    if queue.get("fifo"):  # one id per kept message: equal bodies are still separate messages
+                        extra = {"MessageGroupId": message.get("group") or "default"}
+                        extra["MessageDeduplicationId"] = f"restored-{number}"
                     c["sqs"].send_message(QueueUrl=url, MessageBody=message["body"], **extra)
             for bucket in state.get("buckets", []):
                 c["s3"].create_bucket(Bucket=bucket["name"])

@@ -549,7 +549,10 @@ def start_aws(config):
     try:
         module.EMULATION.start()
     except Exception as error:  # noqa: BLE001
-        raise ImportError(f"Triggerlab's emulated AWS could not start: {type(error).__name__}: {error}") from None
+        raise ImportError(
+            f"Triggerlab's emulated AWS could not start: {type(error).__name__}: {str(error)[:300]}. If your "
+            "resources came from an earlier run, Reset resources on the sandbox page brings back the scenario's own."
+        ) from None
 
 
 def emulator_overhead():

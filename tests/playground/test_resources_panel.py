@@ -313,3 +313,29 @@ def test_an_object_written_to_the_bucket_that_invoked_the_handler_is_flagged():
     ]
     assert resources.writes_to_trigger_bucket(event, before, before) == []
     assert resources.writes_to_trigger_bucket({"Records": [1, {"s3": "x"}]}, before, after) == []  # odd events
+
+
+def test_a_reset_during_a_run_is_not_undone_by_the_runs_save():
+    learner, slug = "user-race", "sqs"
+    started = resources.revision(learner, slug)
+    assert resources.save(learner, slug, resources.spec(slug).state, expected=started)
+    during = resources.revision(learner, slug)
+    resources.reset(learner, slug)  # the learner pressed Reset while a run was going
+    state = copy.deepcopy(resources.spec(slug).state)
+    resources.find(state, "tables", "orders")["items"].append({"orderId": {"S": "late"}})
+    assert not resources.save(learner, slug, state, expected=during)
+    assert resources.state_for(learner, slug) == resources.spec(slug).state
+
+
+def test_resources_unused_for_a_month_are_deleted():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from learn.playground.models import EmulatedResources
+
+    resources.save("anon-old", "sqs", resources.spec("sqs").state)
+    resources.save("anon-new", "sqs", resources.spec("sqs").state)
+    EmulatedResources.objects.filter(learner="anon-old").update(updated=timezone.now() - dt.timedelta(days=31))
+    assert resources.purge_stale() == 1
+    assert list(EmulatedResources.objects.values_list("learner", flat=True)) == ["anon-new"]

@@ -313,12 +313,25 @@ def test_a_forged_report_cannot_plant_state():
     assert result.aws is None or aws_reports.state_problem(result.aws["state"]) is None
 
 
+TABLE = {"name": "t", "key": {"hash": ["k", "S"], "range": None}}
+
+
 @pytest.mark.parametrize(
     ("report", "problem"),
     [
         ({"state": {"tables": "x"}}, "The tables came back in an unexpected shape."),
         ({"state": {"secrets": []}}, "The resources came back in an unexpected shape."),
-        ({"state": {"tables": [{"name": "t", "items": ["x" * 600_000]}]}}, "over the 512 KB"),
+        ({"state": {"tables": [{"name": "t", "items": ["x" * 600_000]}]}}, "over the 256 KB"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "1e1000000"}}]}]}}, "not a DynamoDB"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "sNaN"}}]}]}}, "not a DynamoDB"),
+        ({"state": {"tables": [TABLE | {"items": [{"n": {"N": "1"}}]}]}}, "without its key"),
+        ({"state": {"tables": [{"name": "t", "items": []}]}}, "its key came back"),
+        (
+            {"state": {"tables": [TABLE | {"items": [{"k": {"S": str(n)}, f"a{n}": {"S": ""}} for n in range(50)]}]}},
+            "51 different",
+        ),
+        ({"state": {"queues": [{"name": "q", "messages": [{"body": 3}]}]}}, "without a text body"),
+        ({"state": [1, 2], "error": ""}, "unexpected shape"),  # an empty error does not skip the checks
         ({"state": None, "error": "boom"}, "Reading the resources failed: boom"),
     ],
 )
