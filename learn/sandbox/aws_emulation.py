@@ -105,15 +105,16 @@ class Emulation:
             return
         self.started = True
         began = time.perf_counter()
-        # the execution role's temporary credentials, as Lambda sets them (fake: nothing leaves the process)
-        os.environ.setdefault("AWS_ACCESS_KEY_ID", "ASIATRIGGERLABEXAMPLE")
-        os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "triggerlab/emulated/secret/key/not/real")
-        os.environ.setdefault("AWS_SESSION_TOKEN", "triggerlab-emulated-session-token")
         import botocore.client
         from moto import mock_aws
 
         self.mock = mock_aws()
         self.mock.start()
+        # the execution role's temporary credentials, as Lambda sets them (fake: nothing leaves the process);
+        # set after moto's start, which puts its own fakes in the environment
+        os.environ["AWS_ACCESS_KEY_ID"] = "ASIATRIGGERLABEXAMPLE"
+        os.environ["AWS_SECRET_ACCESS_KEY"] = "triggerlab/emulated/secret/key/not/real"
+        os.environ["AWS_SESSION_TOKEN"] = "triggerlab-emulated-session-token"
         self._wrap(botocore.client.BaseClient)
         self.load(self.state)
         self.overhead_ms += (time.perf_counter() - began) * 1000
