@@ -19,6 +19,24 @@ from .grading import Report, StepResult
 FAILED_STATUSES = {"error", "timeout", "throttle"}
 
 
+def aws_reports(exercise: Exercise, report: Report | None) -> list[tuple[StepResult, dict | None]]:
+    """Each reported step with what its handler did to emulated AWS on the step's last delivery (calls, and the
+    resources after it, marked against the step's starting resources); None for hidden steps and steps whose
+    exercise has no resources, so nothing of a hidden case is shown."""
+    from learn.playground import resources
+
+    shown = []
+    for step in report.steps if report else ():
+        aws = None
+        if step.visible and step.last is not None and step.position >= 0:
+            start = exercise.steps[step.position].aws
+            if start is not None:
+                aws = resources.report(step.last.aws, start.get("state"))
+                aws["number"] = len(exercise.steps[step.position].events)
+        shown.append((step, aws))
+    return shown
+
+
 def chosen_step(report: Report | None) -> StepResult | None:
     """The first visible case that failed, else the first visible case (what the learner most needs to see)."""
     visible = [s for s in (report.steps if report else ()) if s.visible and s.last is not None]

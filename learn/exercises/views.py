@@ -92,6 +92,8 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
         "hints": exercise.hints[:hints],
         "more_hints": hints < len(exercise.hints),
         "report": report,
+        "report_steps": feedback.aws_reports(exercise, report),
+        "exercise_has_resources": any(step.aws is not None for step in exercise.steps),
         "flow_html": _feedback_flow(request, exercise, report),
         "error": error,
         "kept": kept,

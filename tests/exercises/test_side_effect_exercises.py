@@ -390,3 +390,19 @@ def test_a_hidden_case_says_when_the_handler_never_called_aws():
     report = grading.grade(exercise, "", runner, "t", contract(exercise))
     hidden = report.steps[-1]
     assert not hidden.passed and "The handler did not call AWS" in hidden.feedback[0].message
+
+
+@requires_sandbox
+@pytest.mark.django_db
+def test_the_feedback_shows_what_the_handler_did_to_aws_for_visible_cases_only(client):
+    from django.core.cache import cache
+
+    cache.clear()
+    exercise = service.exercises()["sqs-exactly-once-balance"]
+    html = client.post(
+        "/exercises/sqs-exactly-once-balance/", {"action": "submit", "code": exercise.starter}
+    ).content.decode()
+    visible = len([s for s in exercise.steps if s.visible])
+    assert html.count("What your handler did to AWS on the last delivery") == visible
+    assert "Calls to AWS in invocation" in html and "DynamoDB table" in html
+    assert "playground/resources" in html  # its stylesheet
