@@ -202,9 +202,15 @@ def purge_stale(now=None) -> int:
 
 
 def reset(learner: str, slug: str) -> None:
+    """Back to the spec's state. Written, not deleted, so the revision changes and a run that was going when
+    the learner pressed Reset does not save over it."""
     from .models import EmulatedResources
 
-    EmulatedResources.objects.filter(learner=learner, source=slug).delete()
+    found = spec(slug)
+    if found is None:
+        EmulatedResources.objects.filter(learner=learner, source=slug).delete()
+        return
+    EmulatedResources.objects.update_or_create(learner=learner, source=slug, defaults={"state": found.state})
 
 
 # -- reading state (pages and grading) -------------------------------------------------------------------------

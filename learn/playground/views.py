@@ -12,6 +12,7 @@ import functools
 import json
 import queue
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -382,14 +383,49 @@ def _run(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> di
         refused["status"] = _status(refused["status"], request)
         return refused
     _remember(request, source.slug, outcome.run, prepared.memory_mb, force_cold)
-    _keep_resources(prepared, source.slug, outcome)
-    return {"result": _result(request, source, outcome, prepared, force_cold), "status": 200}
+    not_kept = _keep_resources(prepared, source.slug, outcome)
+    result = _result(request, source, outcome, prepared, force_cold)
+    result["resources_not_kept"] = not_kept
+    return {"result": result, "status": 200}
 
 
-def _keep_resources(prepared: _Prepared, slug: str, outcome: service.Outcome) -> None:
-    """The emulated resources as the last run left them: the next run (cold, warm, replay) starts from them."""
-    if prepared.aws is not None and outcome.aws_state is not None:
-        resources.save(prepared.learner, slug, outcome.aws_state, expected=prepared.revision)
+ANON_RESOURCE_BYTES_PER_DAY = 32 * 1024 * 1024  # resources kept for visitors without an account, per address
+
+
+def _keep_resources(prepared: _Prepared, slug: str, outcome: service.Outcome) -> str:
+    """The emulated resources as the last run left them: the next run (cold, warm, replay) starts from them.
+    Returns why they were not kept ("" when they were, or when there was nothing to keep)."""
+    if prepared.aws is None or outcome.aws_state is None:
+        return ""
+    if prepared.learner.startswith("anon-") and not _anonymous_allowance(prepared.client, outcome.aws_state):
+        return (
+            "Your resources after this run were not kept: visitors from your address have stored a lot of them "
+            "today. Sign in to keep yours, or try again tomorrow."
+        )
+    if not resources.save(prepared.learner, slug, outcome.aws_state, expected=prepared.revision):
+        return (
+            "Your resources after this run were not kept: they changed while it ran (Reset, or a run in another "
+            "tab). The panel shows them as they are now."
+        )
+    return ""
+
+
+def _anonymous_allowance(client: str, state: dict) -> bool:
+    """Bytes of resources that anonymous learners from one address may store per day (a fresh session is a
+    new learner, so the bound is on the address)."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    day = int(time.time() // 86400)
+    key = f"resources-bytes:{hashlib.sha256(client.encode()).hexdigest()[:24]}:{day}"
+    size = len(json.dumps(state))
+    try:
+        cache.add(key, 0, 86400)
+        total = cache.incr(key, size)
+    except ValueError:
+        return True  # the counter expired between add and incr: allow this one
+    return total <= ANON_RESOURCE_BYTES_PER_DAY
 
 
 def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) -> StreamingHttpResponse | None:
@@ -456,12 +492,15 @@ def _stream(request: HttpRequest, cat, source, draft: dict, force_cold: bool) ->
                     )
                     continue
                 if kind == "done":
-                    _keep_resources(prepared, source.slug, item)
+                    not_kept = _keep_resources(prepared, source.slug, item)
                     if count == 0:  # the service could not report runs as they happened
                         _remember(request, source.slug, item.run, prepared.memory_mb, force_cold)
                         request.session.save()
                     context = {
-                        "result": _result(request, source, item, prepared, force_cold),
+                        "result": {
+                            **_result(request, source, item, prepared, force_cold),
+                            "resources_not_kept": not_kept,
+                        },
                         "error": "",
                         "source": source,
                         "history": _history(request, source.slug),

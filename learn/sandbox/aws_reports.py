@@ -57,6 +57,19 @@ def state_problem(state: Any) -> str | None:
         return "The resources could not be read back as JSON."
     if size > STATE_CAP:
         return f"Your resources hold {size:,} bytes, over the {STATE_CAP // 1024} KB this sandbox keeps. Reset them."
+    if "\\u0000" in json.dumps(state):
+        return "Your resources hold a NUL character (\\u0000), which this sandbox cannot keep. Reset them."
+    names = {"tables": TABLE_NAME, "queues": QUEUE_NAME, "buckets": BUCKET_NAME, "topics": TOPIC_NAME}
+    for kind, pattern in names.items():
+        for entry in state.get(kind, []):
+            if not pattern.fullmatch(entry["name"]):
+                return f"{entry['name'][:80]!r} is not a name AWS allows for one of your {kind}."
+    for entry in state.get("topics", []) + state.get("buses", []):
+        published = entry.get("published", [])
+        if not isinstance(published, list) or len(published) > MAX_PUBLISHED:
+            return f"{entry['name'][:80]!r}: what was published came back in an unexpected shape."
+        if not all(isinstance(p, dict) and all(isinstance(v, str | None) for v in p.values()) for p in published):
+            return f"{entry['name'][:80]!r}: a published entry came back in an unexpected shape."
     for table in state.get("tables", []):
         problem = _table_problem(table)
         if problem:
@@ -78,20 +91,31 @@ def state_problem(state: Any) -> str | None:
 
 # DynamoDB's own limits (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html):
 # a number has at most 38 significant digits, between 1E-130 and 9.9999999999999999999999999999999999999E+125.
-NUMBER = re.compile(r"^-?(\d+)(\.\d+)?([eE][-+]?\d{1,3})?$")
+NUMBER = re.compile(r"-?([0-9]+)(\.[0-9]+)?([eE][-+]?[0-9]{1,3})?")
+TABLE_NAME = re.compile(r"[A-Za-z0-9_.-]{3,255}")
+QUEUE_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}(\.fifo)?")
+BUCKET_NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+TOPIC_NAME = re.compile(r"[A-Za-z0-9_-]{1,256}(\.fifo)?")
 MAX_RESOURCES = 20  # of one kind
 MAX_ROWS = 200  # items, messages or objects in one resource
 MAX_ATTRIBUTES = 40  # distinct attribute names in one table
 MAX_DEPTH = 8
+MAX_PUBLISHED = 50  # notifications or events remembered per topic or bus (as aws_emulation keeps them)
 
 
 def _number_ok(text: Any) -> bool:
-    if not isinstance(text, str) or len(text) > 60 or not NUMBER.match(text):
+    match = NUMBER.fullmatch(text) if isinstance(text, str) and len(text) <= 60 else None
+    if match is None:
         return False
-    digits = NUMBER.match(text)[1] + (NUMBER.match(text)[2] or "")[1:]
-    significant = digits.strip("0")
-    exponent = int((NUMBER.match(text)[3] or "e0")[1:])
-    return len(significant) <= 38 and -160 <= exponent + len(NUMBER.match(text)[1]) <= 127
+    whole, fraction = match[1], (match[2] or "")[1:]
+    digits = (whole + fraction).lstrip("0")
+    if not digits.rstrip("0"):
+        return True  # zero
+    significant = digits.rstrip("0")
+    # the position of the first significant digit, as a power of ten: 1E-130 <= |n| < 1E+126
+    leading = len(whole.lstrip("0")) - 1 if whole.lstrip("0") else -(len(fraction) - len(fraction.lstrip("0")) + 1)
+    magnitude = leading + int((match[3] or "e0")[1:])
+    return len(significant) <= 38 and -130 <= magnitude <= 125
 
 
 def _value_ok(value: Any, depth: int = 0) -> bool:
@@ -105,10 +129,10 @@ def _value_ok(value: Any, depth: int = 0) -> bool:
         return _number_ok(inner)
     if kind in ("BOOL", "NULL"):
         return isinstance(inner, bool)
-    if kind in ("SS", "BS"):
-        return isinstance(inner, list) and all(isinstance(x, str) for x in inner)
-    if kind == "NS":
-        return isinstance(inner, list) and all(_number_ok(x) for x in inner)
+    if kind in ("SS", "BS", "NS"):  # a set: not empty, no repeats
+        if not isinstance(inner, list) or not inner or len(set(map(str, inner))) != len(inner):
+            return False
+        return all(_number_ok(x) for x in inner) if kind == "NS" else all(isinstance(x, str) for x in inner)
     if kind == "L":
         return isinstance(inner, list) and all(_value_ok(x, depth + 1) for x in inner)
     if kind == "M":
@@ -129,9 +153,12 @@ def _table_problem(table: dict) -> str | None:
         return "its items came back in an unexpected shape."
     names = set()
     keys = [part[0] for part in (key["hash"], key.get("range")) if part]
+    types = {part[0]: part[1] for part in (key["hash"], key.get("range")) if part}
     for item in items:
         if not isinstance(item, dict) or not all(name in item for name in keys):
             return "an item came back without its key."
+        if any(not isinstance(item[name], dict) or list(item[name]) != [kind] for name, kind in types.items()):
+            return "an item's key has the wrong type."
         for name, value in item.items():
             if not isinstance(name, str) or not _value_ok(value):
                 return f"the value of {str(name)[:40]!r} is not a DynamoDB value this sandbox can keep."

@@ -327,6 +327,21 @@ def test_a_reset_during_a_run_is_not_undone_by_the_runs_save():
     assert resources.state_for(learner, slug) == resources.spec(slug).state
 
 
+def test_a_reset_during_the_first_run_is_not_undone_either():
+    learner, slug = "user-first", "sqs"
+    started = resources.revision(learner, slug)  # nothing stored yet
+    resources.reset(learner, slug)
+    state = copy.deepcopy(resources.spec(slug).state)
+    resources.find(state, "tables", "orders")["items"].append({"orderId": {"S": "late"}})
+    assert not resources.save(learner, slug, state, expected=started)
+
+
+def test_anonymous_visitors_from_one_address_store_a_bounded_amount_per_day(client, naive, monkeypatch):
+    monkeypatch.setattr(views, "ANON_RESOURCE_BYTES_PER_DAY", 1)  # any state is over
+    html = run(client).content.decode()
+    assert "were not kept: visitors from your address have stored a lot of them today" in html
+
+
 def test_resources_unused_for_a_month_are_deleted():
     import datetime as dt
 

@@ -313,7 +313,7 @@ def test_a_forged_report_cannot_plant_state():
     assert result.aws is None or aws_reports.state_problem(result.aws["state"]) is None
 
 
-TABLE = {"name": "t", "key": {"hash": ["k", "S"], "range": None}}
+TABLE = {"name": "things", "key": {"hash": ["k", "S"], "range": None}}
 
 
 @pytest.mark.parametrize(
@@ -325,13 +325,20 @@ TABLE = {"name": "t", "key": {"hash": ["k", "S"], "range": None}}
         ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "1e1000000"}}]}]}}, "not a DynamoDB"),
         ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "sNaN"}}]}]}}, "not a DynamoDB"),
         ({"state": {"tables": [TABLE | {"items": [{"n": {"N": "1"}}]}]}}, "without its key"),
-        ({"state": {"tables": [{"name": "t", "items": []}]}}, "its key came back"),
+        ({"state": {"tables": [{"name": "things", "items": []}]}}, "its key came back"),
         (
             {"state": {"tables": [TABLE | {"items": [{"k": {"S": str(n)}, f"a{n}": {"S": ""}} for n in range(50)]}]}},
             "51 different",
         ),
         ({"state": {"queues": [{"name": "q", "messages": [{"body": 3}]}]}}, "without a text body"),
         ({"state": [1, 2], "error": ""}, "unexpected shape"),  # an empty error does not skip the checks
+        ({"state": {"topics": [{"name": "t", "published": [0] * 60}]}}, "unexpected shape"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a\x00b"}}]}]}}, "NUL character"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"N": "1"}}]}]}}, "key has the wrong type"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "9e126"}}]}]}}, "not a DynamoDB"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "n": {"N": "\u0661\u0662"}}]}]}}, "not a DynamoDB"),
+        ({"state": {"tables": [TABLE | {"items": [{"k": {"S": "a"}, "s": {"SS": ["x", "x"]}}]}]}}, "not a DynamoDB"),
+        ({"state": {"buckets": [{"name": "b0", "objects": []}]}}, "not a name AWS allows"),
         ({"state": None, "error": "boom"}, "Reading the resources failed: boom"),
     ],
 )
