@@ -825,13 +825,18 @@ def reset_resources(request: HttpRequest, slug: str) -> HttpResponse:
     notice = f"Your {source.short_name} resources are back to the scenario's starting state."
     if _removed_actions(request, slug):
         notice += " The role keeps the permissions you took away (tick them again under Execution role)."
+    return _panel_answer(request, source, notice)
+
+
+def _panel_answer(request: HttpRequest, source, notice: str) -> HttpResponse:
+    """After a panel form: with htmx the panel alone, with its notice; without, the page, with a message."""
     if request.htmx:
-        context = {"resources": _resources_panel(request, slug, notice), "source": source}
+        context = {"resources": _resources_panel(request, source.slug, notice), "source": source}
         response = render(request, "playground/_resources.html", context)
         response["Cache-Control"] = "no-store"
         return response
     messages.success(request, notice)
-    return HttpResponseRedirect(reverse("playground:source_sandbox", args=[slug]) + "#resources")
+    return HttpResponseRedirect(reverse("playground:source_sandbox", args=[source.slug]) + "#resources")
 
 
 ROLE_KEY = "resources-role-removed"  # session: {slug: [actions the learner took away from the role]}
@@ -862,13 +867,7 @@ def resource_permissions(request: HttpRequest, slug: str) -> HttpResponse:
         if removed
         else "The role has every permission this scenario needs."
     )
-    if request.htmx:
-        context = {"resources": _resources_panel(request, slug, notice), "source": source}
-        response = render(request, "playground/_resources.html", context)
-        response["Cache-Control"] = "no-store"
-        return response
-    messages.success(request, notice)
-    return HttpResponseRedirect(reverse("playground:source_sandbox", args=[slug]) + "#resources")
+    return _panel_answer(request, source, notice)
 
 
 @functools.cache
