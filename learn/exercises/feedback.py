@@ -33,6 +33,7 @@ def aws_reports(exercise: Exercise, report: Report | None) -> list[tuple[StepRes
             if start is not None:
                 aws = resources.report(step.last.aws, start.get("state"))
                 aws["number"] = len(exercise.steps[step.position].events)
+                aws["since_start"] = aws["number"] > 1  # the marks cover every delivery of the case, not only the last
         shown.append((step, aws))
     return shown
 

@@ -44,3 +44,15 @@ def test_hint_then_a_correct_submission_is_recorded(page):
     screenshot(page, "exercise-passed")
     page.goto("/exercises/")
     expect(page.locator("main")).to_contain_text(f"1 of {len(service.exercises())} passed")
+
+
+def test_a_side_effect_exercise_shows_what_the_handler_did_to_aws(page):
+    page.goto("/exercises/sqs-exactly-once-balance/")  # the starter is in the editor: it double-counts
+    page.get_by_role("button", name="Run the examples").click()
+    feedback = page.locator("#feedback")
+    expect(feedback).to_contain_text("What your handler did to AWS on the last delivery", timeout=60_000)
+    opened = feedback.locator("details.exercise-aws[open]").first  # a failing case opens its report
+    expect(opened).to_contain_text("Calls to AWS in invocation")
+    expect(opened).to_contain_text("DynamoDB table")
+    assert axe_violations(page) == []
+    screenshot(page.locator("#feedback"), "exercise-aws-feedback")
