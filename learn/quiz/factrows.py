@@ -91,6 +91,8 @@ REVIEWED_HEADER = [
     "# For each aws-facts.md row that quiz items cite: the row's digest when the items citing it were last reviewed.",
     "# An item citing a row whose digest in fact-rows.toml differs is flagged until it is reviewed again.",
     "# Mark a row reviewed: python -m learn.quiz.factrows --reviewed '§5 \"Batch size (FIFO)\"'",
+    "# No fact is stated here: each row's fact and its AWS page are in ../shared/aws-facts.md (mostly the Lambda",
+    "# guide, https://docs.aws.amazon.com/lambda/latest/dg/welcome.html).",
     "",
 ]
 
